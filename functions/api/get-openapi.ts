@@ -1,0 +1,8 @@
+import { httpHandler } from '../http/handler.ts';
+import { buildOpenApiDocument } from '../openapi.ts';
+import { routes } from '../routes.ts';
+
+// Built once per cold start: the document only changes with a deploy.
+const document = buildOpenApiDocument();
+
+export const handler = httpHandler(routes.getOpenApi, async () => ({ status: 200, body: document }));

@@ -1,0 +1,176 @@
+import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import httpUrlEncodeBodyParser from '@middy/http-urlencode-body-parser';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { logger } from '../logger.ts';
+import type { RouteSpec } from '../routes.ts';
+import {
+  type FieldError,
+  ForbiddenError,
+  internalProblemBody,
+  MalformedBodyError,
+  ProblemError,
+  problemBody,
+  UnauthenticatedError,
+  UnsupportedMediaTypeError,
+  ValidationFailedError,
+} from './errors.ts';
+import { fieldErrors } from './validation.ts';
+
+/** Who calls, as the Cognito authorizer (or the local gateway) verified it. Nothing here comes from the body. */
+export interface Caller {
+  sub: string;
+  username: string;
+  groups: string[];
+}
+
+export const OPERATORS_GROUP = 'operators';
+
+type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+export interface HandlerRequest<R extends RouteSpec> {
+  body: Infer<NonNullable<R['request']>['body']>;
+  query: Infer<NonNullable<R['request']>['query']>;
+  params: Infer<NonNullable<R['request']>['params']>;
+  /** Present on every route whose auth is not `public`. */
+  caller: R['auth'] extends 'public' ? Caller | undefined : Caller;
+  headers: Record<string, string | undefined>;
+  requestId: string;
+  event: APIGatewayProxyEvent;
+}
+
+export type HttpResult =
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { status: number; html: string; headers?: Record<string, string> };
+
+type Request = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
+
+function requestIdOf(request: Request): string {
+  return request.event.requestContext?.requestId ?? request.context.awsRequestId ?? 'unknown';
+}
+
+function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
+  const claims = event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined;
+  if (!claims || typeof claims.sub !== 'string') return undefined;
+  const rawGroups = claims['cognito:groups'];
+  const groups = Array.isArray(rawGroups)
+    ? rawGroups.map(String)
+    : typeof rawGroups === 'string' && rawGroups !== ''
+      ? rawGroups.replace(/^\[|\]$/g, '').split(/[ ,]+/).filter(Boolean)
+      : [];
+  const username = typeof claims.username === 'string' ? claims.username : (claims['cognito:username'] as string | undefined) ?? claims.sub;
+  return { sub: claims.sub, username, groups };
+}
+
+/** Turns any error into problem+json; unknown errors become a generic 500 that leaks nothing. */
+const problemJson = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
+  onError: async (request) => {
+    const requestId = requestIdOf(request as Request);
+    let error = request.error;
+    // Errors thrown by middy's own parsers carry a statusCode; give them our codes.
+    const status = (error as { statusCode?: number } | null)?.statusCode;
+    if (!(error instanceof ProblemError) && status === 415) {
+      error = /malformed/i.test(error?.message ?? '') ? new MalformedBodyError() : new UnsupportedMediaTypeError();
+    } else if (!(error instanceof ProblemError) && status === 422) {
+      error = new MalformedBodyError();
+    }
+    if (error instanceof ProblemError) {
+      if (error.statusCode >= 500) logger.error('request failed', { requestId, code: error.code });
+      request.response = {
+        statusCode: error.statusCode,
+        headers: { 'Content-Type': 'application/problem+json', ...(error.headers ?? {}) },
+        body: JSON.stringify(problemBody(error, requestId)),
+      };
+      return;
+    }
+    logger.error('unhandled error', { requestId, error: error as Error });
+    request.response = {
+      statusCode: 500,
+      headers: { 'Content-Type': 'application/problem+json' },
+      body: JSON.stringify(internalProblemBody(requestId)),
+    };
+  },
+});
+
+/**
+ * Builds a Lambda handler for one route: the shared middy stack (header normalization,
+ * JSON and urlencoded bodies, zod validation reporting every bad field, auth guard,
+ * security headers, problem+json errors) around a thin function that calls the domain.
+ */
+export function httpHandler<R extends RouteSpec>(route: R, fn: (req: HandlerRequest<R>) => Promise<HttpResult>) {
+  const core = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    const caller = callerOf(event);
+    if (route.auth !== 'public' && !caller) throw new UnauthenticatedError();
+    if (route.auth === 'operator' && !caller?.groups.includes(OPERATORS_GROUP)) {
+      throw new ForbiddenError('This operation is for platform operators only.');
+    }
+    const errors: FieldError[] = [];
+    const parse = <S extends z.ZodType | undefined>(schema: S, value: unknown, where: string) => {
+      if (!schema) return undefined;
+      const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+      if (!result.success) {
+        errors.push(...fieldErrors(result.error, where));
+        return undefined;
+      }
+      return result.data;
+    };
+    const params = parse(route.request?.params, event.pathParameters, 'path');
+    const query = parse(route.request?.query, event.queryStringParameters, 'query');
+    const body = parse(route.request?.body, event.body, 'body');
+    if (errors.length > 0) throw new ValidationFailedError(errors);
+
+    const result = await fn({
+      body,
+      query,
+      params,
+      caller,
+      headers: event.headers,
+      requestId,
+      event,
+    } as HandlerRequest<R>);
+    if ('html' in result) {
+      return {
+        statusCode: result.status,
+        headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...result.headers },
+        body: result.html,
+      };
+    }
+    return {
+      statusCode: result.status,
+      headers: { ...(result.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...result.headers },
+      body: result.body === undefined ? '' : JSON.stringify(result.body),
+    };
+  };
+
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(httpErrorHandler({ logger: false, fallbackMessage: 'Internal error' }))
+    .use(httpSecurityHeaders())
+    .use(problemJson())
+    .use(httpHeaderNormalizer())
+    .use(bodyParsers())
+    .handler(core);
+}
+
+/** JSON for API callers, urlencoded for the HTML pages' own forms; no body is fine for GETs. */
+function bodyParsers(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  const json = httpJsonBodyParser({ disableContentTypeError: true });
+  const form = httpUrlEncodeBodyParser({ disableContentTypeError: true });
+  return {
+    before: async (request) => {
+      const body = request.event.body;
+      if (body === null || body === undefined || body === '') {
+        request.event.body = null;
+        return;
+      }
+      const type = request.event.headers?.['content-type'] ?? '';
+      if (/^application\/(.+\+)?json/i.test(type)) return json.before?.(request);
+      if (/^application\/x-www-form-urlencoded/i.test(type)) return form.before?.(request);
+      throw new UnsupportedMediaTypeError();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * The state machines and the task functions each one invokes. CDK and the local
+ * runtime both read this: the definition file's `${<Task>FunctionArn}` placeholders
+ * are filled with each task function's ARN (CDK `definitionSubstitutions`) or with a
+ * local ARN that the local Step Functions adapter maps back to the handler module.
+ */
+export interface WorkflowSpec {
+  /** Also the state machine's name suffix. */
+  name: string;
+  /** Path from the repository root, under `statemachines/`. */
+  definitionFile: string;
+  /** Placeholder base name (`SendEmail` fills `${SendEmailFunctionArn}`) → task handler. */
+  tasks: Record<string, { handler: string; uses: ReadonlyArray<'table' | 'mail' | 'userPool' | 'stateMachine'> }>;
+}
+
+export const workflows: ReadonlyArray<WorkflowSpec> = [];
+
+/** The placeholder a task's function ARN fills in a definition. */
+export const functionArnPlaceholder = (task: string) => `${task}FunctionArn`;
