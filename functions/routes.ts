@@ -1,6 +1,27 @@
-import type { z } from 'zod';
 import type { Permission } from './domain/permissions.ts';
-import { Health, Session } from './schemas/common.ts';
+import { Health, Session, z } from './schemas/common.ts';
+import {
+  CreateAccountBody,
+  CreateAccountResult,
+  CreatedProvider,
+  CreatedUser,
+  CreateProviderBody,
+  CreateUserBody,
+  ListQuery,
+  listOf,
+  Me,
+  NewPasswordBody,
+  RefreshBody,
+  SignInBody,
+  SignInResult,
+  TemporaryPassword,
+  TokenBody,
+  Tokens,
+  UpdateUserBody,
+  User,
+  UserIdParams,
+  VerifiedResult,
+} from './schemas/identity.ts';
 
 /**
  * The one route table. The CDK stack makes one Lambda per entry and wires the
@@ -13,6 +34,7 @@ import { Health, Session } from './schemas/common.ts';
  * signed-in user, and tests walk the table to keep that deliberate.
  */
 export type Auth = 'public' | 'signed-in' | 'operator';
+export type Access = Permission | 'ANY_PARTNER_USER' | 'ANY_SIGNED_IN';
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteSpec {
@@ -22,10 +44,17 @@ export interface RouteSpec {
   /** Module under `functions/`, without extension; it exports `handler`. */
   handler: string;
   auth: Auth;
-  permission?: Permission;
+  /**
+   * Required on `signed-in` routes (deny by default: without one the route answers 403):
+   * a matrix permission, `ANY_PARTNER_USER` (any user of a partner organization) or
+   * `ANY_SIGNED_IN` (operators too).
+   */
+  permission?: Access;
   summary: string;
   request?: { body?: z.ZodType; query?: z.ZodType; params?: z.ZodType };
   response: { status: number; schema?: z.ZodType; contentType?: 'application/json' | 'text/html' };
+  /** Honors the Idempotency-Key header (creates whose response holds no secret). */
+  idempotent?: true;
   /** Resources the function touches, so infra grants exactly these. */
   uses?: ReadonlyArray<'table' | 'mail' | 'userPool' | 'stateMachine'>;
 }
@@ -54,8 +83,162 @@ export const routes = {
     path: '/auth/session',
     handler: 'api/get-session',
     auth: 'signed-in',
+    permission: 'ANY_SIGNED_IN',
     summary: 'What the verified token says about the caller',
     response: { status: 200, schema: Session },
+  }),
+
+  // Work accounts and sign-in
+  createAccount: route({
+    method: 'POST',
+    path: '/accounts',
+    handler: 'api/create-account',
+    auth: 'public',
+    summary: 'Create a work account: an organization and its global admin; emails a verification link',
+    request: { body: CreateAccountBody },
+    response: { status: 201, schema: CreateAccountResult },
+    idempotent: true,
+    uses: ['table', 'mail', 'userPool'],
+  }),
+  showAccountVerification: route({
+    method: 'GET',
+    path: '/accounts/verify',
+    handler: 'api/show-account-verification',
+    auth: 'public',
+    summary: 'The emailed verification link: a page with a Confirm button; changes nothing',
+    request: { query: z.object({ token: z.string().max(200).optional() }) },
+    response: { status: 200, contentType: 'text/html' },
+    uses: ['table'],
+  }),
+  verifyAccount: route({
+    method: 'POST',
+    path: '/accounts/verify',
+    handler: 'api/verify-account',
+    auth: 'public',
+    summary: 'Confirm the work account email with the token of the emailed link',
+    request: { body: TokenBody },
+    response: { status: 200, schema: VerifiedResult },
+    uses: ['table'],
+  }),
+  signIn: route({
+    method: 'POST',
+    path: '/auth/sign-in',
+    handler: 'api/sign-in',
+    auth: 'public',
+    summary: 'Sign in with email and password',
+    request: { body: SignInBody },
+    response: { status: 200, schema: SignInResult },
+    uses: ['table', 'userPool'],
+  }),
+  newPassword: route({
+    method: 'POST',
+    path: '/auth/new-password',
+    handler: 'api/new-password',
+    auth: 'public',
+    summary: 'Answer the NEW_PASSWORD_REQUIRED challenge of a first sign-in',
+    request: { body: NewPasswordBody },
+    response: { status: 200, schema: Tokens },
+    uses: ['table', 'userPool'],
+  }),
+  refreshTokens: route({
+    method: 'POST',
+    path: '/auth/refresh',
+    handler: 'api/refresh-tokens',
+    auth: 'public',
+    summary: 'New access and id tokens for a refresh token',
+    request: { body: RefreshBody },
+    response: { status: 200, schema: Tokens },
+    uses: ['userPool'],
+  }),
+  getMe: route({
+    method: 'GET',
+    path: '/me',
+    handler: 'api/get-me',
+    auth: 'signed-in',
+    permission: 'ANY_PARTNER_USER',
+    summary: 'The signed-in user and their organization',
+    response: { status: 200, schema: Me },
+    uses: ['table'],
+  }),
+
+  // Partner users and roles
+  listUsers: route({
+    method: 'GET',
+    path: '/users',
+    handler: 'api/list-users',
+    auth: 'signed-in',
+    permission: 'users:manage',
+    summary: "The organization's users",
+    request: { query: ListQuery },
+    response: { status: 200, schema: listOf(User) },
+    uses: ['table'],
+  }),
+  createUser: route({
+    method: 'POST',
+    path: '/users',
+    handler: 'api/create-user',
+    auth: 'signed-in',
+    permission: 'users:manage',
+    summary: 'Add a user; the temporary password is in this response only',
+    request: { body: CreateUserBody },
+    response: { status: 201, schema: CreatedUser },
+    uses: ['table', 'userPool'],
+  }),
+  getUser: route({
+    method: 'GET',
+    path: '/users/{id}',
+    handler: 'api/get-user',
+    auth: 'signed-in',
+    permission: 'users:manage',
+    summary: 'One user of the organization',
+    request: { params: UserIdParams },
+    response: { status: 200, schema: User },
+    uses: ['table'],
+  }),
+  updateUser: route({
+    method: 'PATCH',
+    path: '/users/{id}',
+    handler: 'api/update-user',
+    auth: 'signed-in',
+    permission: 'users:manage',
+    summary: "Change a user's names or roles",
+    request: { params: UserIdParams, body: UpdateUserBody },
+    response: { status: 200, schema: User },
+    uses: ['table'],
+  }),
+  deleteUser: route({
+    method: 'DELETE',
+    path: '/users/{id}',
+    handler: 'api/delete-user',
+    auth: 'signed-in',
+    permission: 'users:manage',
+    summary: 'Delete a user',
+    request: { params: UserIdParams },
+    response: { status: 204 },
+    uses: ['table', 'userPool'],
+  }),
+  resetUserPassword: route({
+    method: 'POST',
+    path: '/users/{id}/reset-password',
+    handler: 'api/reset-user-password',
+    auth: 'signed-in',
+    permission: 'users:manage',
+    summary: 'Give a user a new temporary password, shown in this response only',
+    request: { params: UserIdParams },
+    response: { status: 200, schema: TemporaryPassword },
+    uses: ['table', 'userPool'],
+  }),
+
+  // Operators
+  createIndirectProvider: route({
+    method: 'POST',
+    path: '/operator/indirect-providers',
+    handler: 'api/create-indirect-provider',
+    auth: 'operator',
+    summary: "Create an indirect provider's organization and global admin",
+    request: { body: CreateProviderBody },
+    response: { status: 201, schema: CreatedProvider },
+    uses: ['table', 'userPool'],
   }),
 } as const;
 

@@ -17,3 +17,6 @@ export const workflows: ReadonlyArray<WorkflowSpec> = [];
 
 /** The placeholder a task's function ARN fills in a definition. */
 export const functionArnPlaceholder = (task: string) => `${task}FunctionArn`;
+
+/** The env var that carries a state machine's ARN to functions, e.g. ENROLLMENT_REVIEW_STATE_MACHINE_ARN. */
+export const stateMachineArnEnvName = (name: string) => `${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_STATE_MACHINE_ARN`;

@@ -1,3 +1,5 @@
+import { ValidationFailedError } from '../http/errors.ts';
+
 /**
  * The single table: its shape (shared by CDK and the local runtime) and the one
  * place that builds keys. Handlers and adapters never write a key by hand.
@@ -31,6 +33,43 @@ export interface ItemBase {
 
 /** Key builders, one per access pattern. Ids are opaque strings made elsewhere. */
 export const keys = {
-  /** Test and benchmark probe item; also used by the health of the local runtime. */
+  /** Test and benchmark probe item. */
   probe: (id: string) => ({ pk: `PROBE#${id}`, sk: 'PROBE' }),
+  organization: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'ORG' }),
+  /** Uniqueness claim: one organization per domain. */
+  domainClaim: (domain: string) => ({ pk: `DOMAIN#${domain.toLowerCase()}`, sk: 'CLAIM' }),
+  /** Uniqueness claim and sign-in lookup: one user per email. */
+  emailClaim: (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'CLAIM' }),
+  /** A user by id (= Cognito username), one GetItem per request to resolve the caller. */
+  user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'USER' }),
+  /** gsi1: an organization's users, ordered by email. */
+  usersOfOrganization: (orgId: string, email = '') => ({ gsi1pk: `ORG#${orgId}#USERS`, gsi1sk: email.toLowerCase() }),
+  /** An emailed link by the SHA-256 of its token; the token itself is never stored. */
+  link: (tokenHash: string) => ({ pk: `LINK#${tokenHash}`, sk: 'LINK' }),
 } as const;
+
+/** Opaque list cursors: the last key, base64url; decoding checks it belongs to the same partition. */
+export function encodeCursor(lastKey: Record<string, unknown> | undefined): string | undefined {
+  return lastKey ? Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url') : undefined;
+}
+
+export function decodeCursor(cursor: string | undefined, expect: Record<string, string>): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (typeof key !== 'object' || key === null) throw new InvalidCursorError();
+  for (const [name, value] of Object.entries(expect)) {
+    if ((key as Record<string, unknown>)[name] !== value) throw new InvalidCursorError();
+  }
+  return key as Record<string, unknown>;
+}
+
+export class InvalidCursorError extends ValidationFailedError {
+  constructor() {
+    super([{ path: 'query.cursor', message: 'is not a cursor of this list' }], 'The cursor is not valid for this list; start again without it.');
+  }
+}

@@ -7,6 +7,8 @@ import httpUrlEncodeBodyParser from '@middy/http-urlencode-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { logger } from '../logger.ts';
+import type { Principal } from '../domain/identity-model.ts';
+import { hasPermission } from '../domain/roles.ts';
 import type { RouteSpec } from '../routes.ts';
 import {
   type FieldError,
@@ -19,7 +21,9 @@ import {
   UnsupportedMediaTypeError,
   ValidationFailedError,
 } from './errors.ts';
+import { idempotencyKey } from './idempotency.ts';
 import { fieldErrors } from './validation.ts';
+import { OPERATORS_GROUP } from '../auth-groups.ts';
 
 /** Who calls, as the Cognito authorizer (or the local gateway) verified it. Nothing here comes from the body. */
 export interface Caller {
@@ -28,7 +32,6 @@ export interface Caller {
   groups: string[];
 }
 
-export const OPERATORS_GROUP = 'operators';
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
@@ -38,6 +41,8 @@ export interface HandlerRequest<R extends RouteSpec> {
   params: Infer<NonNullable<R['request']>['params']>;
   /** Present on every route whose auth is not `public`. */
   caller: R['auth'] extends 'public' ? Caller | undefined : Caller;
+  /** The partner user behind the token, on routes whose permission needs one. */
+  principal: R['permission'] extends 'ANY_SIGNED_IN' | undefined ? undefined : Principal;
   headers: Record<string, string | undefined>;
   requestId: string;
   event: APIGatewayProxyEvent;
@@ -109,6 +114,7 @@ export function httpHandler<R extends RouteSpec>(route: R, fn: (req: HandlerRequ
     if (route.auth === 'operator' && !caller?.groups.includes(OPERATORS_GROUP)) {
       throw new ForbiddenError('This operation is for platform operators only.');
     }
+    const principal = await authorize(route, caller);
     const errors: FieldError[] = [];
     const parse = <S extends z.ZodType | undefined>(schema: S, value: unknown, where: string) => {
       if (!schema) return undefined;
@@ -129,6 +135,7 @@ export function httpHandler<R extends RouteSpec>(route: R, fn: (req: HandlerRequ
       query,
       params,
       caller,
+      principal,
       headers: event.headers,
       requestId,
       event,
@@ -147,13 +154,33 @@ export function httpHandler<R extends RouteSpec>(route: R, fn: (req: HandlerRequ
     };
   };
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(httpErrorHandler({ logger: false, fallbackMessage: 'Internal error' }))
     .use(httpSecurityHeaders())
     .use(problemJson())
     .use(httpHeaderNormalizer())
-    .use(bodyParsers())
-    .handler(core);
+    .use(bodyParsers());
+  if (route.idempotent) stack.use(idempotencyKey(`${route.method} ${route.path}`));
+  return stack.handler(core);
+}
+
+/**
+ * Deny by default: a signed-in route must name its access. Partner permissions are
+ * checked against the stored user's roles (loaded only for routes that need them),
+ * never against anything in the request.
+ */
+async function authorize(route: RouteSpec, caller: Caller | undefined): Promise<Principal | undefined> {
+  if (route.auth !== 'signed-in' || !caller) return undefined;
+  const access = route.permission;
+  if (!access) throw new ForbiddenError('This operation is not open to anyone yet.');
+  if (access === 'ANY_SIGNED_IN') return undefined;
+  const { loadPrincipal } = await import('./principal.ts');
+  const principal = await loadPrincipal(caller);
+  if (!principal) throw new ForbiddenError('This operation is for users of a partner organization.');
+  if (access !== 'ANY_PARTNER_USER' && !hasPermission(principal.user, access)) {
+    throw new ForbiddenError(`Your roles do not include the permission ${access}; ask a global admin of your organization for a role that does.`);
+  }
+  return principal;
 }
 
 /** JSON for API callers, urlencoded for the HTML pages' own forms; no body is fine for GETs. */

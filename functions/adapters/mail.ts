@@ -1,0 +1,28 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { requireEnv } from '../config.ts';
+import type { Mailer } from '../domain/ports.ts';
+import { awsClientConfig } from './aws.ts';
+
+const from = requireEnv('MAIL_FROM');
+const configurationSet = process.env.SES_CONFIGURATION_SET;
+const client = new SESv2Client(awsClientConfig);
+
+/** SES (v2 API) implementation of the Mailer port: one message, text and HTML. */
+export const sesMailer: Mailer = {
+  async send(email) {
+    const result = await client.send(
+      new SendEmailCommand({
+        FromEmailAddress: from,
+        Destination: { ToAddresses: [email.to] },
+        ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
+        Content: {
+          Simple: {
+            Subject: { Data: email.subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+          },
+        },
+      }),
+    );
+    return result.MessageId ?? '';
+  },
+};

@@ -1,0 +1,40 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../http/errors.ts';
+import { db } from './dynamo.ts';
+
+/**
+ * TransactWriteItems with the cancellation reasons turned into domain errors.
+ * `onConditionFailed[i]` builds the error for a failed condition of item i. Conflicts
+ * with a concurrent transaction are retried with jittered backoff: after a retry the
+ * loser's condition fails properly (e.g. DOMAIN_TAKEN instead of a vague conflict).
+ */
+export async function transactWrite(
+  items: NonNullable<TransactWriteCommandInput['TransactItems']>,
+  onConditionFailed: Array<(() => Error) | undefined> = [],
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+      if (failed >= 0) {
+        const build = onConditionFailed[failed];
+        throw build ? build() : new ConflictError('CONFLICT', 'The data changed meanwhile; reload and retry.');
+      }
+      const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
+      if (!conflict || attempt >= 6) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
+    }
+  }
+}
+
+/** An item's record fields, without the table's key and bookkeeping attributes. */
+export function recordOf<T>(item: Record<string, unknown> | undefined): T | undefined {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, type: _t, v: _v, ...record } = item;
+  return record as T;
+}

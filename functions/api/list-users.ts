@@ -1,0 +1,10 @@
+import { identityDeps } from '../adapters/identity.ts';
+import { publicUser } from '../domain/identity-model.ts';
+import { listUsers } from '../domain/users.ts';
+import { httpHandler } from '../http/handler.ts';
+import { routes } from '../routes.ts';
+
+export const handler = httpHandler(routes.listUsers, async ({ principal, query }) => {
+  const page = await listUsers(identityDeps, principal, query.limit, query.cursor);
+  return { status: 200, body: { ...page, items: page.items.map(publicUser) } };
+});

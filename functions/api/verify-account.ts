@@ -1,0 +1,9 @@
+import { identityDeps } from '../adapters/identity.ts';
+import { verifyAccount } from '../domain/accounts.ts';
+import { httpHandler } from '../http/handler.ts';
+import { accountVerifiedPage, asPageWhenForm } from '../pages/account-verification.ts';
+import { routes } from '../routes.ts';
+
+export const handler = httpHandler(routes.verifyAccount, ({ body, headers }) =>
+  asPageWhenForm(headers, () => verifyAccount(identityDeps, body.token), accountVerifiedPage),
+);

@@ -1,0 +1,46 @@
+import type { Permission } from './permissions.ts';
+
+export const AGENT_ROLES = ['ADMIN_AGENT', 'HELPDESK_AGENT', 'NONE'] as const;
+export const ADMIN_ROLES = ['GLOBAL_ADMIN', 'USER_MANAGEMENT_ADMIN', 'NONE'] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+export type Role = Exclude<AgentRole | AdminRole, 'NONE'>;
+
+export interface Roles {
+  agentRole: AgentRole;
+  adminRole: AdminRole;
+}
+
+/**
+ * API.md's permission matrix as data: which roles grant each permission. A user holds
+ * the union of both roles' rows. HELPDESK_AGENT's `customers:administer` and
+ * `customerServiceRequests:manage` exclude Office 365 offers (see OFFICE_365_NEEDS_ADMIN_AGENT).
+ */
+export const PERMISSION_MATRIX: Record<Permission, ReadonlyArray<Role>> = {
+  'users:manage': ['GLOBAL_ADMIN', 'USER_MANAGEMENT_ADMIN'],
+  'partnerProfile:read': ['GLOBAL_ADMIN', 'USER_MANAGEMENT_ADMIN'],
+  'partnerProfile:update': ['GLOBAL_ADMIN'],
+  'customers:read': ['ADMIN_AGENT', 'HELPDESK_AGENT', 'GLOBAL_ADMIN'],
+  'customers:requestRelationship': ['ADMIN_AGENT', 'GLOBAL_ADMIN'],
+  'customers:administer': ['ADMIN_AGENT', 'HELPDESK_AGENT', 'GLOBAL_ADMIN'],
+  'serviceHealth:read': ['ADMIN_AGENT', 'HELPDESK_AGENT', 'GLOBAL_ADMIN'],
+  'customerServiceRequests:manage': ['ADMIN_AGENT', 'HELPDESK_AGENT', 'GLOBAL_ADMIN'],
+  'partnerSupportTickets:manage': ['GLOBAL_ADMIN'],
+  'leads:manage': ['ADMIN_AGENT', 'GLOBAL_ADMIN'],
+  'indirectProviders:read': ['ADMIN_AGENT', 'HELPDESK_AGENT', 'GLOBAL_ADMIN'],
+  'indirectProviders:authorize': ['GLOBAL_ADMIN'],
+  'indirectResellers:read': ['ADMIN_AGENT', 'HELPDESK_AGENT', 'GLOBAL_ADMIN'],
+  'indirectResellers:invite': ['ADMIN_AGENT', 'GLOBAL_ADMIN'],
+  'orders:submit': ['ADMIN_AGENT', 'GLOBAL_ADMIN'],
+};
+
+/** Permissions that a helpdesk agent holds except for Office 365 offers, where an admin agent is needed. */
+export const OFFICE_365_NEEDS_ADMIN_AGENT: ReadonlyArray<Permission> = ['customers:administer', 'customerServiceRequests:manage'];
+
+export function hasPermission(roles: Roles, permission: Permission): boolean {
+  const granted = PERMISSION_MATRIX[permission];
+  return granted.some((role) => role === roles.agentRole || role === roles.adminRole);
+}
+
+/** A user must hold at least one role; both `NONE` is no user at all. */
+export const hasSomeRole = (roles: Roles) => roles.agentRole !== 'NONE' || roles.adminRole !== 'NONE';

@@ -1,0 +1,81 @@
+import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { awsClientConfig } from '../adapters/aws.ts';
+import { requireEnv } from '../config.ts';
+import { ConflictError, ProblemError } from './errors.ts';
+
+type Middleware = middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
+
+/**
+ * `Idempotency-Key` for creates (Powertools idempotency over our single table): a
+ * replay by the same caller with the same key returns the first response; the same key
+ * with another body is refused. Records live in one partition (`IDEMPOTENCY`) with the
+ * route id in the sort key, and expire through the table's TTL attribute after a day.
+ * Requests without the header are not tracked at all.
+ */
+export function idempotencyKey(routeId: string): Middleware {
+  let inner: ReturnType<typeof makeHandlerIdempotent> | undefined;
+  const middleware = () => {
+    inner ??= makeHandlerIdempotent({
+      persistenceStore: new DynamoDBPersistenceLayer({
+        tableName: requireEnv('TABLE_NAME'),
+        keyAttr: 'pk',
+        sortKeyAttr: 'sk',
+        staticPkValue: 'IDEMPOTENCY',
+        expiryAttr: 'expiresAt',
+        awsSdkV3Client: new DynamoDBClient(awsClientConfig),
+      }),
+      config: new IdempotencyConfig({
+        eventKeyJmesPath: '[requestContext.authorizer.claims.sub, headers."idempotency-key"]',
+        payloadValidationJmesPath: 'body',
+        expiresAfterSeconds: 86_400,
+      }),
+      keyPrefix: routeId,
+    });
+    return inner;
+  };
+  const active = (request: middy.Request) => (request.internal as Record<string, unknown>).idempotencyKeyActive === true;
+  return {
+    before: async (request) => {
+      const key = request.event.headers?.['idempotency-key'];
+      if (!key) return;
+      if (key.length > 200) throw new IdempotencyKeyInvalidError();
+      (request.internal as Record<string, unknown>).idempotencyKeyActive = true;
+      try {
+        return (await middleware().before?.(request as never)) as APIGatewayProxyResult | undefined;
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+    after: async (request) => {
+      if (active(request)) await middleware().after?.(request as never);
+    },
+    onError: async (request) => {
+      if (active(request)) await middleware().onError?.(request as never);
+    },
+  };
+}
+
+class IdempotencyKeyInvalidError extends ProblemError {
+  constructor() {
+    super(400, 'VALIDATION_FAILED', 'Validation failed', 'The Idempotency-Key header must be at most 200 characters; a UUID is a good key.', [
+      { path: 'headers.idempotency-key', message: 'must be at most 200 characters' },
+    ]);
+  }
+}
+
+function translate(error: unknown): unknown {
+  const name = (error as Error | undefined)?.name;
+  if (name === 'IdempotencyValidationError') {
+    return new ProblemError(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency key reused',
+      'This Idempotency-Key was already used with a different request body. Use a new key for a new request.');
+  }
+  if (name === 'IdempotencyAlreadyInProgressError') {
+    return new ConflictError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry in a moment.');
+  }
+  return error;
+}

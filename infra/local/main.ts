@@ -1,0 +1,60 @@
+/**
+ * `npm start`: the whole system on one machine. Ctrl-C (SIGINT) or SIGTERM stops
+ * every stand-in, leaving no java or node child behind.
+ */
+import { numberEnv } from '../../functions/config.ts';
+import { startLocalRuntime } from './runtime.ts';
+
+const operator = {
+  email: process.env.OPERATOR_EMAIL ?? 'operator@csp-platform.local',
+  password: process.env.OPERATOR_PASSWORD ?? 'Operator-Local-2026',
+};
+
+const sampleProvider = {
+  name: 'Contoso Distribution',
+  domain: 'contoso-distribution.example',
+  country: 'US',
+  admin: { firstName: 'Dana', lastName: 'Provider', email: 'admin@contoso-distribution.example', password: 'Provider-Local-2026' },
+};
+
+const started = Date.now();
+let runtime: Awaited<ReturnType<typeof startLocalRuntime>> | undefined;
+let stopping = false;
+
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping the local runtime…`);
+  await runtime?.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  runtime = await startLocalRuntime({
+    port: numberEnv('PORT', 3000),
+    mailboxPort: numberEnv('MAILBOX_PORT', 8005),
+    timeScale: numberEnv('LOCAL_TIME_SCALE', 1440),
+    ...(process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {}),
+    operator,
+    sampleProvider,
+    logLevel: process.env.LOG_LEVEL ?? 'INFO',
+  });
+  if (stopping) await runtime.stop();
+  console.log(
+    [
+      `CSP partner platform running (started in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      `  API        ${runtime.apiUrl}   (GET /health, GET /openapi.json)`,
+      `  Mailbox    ${runtime.mailboxUrl}   (every email the system sends)`,
+      `  Operator   ${operator.email} / ${operator.password}`,
+      `  Provider   ${sampleProvider.admin.email} / ${sampleProvider.admin.password}   (${sampleProvider.name}, indirect provider)`,
+      `  Time scale 1:${runtime.env.LOCAL_TIME_SCALE} (waits in state machines are divided by it)`,
+      'Ctrl-C stops everything.',
+    ].join('\n'),
+  );
+} catch (error) {
+  console.error(`Could not start the local runtime: ${(error as Error).message}`);
+  await runtime?.stop();
+  process.exit(1);
+}

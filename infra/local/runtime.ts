@@ -1,0 +1,195 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { OPERATORS_GROUP } from '../../functions/auth-groups.ts';
+import { routeList } from '../../functions/routes.ts';
+import {
+  functionArnPlaceholder,
+  stateMachineArnEnvName,
+  type WorkflowSpec,
+  workflows as realWorkflows,
+} from '../../functions/workflows.ts';
+import { type LocalCognito, startCognito } from './cognito.ts';
+import { startDynamoDb } from './dynamodb.ts';
+import { startGateway } from './gateway.ts';
+import { lambdaContext, loadHandler } from './lambda.ts';
+import { startMailbox } from './mailbox.ts';
+import { freePort } from './ports.ts';
+import { startStepFunctionsAdapter } from './stepfunctions.ts';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface LocalRuntimeOptions {
+  /** API port; 0 picks a free one. */
+  port: number;
+  mailboxPort: number;
+  /** Waits and timeouts in state machines are divided by it (1440: a day passes in a minute). */
+  timeScale: number;
+  /** Keep DynamoDB data in this folder instead of memory. */
+  dataDir?: string;
+  operator: { email: string; password: string };
+  /** A sample indirect provider whose global admin can sign in at once; omitted in tests. */
+  sampleProvider?: SampleProvider;
+  /** Extra state machines (tests add small ones); the real ones always run. */
+  extraWorkflows?: WorkflowSpec[];
+  logLevel?: string;
+}
+
+export interface SampleProvider {
+  name: string;
+  domain: string;
+  country: string;
+  admin: { firstName: string; lastName: string; email: string; password: string };
+}
+
+export interface LocalRuntime {
+  apiUrl: string;
+  mailboxUrl: string;
+  /** Everything a test or a script needs to reach the stand-ins with the real SDK clients. */
+  env: Record<string, string>;
+  operator: { email: string; password: string };
+  stop(): Promise<void>;
+}
+
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+const TABLE_NAME = 'csp-partner-platform';
+const localFunctionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+
+
+/**
+ * Starts the whole system on this machine: DynamoDB Local, the SES mailbox, cognito-local,
+ * the Step Functions adapter and the gateway. Handlers run in this process with the real
+ * SDK clients, which find the stand-ins through AWS_ENDPOINT_URL_<SERVICE>.
+ */
+export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+    stops.length = 0;
+  };
+  try {
+    const [dynamo, mailbox, cognito] = await Promise.all([
+      startDynamoDb({ tableName: TABLE_NAME, ...(opts.dataDir ? { path: opts.dataDir } : {}) }).then((d) => {
+        stops.push(d.stop);
+        return d;
+      }),
+      startMailbox({ port: opts.mailboxPort }).then((m) => {
+        stops.push(m.stop);
+        return m;
+      }),
+      startCognito().then((c) => {
+        stops.push(c.stop);
+        return c;
+      }),
+    ]);
+    const apiPort = opts.port || (await freePort());
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+
+    const allWorkflows = [...realWorkflows, ...(opts.extraWorkflows ?? [])];
+    const taskHandlers = new Map<string, string>();
+    for (const wf of allWorkflows) {
+      for (const [task, spec] of Object.entries(wf.tasks)) taskHandlers.set(localFunctionArn(`${wf.name}-${task}`), spec.handler);
+    }
+    const sfn = await startStepFunctionsAdapter({
+      port: 0,
+      timeScale: opts.timeScale,
+      region: REGION,
+      accountId: ACCOUNT,
+      stateMachines: allWorkflows.map((wf) => ({
+        name: wf.name,
+        definitionFile: join(repoRoot, wf.definitionFile),
+        substitutions: Object.fromEntries(
+          Object.keys(wf.tasks).map((task) => [functionArnPlaceholder(task), localFunctionArn(`${wf.name}-${task}`)]),
+        ),
+      })),
+      invokeFunction: async (nameOrArn, payload) => {
+        const arn = nameOrArn.startsWith('arn:') ? nameOrArn : localFunctionArn(nameOrArn);
+        const module = taskHandlers.get(arn);
+        if (!module) throw Object.assign(new Error(`Function not found: ${nameOrArn}`), { name: 'Lambda.ResourceNotFoundException' });
+        const handler = await loadHandler(module);
+        return handler(payload, lambdaContext(arn.split(':').pop() ?? module));
+      },
+    });
+    stops.push(sfn.close);
+
+    const env: Record<string, string> = {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SESV2: mailbox.url,
+      AWS_ENDPOINT_URL_SFN: sfn.url,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+      TABLE_NAME,
+      USER_POOL_ID: cognito.userPoolId,
+      USER_POOL_CLIENT_ID: cognito.clientId,
+      MAIL_FROM: 'no-reply@csp-partner-platform.local',
+      SES_CONFIGURATION_SET: 'local',
+      PUBLIC_BASE_URL: apiUrl,
+      LOCAL_TIME_SCALE: String(opts.timeScale),
+      POWERTOOLS_SERVICE_NAME: 'csp-partner-platform',
+      POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN',
+      ...Object.fromEntries(allWorkflows.map((wf) => [stateMachineArnEnvName(wf.name), sfn.stateMachineArn(wf.name)])),
+    };
+    // Handlers read their configuration at import, i.e. on their first request, after this.
+    Object.assign(process.env, env);
+
+    await seedOperator(cognito, opts.operator);
+    if (opts.sampleProvider) await seedProvider(opts.sampleProvider);
+
+    const gateway = await startGateway({
+      port: apiPort,
+      routes: routeList,
+      auth: { issuer: cognito.issuer, jwksUrl: cognito.jwksUrl, clientId: cognito.clientId },
+    });
+    stops.push(gateway.stop);
+    return { apiUrl: gateway.url, mailboxUrl: mailbox.url, env, operator: opts.operator, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The platform operator: a Cognito user in the operators group, with a permanent password. */
+async function seedOperator(cognito: LocalCognito, operator: { email: string; password: string }) {
+  const client = new CognitoIdentityProviderClient({
+    endpoint: cognito.endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const username = operator.email.toLowerCase();
+  await client.send(
+    new AdminCreateUserCommand({
+      UserPoolId: cognito.userPoolId,
+      Username: username,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: username },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    }),
+  );
+  await client.send(
+    new AdminSetUserPasswordCommand({ UserPoolId: cognito.userPoolId, Username: username, Password: operator.password, Permanent: true }),
+  );
+  await client.send(new AdminAddUserToGroupCommand({ UserPoolId: cognito.userPoolId, Username: username, GroupName: OPERATORS_GROUP }));
+  client.destroy();
+}
+
+/** Seeds through the same domain code POST /operator/indirect-providers runs, with a permanent password. */
+async function seedProvider(p: SampleProvider) {
+  const { identityDeps } = await import('../../functions/adapters/identity.ts');
+  const { createIndirectProvider } = await import('../../functions/domain/accounts.ts');
+  const { password, ...admin } = p.admin;
+  await createIndirectProvider(
+    identityDeps,
+    { organization: { name: p.name, domain: p.domain, country: p.country }, admin },
+    { value: password, permanent: true },
+  );
+}

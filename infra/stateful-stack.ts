@@ -1,0 +1,123 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  FeaturePlan,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { ConfigurationSet, ConfigurationSetTlsPolicy, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import type { Construct } from 'constructs';
+import { TABLE } from '../functions/data/table.ts';
+import { OPERATORS_GROUP } from '../functions/auth-groups.ts';
+
+/**
+ * What holds data or identities and must survive redeploys: the table, the user pool
+ * and its client, the operators group and the SES configuration set. Kept apart from
+ * the functions and the API so that those can be replaced freely.
+ */
+export class StatefulStack extends Stack {
+  readonly table: Table;
+  readonly userPool: UserPool;
+  readonly userPoolClient: UserPoolClient;
+  readonly operatorsGroup: CfnUserPoolGroup;
+  readonly configurationSet: ConfigurationSet;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      timeToLiveAttribute: TABLE.ttlAttribute,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of TABLE.indexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+
+    this.userPool = new UserPool(this, 'UserPool', {
+      // Accounts come from our API (work accounts, invited users), never from Cognito's own sign-up.
+      selfSignUpEnabled: false,
+      // Usernames are our user ids (functions/adapters/directory.ts): the API signs in by
+      // email by looking the id up in the table, as the local pool does. Email as the
+      // username attribute would reject those ids; an email alias would add a second
+      // uniqueness check the local pool does not have.
+      signInAliases: { username: true },
+      signInCaseSensitive: false,
+      standardAttributes: { email: { required: true, mutable: true } },
+      // The API contract's policy (API.md): at least 12 characters, upper, lower, digit.
+      passwordPolicy: {
+        minLength: 12,
+        requireUppercase: true,
+        requireLowercase: true,
+        requireDigits: true,
+        requireSymbols: false,
+        tempPasswordValidity: Duration.days(7),
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.ESSENTIALS,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge(
+      {
+        id: 'AwsSolutions-COG1',
+        reason:
+          'Symbols are not required: the published API contract (API.md) fixes the policy at 12+ characters with upper, lower and digit, and the API validates the same rule; the length outweighs a symbol.',
+      },
+      {
+        id: 'AwsSolutions-COG2',
+        reason:
+          'Sign-in is API-driven (USER_PASSWORD_AUTH, NEW_PASSWORD_REQUIRED) and the contract has no MFA challenge yet; MFA is a planned change of the contract, not of this pool alone.',
+      },
+      {
+        id: 'AwsSolutions-COG8',
+        reason:
+          'Essentials tier on purpose: the Plus tier (threat protection) is billed per active user; to be enabled once the platform has real traffic and a budget for it.',
+      },
+    );
+
+    // The handlers check membership of this group for `operator` routes.
+    this.operatorsGroup = new CfnUserPoolGroup(this, 'OperatorsGroup', {
+      userPoolId: this.userPool.userPoolId,
+      groupName: OPERATORS_GROUP,
+      description:
+        'Platform operators: review enrollments, manage indirect providers and partner network data.',
+    });
+
+    this.userPoolClient = this.userPool.addClient('ApiClient', {
+      // The API signs users in on their behalf (InitiateAuth), so no hosted UI, no OAuth flows, no secret.
+      authFlows: { userPassword: true },
+      disableOAuth: true,
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+
+    this.configurationSet = new ConfigurationSet(this, 'MailConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+      // Stop mailing addresses that bounced or complained: they hurt the sender's reputation.
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+    });
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
+  }
+}

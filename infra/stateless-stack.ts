@@ -1,0 +1,465 @@
+import { join } from 'node:path';
+import {
+  ArnFormat,
+  CrossStackReferences,
+  ReferenceStrength,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  CognitoUserPoolsAuthorizer,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  type Method,
+  MethodLoggingLevel,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import type { Construct } from 'constructs';
+import { TABLE } from '../functions/data/table.ts';
+import {
+  ForbiddenError,
+  internalProblemBody,
+  NotFoundError,
+  type ProblemError,
+  problemBody,
+  RateLimitedError,
+  UnauthenticatedError,
+} from '../functions/http/errors.ts';
+import { type RouteSpec, routeList } from '../functions/routes.ts';
+import { functionArnPlaceholder, stateMachineArnEnvName, type WorkflowSpec, workflows } from '../functions/workflows.ts';
+import { PlatformFunction, REPO_ROOT } from './function.ts';
+
+/** A resource a function may touch; `uses` in the route and workflow tables lists them. */
+export type Use = NonNullable<RouteSpec['uses']>[number];
+
+/** The scope Cognito puts in access tokens; requiring it makes the authorizer accept access tokens. */
+const ACCESS_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
+
+/** What a `userPool` function may do: manage users and sign them in server-side, nothing else. */
+const USER_POOL_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:AdminUpdateUserAttributes',
+  'cognito-idp:AdminDeleteUser',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminEnableUser',
+  'cognito-idp:AdminSetUserPassword',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminRemoveUserFromGroup',
+  'cognito-idp:AdminListGroupsForUser',
+  'cognito-idp:AdminInitiateAuth',
+  'cognito-idp:AdminRespondToAuthChallenge',
+  'cognito-idp:AdminUserGlobalSignOut',
+];
+
+/** Item reads and writes, single and batched, and queries; no Scan, no streams. */
+const TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+
+/** `enrollment-review` or `getHealth` → `EnrollmentReview` / `GetHealth`, for construct ids. */
+const pascal = (name: string) =>
+  name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
+export interface StatelessStackProps extends StackProps {
+  readonly table: ITable;
+  readonly userPool: IUserPool;
+  readonly userPoolClient: IUserPoolClient;
+  readonly configurationSet: IConfigurationSet;
+  /** @default the route table of `functions/routes.ts`; tests pass a fixture */
+  readonly routes?: ReadonlyArray<RouteSpec & { id: string }>;
+  /** @default the workflows of `functions/workflows.ts`; tests pass a fixture */
+  readonly workflows?: ReadonlyArray<WorkflowSpec>;
+}
+
+interface Workflow {
+  readonly name: string;
+  readonly stateMachine: StateMachine;
+  /** Executions of this machine, for Describe/Stop; the machine name is known at synth time. */
+  readonly executionArn: string;
+}
+
+/**
+ * Everything that can be replaced on a deploy: one Lambda function per route of the
+ * route table behind a REST API with the Cognito authorizer and a WAF, and the state
+ * machines of the workflow table with their task functions. Access to the stateful
+ * resources is granted per function from the `uses` of its route or task.
+ */
+export class StatelessStack extends Stack {
+  readonly api: RestApi;
+  /** Route id → its function. */
+  readonly routeFunctions: ReadonlyMap<string, PlatformFunction>;
+  /** Workflow name → its state machine. */
+  readonly stateMachines: ReadonlyMap<string, StateMachine>;
+
+  private readonly props: StatelessStackProps;
+  private readonly mailFrom: string;
+  private readonly publicBaseUrl: string;
+  private readonly workflows: Workflow[] = [];
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    // Strong (CloudFormation exports) on purpose: the stateful stack then cannot drop or
+    // replace a table or pool this stack still uses. Set before any child exists.
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+    this.props = props;
+    this.mailFrom = contextString(this, 'mailFrom', 'no-reply@example.com', /^[^@\s]+@[^@\s]+\.[^@\s]+$/);
+    // Links in emails point here. It cannot be derived from the API URL without a
+    // dependency cycle (every function's environment would depend on the API).
+    this.publicBaseUrl = contextString(
+      this,
+      'publicBaseUrl',
+      'https://example.com',
+      /^https:\/\/[^\s/]+(\/[^\s]*[^\s/])?$/,
+    );
+
+    const machines = new Map<string, StateMachine>();
+    for (const workflow of props.workflows ?? workflows) {
+      machines.set(workflow.name, this.addWorkflow(workflow));
+    }
+    this.stateMachines = machines;
+
+    this.api = this.makeApi();
+    const functions = new Map<string, PlatformFunction>();
+    let authorizer: CognitoUserPoolsAuthorizer | undefined;
+    for (const route of props.routes ?? routeList) {
+      const fn = this.makeFunction(`${pascal(route.id)}Route`, {
+        handler: route.handler,
+        description: `${route.method} ${route.path} (${route.id})`,
+        uses: route.uses ?? [],
+      });
+      functions.set(route.id, fn);
+      const integration = new LambdaIntegration(fn.function, { allowTestInvoke: false });
+      const resource = this.api.root.resourceForPath(route.path);
+      if (route.auth === 'public') {
+        const method = resource.addMethod(route.method, integration, {
+          authorizationType: AuthorizationType.NONE,
+        });
+        acknowledgePublic(method, route);
+      } else {
+        // Only made when a route needs it: an authorizer attached to no method fails synthesis.
+        authorizer ??= new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+          cognitoUserPools: [props.userPool],
+        });
+        // The authorizer verifies the token; the operators group and the permission are
+        // checked by the handler against the verified claims and the stored roles.
+        resource.addMethod(route.method, integration, {
+          authorizationType: AuthorizationType.COGNITO,
+          authorizer,
+          authorizationScopes: [ACCESS_TOKEN_SCOPE],
+        });
+      }
+    }
+    this.routeFunctions = functions;
+
+    this.protectWithWaf();
+  }
+
+  /** One function through the one construct, with the grants and variables its `uses` need. */
+  private makeFunction(id: string, spec: { handler: string; description: string; uses: ReadonlyArray<Use> }) {
+    const fn = new PlatformFunction(this, id, {
+      handler: spec.handler,
+      description: spec.description,
+      environment: { PUBLIC_BASE_URL: this.publicBaseUrl },
+    });
+    for (const use of new Set(spec.uses)) this.grant(fn, use);
+    return fn;
+  }
+
+  private grant(fn: PlatformFunction, use: Use): void {
+    const { table, userPool, userPoolClient, configurationSet } = this.props;
+    const lambda = fn.function;
+    switch (use) {
+      case 'table': {
+        // Not grantReadWriteData: that adds Scan (which the design rules out) and
+        // `index/*`; this names the table's own indexes and the item actions only.
+        Grant.addToPrincipal({
+          grantee: lambda,
+          actions: TABLE_ACTIONS,
+          resourceArns: [
+            table.tableArn,
+            ...TABLE.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+          ],
+        });
+        lambda.addEnvironment('TABLE_NAME', table.tableName);
+        return;
+      }
+      case 'mail': {
+        const domain = this.mailFrom.slice(this.mailFrom.indexOf('@') + 1);
+        lambda.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['ses:SendEmail'],
+            // SES authorizes against whichever identity is verified (the address or its
+            // domain) and against the configuration set; the sender is pinned by condition.
+            resources: [
+              this.formatArn({ service: 'ses', resource: 'identity', resourceName: this.mailFrom }),
+              this.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+              this.formatArn({
+                service: 'ses',
+                resource: 'configuration-set',
+                resourceName: configurationSet.configurationSetName,
+              }),
+            ],
+            conditions: { StringEquals: { 'ses:FromAddress': this.mailFrom } },
+          }),
+        );
+        lambda.addEnvironment('MAIL_FROM', this.mailFrom);
+        lambda.addEnvironment('SES_CONFIGURATION_SET', configurationSet.configurationSetName);
+        return;
+      }
+      case 'userPool': {
+        userPool.grant(lambda, ...USER_POOL_ACTIONS);
+        lambda.addEnvironment('USER_POOL_ID', userPool.userPoolId);
+        lambda.addEnvironment('USER_POOL_CLIENT_ID', userPoolClient.userPoolClientId);
+        return;
+      }
+      case 'stateMachine': {
+        for (const workflow of this.workflows) {
+          workflow.stateMachine.grantStartExecution(lambda);
+          workflow.stateMachine.grantTaskResponse(lambda);
+          lambda.addToRolePolicy(
+            new PolicyStatement({
+              actions: ['states:DescribeExecution', 'states:StopExecution'],
+              resources: [workflow.executionArn],
+            }),
+          );
+          lambda.addEnvironment(stateMachineArnEnvName(workflow.name), workflow.stateMachine.stateMachineArn);
+          Validations.of(fn.role).acknowledge({
+            id: `AwsSolutions-IAM5[Resource::${nagSpelling(this.resolve(workflow.executionArn))}]`,
+            reason: `Executions get generated names; the wildcard covers executions of the ${workflow.name} state machine only.`,
+          });
+        }
+        return;
+      }
+    }
+  }
+
+  /** A state machine from its ASL file, with each `${<Task>FunctionArn}` filled by its task function. */
+  private addWorkflow(workflow: WorkflowSpec): StateMachine {
+    const id = pascal(workflow.name);
+    const taskArns: Record<string, string> = {};
+    const taskFunctions: PlatformFunction[] = [];
+    for (const [task, spec] of Object.entries(workflow.tasks)) {
+      if (spec.uses.includes('stateMachine')) {
+        // The machine's definition holds the task's ARN; the task holding the machine's
+        // ARN as well would be a dependency cycle CloudFormation cannot deploy.
+        throw new Error(`Workflow ${workflow.name}: task ${task} cannot use 'stateMachine'`);
+      }
+      const fn = this.makeFunction(`${id}${pascal(task)}Task`, {
+        handler: spec.handler,
+        description: `${workflow.name} task ${task}`,
+        uses: spec.uses,
+      });
+      taskArns[functionArnPlaceholder(task)] = fn.function.functionArn;
+      taskFunctions.push(fn);
+    }
+
+    const stateMachineName = `${this.stackName}-${workflow.name}`;
+    const stateMachine = new StateMachine(this, `${id}StateMachine`, {
+      stateMachineName,
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromFile(join(REPO_ROOT, workflow.definitionFile)),
+      definitionSubstitutions: taskArns,
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, `${id}StateMachineLogs`, { retention: RetentionDays.ONE_MONTH }),
+        level: LogLevel.ALL,
+        // Execution data carries emails and contact details: log the flow, not the data.
+        includeExecutionData: false,
+      },
+    });
+    for (const fn of taskFunctions) {
+      // The definition invokes the unqualified ARN, so no `:*` for versions and aliases.
+      stateMachine.addToRolePolicy(
+        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.function.functionArn] }),
+      );
+    }
+    Validations.of(stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Step Functions log delivery (logs:CreateLogDelivery and related) and X-Ray tracing support no resource-level permissions.',
+    });
+
+    this.workflows.push({
+      name: workflow.name,
+      stateMachine,
+      executionArn: this.formatArn({
+        service: 'states',
+        resource: 'execution',
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        resourceName: `${stateMachineName}:*`,
+      }),
+    });
+    return stateMachine;
+  }
+
+  private makeApi(): RestApi {
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR });
+    const api = new RestApi(this, 'Api', {
+      description: 'CSP partner platform API',
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      // Execution logging needs the account-level CloudWatch role; retained because it is
+      // shared by every REST API of the account and region.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        throttlingRateLimit: 50,
+        throttlingBurstLimit: 100,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        // Bodies carry passwords and tokens: never log them.
+        dataTraceEnabled: false,
+      },
+    });
+    const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole) {
+      Validations.of(cloudWatchRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          'The AWS-managed policy is the documented one for the account-level API Gateway logging role.',
+      });
+    }
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'Requests are validated in each handler with the zod schemas of the route table, which answer with the contract’s problem+json errors listing every bad field; API Gateway validators answer in their own format.',
+    });
+
+    // Errors raised by API Gateway itself answer in the contract's problem+json format too.
+    const gatewayErrors: Array<[string, ResponseType, string, Record<string, unknown>]> = [
+      ['Unauthorized', ResponseType.UNAUTHORIZED, '401', gatewayProblem(new UnauthenticatedError())],
+      ['AccessDenied', ResponseType.ACCESS_DENIED, '403', gatewayProblem(new ForbiddenError())],
+      [
+        'WafFiltered',
+        ResponseType.WAF_FILTERED,
+        '403',
+        gatewayProblem(new ForbiddenError('The request was blocked.')),
+      ],
+      // API Gateway answers an unknown path or method this way; the contract says 404.
+      ['NoRoute', ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', gatewayProblem(new NotFoundError())],
+      [
+        'Throttled',
+        ResponseType.THROTTLED,
+        '429',
+        gatewayProblem(new RateLimitedError('Too many requests; wait a moment and retry.')),
+      ],
+      ['Default5xx', ResponseType.DEFAULT_5XX, '500', internalProblemBody(REQUEST_ID)],
+    ];
+    for (const [id, type, statusCode, body] of gatewayErrors) {
+      api.addGatewayResponse(id, {
+        type,
+        statusCode,
+        responseHeaders: { 'Content-Type': "'application/problem+json'" },
+        templates: { 'application/json': JSON.stringify(body) },
+      });
+    }
+    return api;
+  }
+
+  /** AWS managed rules and a per-IP rate limit in front of the API stage. */
+  private protectWithWaf(): void {
+    const managedRule = (name: string, priority: number): CfnWebACL.RuleProperty => ({
+      name,
+      priority,
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      overrideAction: { none: {} },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
+    });
+    const webAcl = new CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'api', sampledRequestsEnabled: true },
+      rules: [
+        managedRule('AWSManagedRulesAmazonIpReputationList', 0),
+        managedRule('AWSManagedRulesCommonRuleSet', 1),
+        managedRule('AWSManagedRulesKnownBadInputsRuleSet', 2),
+        {
+          // Sign-in and public link pages are the targets of guessing; slow down any one address.
+          name: 'RateLimitPerIp',
+          priority: 3,
+          statement: { rateBasedStatement: { limit: 1000, aggregateKeyType: 'IP' } },
+          action: { block: {} },
+          visibilityConfig: {
+            cloudWatchMetricsEnabled: true,
+            metricName: 'RateLimitPerIp',
+            sampledRequestsEnabled: true,
+          },
+        },
+      ],
+    });
+    new CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.api.deploymentStage.stageArn,
+      webAclArn: webAcl.attrArn,
+    });
+  }
+}
+
+/** API Gateway fills `$context.requestId` in gateway response templates. */
+const REQUEST_ID = '$context.requestId';
+
+const gatewayProblem = (error: ProblemError) => problemBody(error, REQUEST_ID);
+
+/** Public routes have no authorizer by design; say so where cdk-nag looks, naming the route. */
+function acknowledgePublic(method: Method, route: RouteSpec & { id: string }): void {
+  const reason = `Public by design in functions/routes.ts (${route.id}: ${route.summary}); the handler applies its own checks, e.g. link tokens.`;
+  Validations.of(method).acknowledge(
+    { id: 'AwsSolutions-APIG4', reason },
+    { id: 'AwsSolutions-COG4', reason },
+  );
+}
+
+/** A string from CDK context (`-c key=value` or cdk.json), checked at synth so a typo fails early. */
+function contextString(scope: Construct, key: string, fallback: string, pattern: RegExp): string {
+  const raw: unknown = scope.node.tryGetContext(key);
+  const value = raw === undefined ? fallback : raw;
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw new Error(`Context value ${key} must match ${pattern}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/**
+ * A resolved ARN spelled the way cdk-nag names it in a finding id (`Fn::Join` flattened,
+ * `Ref` as `<Name>`, `Fn::GetAtt` as `<Name.Attr>`), so an acknowledgement can name
+ * exactly the one wildcard resource it accepts.
+ */
+function nagSpelling(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null) {
+    const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    if (join) return join[1].map(nagSpelling).join(join[0]);
+    const ref = (value as { Ref?: string }).Ref;
+    if (ref !== undefined) return `<${ref}>`;
+    const getAtt = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+    if (getAtt) return `<${getAtt[0]}.${getAtt[1]}>`;
+  }
+  throw new Error(`Cannot spell ${JSON.stringify(value)} as a cdk-nag finding`);
+}

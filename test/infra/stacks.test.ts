@@ -1,0 +1,366 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLE } from '../../functions/data/table.ts';
+import { OPERATORS_GROUP } from '../../functions/auth-groups.ts';
+import { type RouteSpec, routeList } from '../../functions/routes.ts';
+import { functionArnPlaceholder, type WorkflowSpec, workflows } from '../../functions/workflows.ts';
+import { REPO_ROOT } from '../../infra/function.ts';
+import { StatefulStack } from '../../infra/stateful-stack.ts';
+import { stateMachineArnEnvName } from '../../functions/workflows.ts';
+import { StatelessStack } from '../../infra/stateless-stack.ts';
+
+type Route = RouteSpec & { id: string };
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+
+/** Skips esbuild: for apps whose assertions do not look at the bundles. */
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+/** The same wiring as infra/app.ts, with the route and workflow tables as parameters. */
+function buildApp(options: { routes?: Route[]; workflows?: WorkflowSpec[]; bundle: boolean; nag: boolean }) {
+  const app = new App({ context: options.bundle ? {} : NO_BUNDLING });
+  const stateful = new StatefulStack(app, 'Stateful');
+  const stateless = new StatelessStack(app, 'Stateless', {
+    table: stateful.table,
+    userPool: stateful.userPool,
+    userPoolClient: stateful.userPoolClient,
+    configurationSet: stateful.configurationSet,
+    routes: options.routes,
+    workflows: options.workflows,
+  });
+  if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stateful, stateless };
+}
+
+/** Functions made by the platform construct (CDK helper functions carry no service name). */
+function platformFunctions(template: Template): Resources {
+  return template.findResources('AWS::Lambda::Function', {
+    Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: Match.anyValue() } } },
+  }) as Resources;
+}
+
+const describeRoute = (route: Route) => `${route.method} ${route.path} (${route.id})`;
+
+/** The logical id of the one function serving `route`; fails unless there is exactly one. */
+function functionIdOf(template: Template, route: Route): string {
+  const ids = Object.entries(platformFunctions(template))
+    .filter(([, fn]) => fn.Properties?.Description === describeRoute(route))
+    .map(([id]) => id);
+  expect(ids, `functions for ${route.id}`).toHaveLength(1);
+  return ids[0] as string;
+}
+
+/** `/users/{id}` back from the chain of AWS::ApiGateway::Resource parents. */
+function pathOf(resources: Resources, resourceId: unknown): string {
+  const ref = (resourceId as { Ref?: string }).Ref;
+  if (ref === undefined) return ''; // the API's root resource (Fn::GetAtt RootResourceId)
+  const resource = resources[ref];
+  if (!resource) throw new Error(`No resource ${ref}`);
+  return `${pathOf(resources, resource.Properties?.ParentId)}/${String(resource.Properties?.PathPart)}`;
+}
+
+/** The API method that invokes `functionId`, with its path rebuilt from the resource tree. */
+function methodOf(template: Template, functionId: string): Record<string, unknown> & { path: string } {
+  const resources = template.toJSON().Resources as Resources;
+  const methods = Object.values(template.findResources('AWS::ApiGateway::Method') as Resources).filter((m) =>
+    JSON.stringify(m.Properties?.Integration).includes(`"${functionId}"`),
+  );
+  expect(methods, `methods invoking ${functionId}`).toHaveLength(1);
+  const props = methods[0]?.Properties ?? {};
+  return { ...props, path: pathOf(resources, props.ResourceId) };
+}
+
+const placeholdersIn = (definitionFile: string) =>
+  [...readFileSync(join(REPO_ROOT, definitionFile), 'utf8').matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+const fixtureRoutes: Route[] = [
+  {
+    id: 'getPing',
+    method: 'GET',
+    path: '/ping',
+    handler: 'api/get-health',
+    auth: 'public',
+    summary: 'Fixture: a public route',
+    response: { status: 200 },
+  },
+  {
+    id: 'postReviewDecision',
+    method: 'POST',
+    path: '/operator/reviews/{id}/decision',
+    handler: 'api/get-session',
+    auth: 'operator',
+    summary: 'Fixture: an operator route touching every resource kind',
+    response: { status: 202 },
+    uses: ['table', 'mail', 'userPool', 'stateMachine'],
+  },
+  {
+    id: 'getReview',
+    method: 'GET',
+    path: '/operator/reviews/{id}',
+    handler: 'api/get-session',
+    auth: 'signed-in',
+    summary: 'Fixture: a sibling path reusing /operator/reviews',
+    response: { status: 200 },
+    uses: ['table'],
+  },
+];
+
+// Task handlers are existing modules: the fixture exercises wiring, not behaviour.
+const fixtureWorkflows: WorkflowSpec[] = [
+  {
+    name: 'sample-review',
+    definitionFile: 'test/infra/fixtures/sample-review.asl.json',
+    tasks: { Notify: { handler: 'api/get-health', uses: ['table', 'mail'] } },
+  },
+];
+
+describe('the stacks of the real route and workflow tables', () => {
+  let stateful: Template;
+  let stateless: Template;
+
+  beforeAll(() => {
+    // Bundled for real once: proves every entry resolves and esbuild accepts the settings.
+    const built = buildApp({ bundle: true, nag: false });
+    stateful = Template.fromStack(built.stateful);
+    stateless = Template.fromStack(built.stateless);
+  }, 120_000);
+
+  it('makes exactly one function per route and per workflow task', () => {
+    const tasks = workflows.reduce((n, w) => n + Object.keys(w.tasks).length, 0);
+
+    const functions = platformFunctions(stateless);
+
+    expect(Object.keys(functions)).toHaveLength(routeList.length + tasks);
+    for (const route of routeList) functionIdOf(stateless, route);
+  });
+
+  it('runs every function on Node.js 22, ARM64, with active tracing and the defaults', () => {
+    const functions = Object.values(platformFunctions(stateless));
+
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        MemorySize: 512,
+        Timeout: 10,
+        Handler: 'index.handler',
+        Environment: {
+          Variables: { NODE_OPTIONS: '--enable-source-maps', PUBLIC_BASE_URL: 'https://example.com' },
+        },
+      });
+      expect(fn.Properties?.LoggingConfig).toMatchObject({ LogGroup: { Ref: expect.any(String) } });
+    }
+  });
+
+  it('puts the Cognito authorizer on every non-public route and none on public ones', () => {
+    for (const route of routeList) {
+      const method = methodOf(stateless, functionIdOf(stateless, route));
+
+      expect(method.HttpMethod).toBe(route.method);
+      expect(method.path).toBe(route.path);
+      if (route.auth === 'public') {
+        expect(method.AuthorizationType, route.id).toBe('NONE');
+        expect(method.AuthorizerId, route.id).toBeUndefined();
+      } else {
+        expect(method.AuthorizationType, route.id).toBe('COGNITO_USER_POOLS');
+        expect(method.AuthorizerId, route.id).toBeDefined();
+        expect(method.AuthorizationScopes, route.id).toEqual(['aws.cognito.signin.user.admin']);
+      }
+    }
+  });
+
+  it('logs, traces and throttles the API stage, behind a WAF', () => {
+    stateless.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      MethodSettings: [
+        Match.objectLike({
+          MetricsEnabled: true,
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+        }),
+      ],
+    });
+    stateless.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+
+  it('answers API Gateway’s own errors in problem+json', () => {
+    stateless.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'UNAUTHORIZED',
+      StatusCode: '401',
+      ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"code":"UNAUTHENTICATED"') },
+    });
+  });
+
+  it('keeps one on-demand table with PITR, deletion protection and TTL, retained on delete', () => {
+    stateful.resourceCountIs('AWS::DynamoDB::Table', 1);
+    stateful.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+        KeySchema: [
+          { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: TABLE.indexes.map((index) =>
+          Match.objectLike({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: 'HASH' },
+              { AttributeName: index.sortKey, KeyType: 'RANGE' },
+            ],
+          }),
+        ),
+      },
+    });
+  });
+
+  it('keeps a user pool with the contract’s password policy, an operators group and a secretless client', () => {
+    stateful.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        UsernameAttributes: Match.absent(),
+        AliasAttributes: Match.absent(),
+        Policies: {
+          PasswordPolicy: {
+            MinimumLength: 12,
+            RequireUppercase: true,
+            RequireLowercase: true,
+            RequireNumbers: true,
+          },
+        },
+        AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+        DeletionProtection: 'ACTIVE',
+      },
+    });
+    stateful.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: OPERATORS_GROUP });
+    stateful.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ExplicitAuthFlows: Match.arrayEquals(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+      GenerateSecret: false,
+    });
+    stateful.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+  });
+
+  it('fills every placeholder of each definition with a task function and nothing else', () => {
+    for (const workflow of [...workflows, ...fixtureWorkflows]) {
+      const tasks = Object.keys(workflow.tasks).map(functionArnPlaceholder).sort();
+
+      expect(placeholdersIn(workflow.definitionFile), workflow.name).toEqual(tasks);
+    }
+  });
+});
+
+describe('cdk-nag AwsSolutions checks', () => {
+  it.each([
+    ['the real tables', {}],
+    [
+      'the fixture tables with a workflow and every kind of grant',
+      { routes: fixtureRoutes, workflows: fixtureWorkflows },
+    ],
+  ])('leave no unacknowledged finding for %s', (_name, tables) => {
+    const { app } = buildApp({ ...tables, bundle: false, nag: true });
+
+    // cdk-nag v3 runs as a policy validation plugin: synthesis throws on a finding.
+    expect(() => app.synth()).not.toThrow();
+    // The same check walked directly, so a failure names the rules and resources.
+    const findings = new AwsSolutionsChecks().validateScope(app).violations.map((v) => ({
+      rule: v.ruleName,
+      severity: v.severity,
+      resources: v.violatingResources.map((r) => r.constructPath),
+    }));
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('the stateless stack with a fixture workflow', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    const { stateless } = buildApp({
+      routes: fixtureRoutes,
+      workflows: fixtureWorkflows,
+      bundle: false,
+      nag: false,
+    });
+    template = Template.fromStack(stateless);
+  });
+
+  it('makes one function per route and per task through the one construct', () => {
+    expect(Object.keys(platformFunctions(template))).toHaveLength(fixtureRoutes.length + 1);
+  });
+
+  it('reuses API resources for shared path prefixes', () => {
+    const resources = Object.values(template.findResources('AWS::ApiGateway::Resource') as Resources);
+    const paths = resources.map((r) => r.Properties?.PathPart);
+
+    expect(paths.sort()).toEqual(['decision', 'operator', 'ping', 'reviews', '{id}'].sort());
+    expect(methodOf(template, functionIdOf(template, fixtureRoutes[1] as Route)).path).toBe(
+      '/operator/reviews/{id}/decision',
+    );
+  });
+
+  it('fills the task ARN into the definition and logs without execution data, traced', () => {
+    const [task] = Object.entries(platformFunctions(template)).find(
+      ([, fn]) => fn.Properties?.Description === 'sample-review task Notify',
+    ) ?? [''];
+
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'Stateless-sample-review',
+      DefinitionSubstitutions: { NotifyFunctionArn: { 'Fn::GetAtt': [task, 'Arn'] } },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+      TracingConfiguration: { Enabled: true },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [task, 'Arn'] } }),
+        ]),
+      },
+    });
+  });
+
+  it('gives a route that uses the state machine its ARN and the rights to start and answer it', () => {
+    const fnId = functionIdOf(template, fixtureRoutes[1] as Route);
+    const fn = platformFunctions(template)[fnId];
+
+    expect(fn?.Properties?.Environment).toMatchObject({
+      Variables: {
+        [stateMachineArnEnvName('sample-review')]: { Ref: expect.any(String) },
+        TABLE_NAME: expect.anything(),
+        MAIL_FROM: 'no-reply@example.com',
+        SES_CONFIGURATION_SET: expect.anything(),
+        USER_POOL_ID: expect.anything(),
+        USER_POOL_CLIENT_ID: expect.anything(),
+      },
+    });
+    const policy = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    for (const action of ['states:StartExecution', 'states:SendTaskSuccess', 'states:DescribeExecution']) {
+      expect(policy).toContain(action);
+    }
+    expect(policy).not.toContain('dynamodb:Scan');
+  });
+
+  it('rejects a task that would use its own state machine', () => {
+    const cyclic: WorkflowSpec = {
+      ...(fixtureWorkflows[0] as WorkflowSpec),
+      tasks: { Notify: { handler: 'api/get-health', uses: ['stateMachine'] } },
+    };
+
+    expect(() => buildApp({ routes: fixtureRoutes, workflows: [cyclic], bundle: false, nag: false })).toThrow(
+      /cannot use 'stateMachine'/,
+    );
+  });
+});

@@ -1,0 +1,171 @@
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { keys } from '../../functions/data/table.ts';
+import { stateMachineArnEnvName } from '../../functions/workflows.ts';
+import { linkStartingWith, waitForEmail } from '../support/mailbox.ts';
+import { call, dynamo, env, eventually, runtime, sfn, tableName } from '../support/runtime.ts';
+
+const cognito = new CognitoIdentityProviderClient({
+  endpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
+
+async function signIn(email: string, password: string) {
+  const result = await cognito.send(
+    new InitiateAuthCommand({
+      ClientId: env.USER_POOL_CLIENT_ID,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    }),
+  );
+  const token = result.AuthenticationResult?.AccessToken;
+  if (!token) throw new Error('no access token');
+  return token;
+}
+
+describe('HTTP foundation', () => {
+  it('answers GET /health with ok and security headers', async () => {
+    const res = await call('GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.headers.get('strict-transport-security')).toMatch(/max-age/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('serves an OpenAPI document with every route of the table', async () => {
+    const res = await call('GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.0.3');
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/health', '/openapi.json', '/auth/session']));
+    expect(res.body.paths['/auth/session'].get.security).toEqual([{ bearer: [] }]);
+  });
+
+  it('answers an unknown path with problem+json 404', async () => {
+    const res = await call('GET', '/no-such-thing');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.body).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    expect(res.body.requestId).toEqual(expect.any(String));
+  });
+
+  it('answers a known path with the wrong method with 405 and Allow', async () => {
+    const res = await call('DELETE', '/health');
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET');
+    expect(res.body.code).toBe('METHOD_NOT_ALLOWED');
+  });
+
+  it('serves HEAD from the GET route without a body', async () => {
+    const res = await fetch(`${runtime.apiUrl}/health`, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+  });
+});
+
+describe('gateway authorizer with cognito-local', () => {
+  it('lets a signed-in Cognito user call a signed-in route', async () => {
+    const email = `user-${randomUUID()}@example.com`;
+    const password = 'Correct-Horse-42';
+    await cognito.send(
+      new AdminCreateUserCommand({ UserPoolId: env.USER_POOL_ID, Username: email, MessageAction: 'SUPPRESS' }),
+    );
+    await cognito.send(
+      new AdminSetUserPasswordCommand({ UserPoolId: env.USER_POOL_ID, Username: email, Password: password, Permanent: true }),
+    );
+    const token = await signIn(email, password);
+    const res = await call('GET', '/auth/session', { token });
+    expect(res.status).toBe(200);
+    expect(res.body.username).toBe(email);
+    expect(res.body.groups).toEqual([]);
+  });
+
+  it('carries the operators group of the seeded operator', async () => {
+    const token = await signIn(runtime.operator.email, runtime.operator.password);
+    const res = await call('GET', '/auth/session', { token });
+    expect(res.status).toBe(200);
+    expect(res.body.groups).toEqual(['operators']);
+  });
+
+  it('answers 401 problem+json without a token', async () => {
+    const res = await call('GET', '/auth/session');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.body.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers 401 to a tampered token', async () => {
+    const token = await signIn(runtime.operator.email, runtime.operator.password);
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
+    const forged = Buffer.from(JSON.stringify({ ...claims, 'cognito:groups': ['operators', 'admins'] })).toString('base64url');
+    const res = await call('GET', '/auth/session', { token: `${header}.${forged}.${signature}` });
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('SES mailbox', () => {
+  it('reads back an email sent through SES and follows its link', async () => {
+    Object.assign(process.env, env);
+    const { sesMailer } = await import('../../functions/adapters/mail.ts');
+    const to = `someone-${randomUUID()}@example.com`;
+    const link = `${runtime.apiUrl}/health?from=mail`;
+    await sesMailer.send({ to, subject: 'Your link', text: `Open ${link} to continue.`, html: `<p><a href="${link}">Continue</a></p>` });
+
+    const email = await waitForEmail(to, { subject: /Your link/ });
+    const followed = await fetch(linkStartingWith(email, `${runtime.apiUrl}/health`));
+    expect(followed.status).toBe(200);
+    expect(await followed.json()).toEqual({ status: 'ok' });
+  });
+});
+
+describe('Step Functions adapter with task tokens', () => {
+  const stateMachineArn = env[stateMachineArnEnvName('test-task-token')];
+
+  async function tokenOf(id: string) {
+    return eventually(async () => {
+      const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: keys.probe(id) }));
+      return Item?.taskToken as string | undefined;
+    });
+  }
+
+  async function finished(executionArn: string) {
+    return eventually(async () => {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return d.status === 'RUNNING' ? undefined : d;
+    });
+  }
+
+  it('resumes a waiting execution with SendTaskSuccess', async () => {
+    const id = randomUUID();
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name: id, input: JSON.stringify({ id, short: false }) }),
+    );
+    const taskToken = await tokenOf(id);
+    expect(taskToken).not.toContain(id);
+    await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ verified: true }) }));
+
+    const done = await finished(executionArn ?? '');
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output ?? '{}')).toMatchObject({ outcome: 'ANSWERED', answer: { verified: true } });
+  });
+
+  it('takes the TimeoutSeconds path, scaled, when no token comes back', async () => {
+    const id = randomUUID();
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name: id, input: JSON.stringify({ id, short: true }) }),
+    );
+    const done = await finished(executionArn ?? '');
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output ?? '{}')).toMatchObject({ outcome: 'TIMED_OUT', error: { Error: 'States.Timeout' } });
+  });
+});
