@@ -1,4 +1,4 @@
-import { OpenApiGeneratorV3, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { routeList } from './routes.ts';
 import { Problem } from './schemas/common.ts';
 

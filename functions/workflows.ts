@@ -10,7 +10,10 @@ export interface WorkflowSpec {
   /** Path from the repository root, under `statemachines/`. */
   definitionFile: string;
   /** Placeholder base name (`SendEmail` fills `${SendEmailFunctionArn}`) → task handler. */
-  tasks: Record<string, { handler: string; uses: ReadonlyArray<'table' | 'mail' | 'userPool' | 'stateMachine'> }>;
+  tasks: Record<
+    string,
+    { handler: string; uses: ReadonlyArray<'table' | 'mail' | 'userPool' | 'stateMachine'> }
+  >;
 }
 
 export const workflows: ReadonlyArray<WorkflowSpec> = [];
@@ -19,4 +22,5 @@ export const workflows: ReadonlyArray<WorkflowSpec> = [];
 export const functionArnPlaceholder = (task: string) => `${task}FunctionArn`;
 
 /** The env var that carries a state machine's ARN to functions, e.g. ENROLLMENT_REVIEW_STATE_MACHINE_ARN. */
-export const stateMachineArnEnvName = (name: string) => `${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_STATE_MACHINE_ARN`;
+export const stateMachineArnEnvName = (name: string) =>
+  `${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_STATE_MACHINE_ARN`;

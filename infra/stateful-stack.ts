@@ -9,8 +9,8 @@ import {
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { ConfigurationSet, ConfigurationSetTlsPolicy, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
-import { TABLE } from '../functions/data/table.ts';
 import { OPERATORS_GROUP } from '../functions/auth-groups.ts';
+import { TABLE } from '../functions/data/table.ts';
 
 /**
  * What holds data or identities and must survive redeploys: the table, the user pool

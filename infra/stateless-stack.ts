@@ -39,7 +39,12 @@ import {
   UnauthenticatedError,
 } from '../functions/http/errors.ts';
 import { type RouteSpec, routeList } from '../functions/routes.ts';
-import { functionArnPlaceholder, stateMachineArnEnvName, type WorkflowSpec, workflows } from '../functions/workflows.ts';
+import {
+  functionArnPlaceholder,
+  stateMachineArnEnvName,
+  type WorkflowSpec,
+  workflows,
+} from '../functions/workflows.ts';
 import { PlatformFunction, REPO_ROOT } from './function.ts';
 
 /** A resource a function may touch; `uses` in the route and workflow tables lists them. */
@@ -76,7 +81,6 @@ const TABLE_ACTIONS = [
   'dynamodb:BatchWriteItem',
   'dynamodb:ConditionCheckItem',
 ];
-
 
 /** `enrollment-review` or `getHealth` → `EnrollmentReview` / `GetHealth`, for construct ids. */
 const pascal = (name: string) =>

@@ -38,8 +38,11 @@ function tokens(result: AuthenticationResultType | undefined): AuthResult {
   };
 }
 
-function outcome(output: Pick<InitiateAuthCommandOutput, 'AuthenticationResult' | 'ChallengeName' | 'Session'>): AuthResult {
-  if (output.ChallengeName === 'NEW_PASSWORD_REQUIRED' && output.Session) return { kind: 'challenge', session: output.Session };
+function outcome(
+  output: Pick<InitiateAuthCommandOutput, 'AuthenticationResult' | 'ChallengeName' | 'Session'>,
+): AuthResult {
+  if (output.ChallengeName === 'NEW_PASSWORD_REQUIRED' && output.Session)
+    return { kind: 'challenge', session: output.Session };
   if (output.ChallengeName) return { kind: 'invalid' };
   return tokens(output.AuthenticationResult);
 }
@@ -69,12 +72,26 @@ export const cognitoDirectory: Directory = {
       }),
     );
     if (!temporary) {
-      await client.send(new AdminSetUserPasswordCommand({ UserPoolId, Username: username, Password: password, Permanent: true }));
+      await client.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId,
+          Username: username,
+          Password: password,
+          Permanent: true,
+        }),
+      );
     }
   },
 
   async setPassword(username, password, temporary) {
-    await client.send(new AdminSetUserPasswordCommand({ UserPoolId, Username: username, Password: password, Permanent: !temporary }));
+    await client.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId,
+        Username: username,
+        Password: password,
+        Permanent: !temporary,
+      }),
+    );
   },
 
   async deleteUser(username) {
@@ -89,7 +106,11 @@ export const cognitoDirectory: Directory = {
     asAuthResult(async () =>
       outcome(
         await client.send(
-          new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+          new InitiateAuthCommand({
+            ClientId,
+            AuthFlow: 'USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: username, PASSWORD: password },
+          }),
         ),
       ),
     ),
@@ -111,7 +132,13 @@ export const cognitoDirectory: Directory = {
   refresh: (refreshToken) =>
     asAuthResult(async () =>
       outcome(
-        await client.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } })),
+        await client.send(
+          new InitiateAuthCommand({
+            ClientId,
+            AuthFlow: 'REFRESH_TOKEN_AUTH',
+            AuthParameters: { REFRESH_TOKEN: refreshToken },
+          }),
+        ),
       ),
     ),
 };

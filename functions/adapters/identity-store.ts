@@ -1,6 +1,5 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, keys } from '../data/table.ts';
-import { LinkUsedError } from '../domain/links.ts';
 import {
   DomainTakenError,
   EmailTakenError,
@@ -9,6 +8,7 @@ import {
   type OrganizationRecord,
   type UserRecord,
 } from '../domain/identity-model.ts';
+import { LinkUsedError } from '../domain/links.ts';
 import type { IdentityStore } from '../domain/ports.ts';
 import { db, tableName as TableName } from './dynamo.ts';
 import { recordOf, transactWrite } from './transact.ts';
@@ -16,8 +16,20 @@ import { recordOf, transactWrite } from './transact.ts';
 const NEW = 'attribute_not_exists(pk)';
 const V = 1;
 
-const userItem = (u: UserRecord) => ({ ...keys.user(u.id), ...keys.usersOfOrganization(u.orgId, u.email), type: 'user', v: V, ...u });
-const emailClaimItem = (u: UserRecord) => ({ ...keys.emailClaim(u.email), type: 'emailClaim', v: V, userId: u.id, orgId: u.orgId });
+const userItem = (u: UserRecord) => ({
+  ...keys.user(u.id),
+  ...keys.usersOfOrganization(u.orgId, u.email),
+  type: 'user',
+  v: V,
+  ...u,
+});
+const emailClaimItem = (u: UserRecord) => ({
+  ...keys.emailClaim(u.email),
+  type: 'emailClaim',
+  v: V,
+  userId: u.id,
+  orgId: u.orgId,
+});
 
 /** Changes the organization's global admin count; going down needs another global admin left. */
 function adminCountChange(orgId: string, delta: 1 | -1) {
@@ -26,7 +38,8 @@ function adminCountChange(orgId: string, delta: 1 | -1) {
       TableName,
       Key: keys.organization(orgId),
       UpdateExpression: 'ADD globalAdminCount :d',
-      ConditionExpression: delta < 0 ? 'attribute_exists(pk) AND globalAdminCount > :one' : 'attribute_exists(pk)',
+      ConditionExpression:
+        delta < 0 ? 'attribute_exists(pk) AND globalAdminCount > :one' : 'attribute_exists(pk)',
       ExpressionAttributeValues: delta < 0 ? { ':d': delta, ':one': 1 } : { ':d': delta },
     },
   };
@@ -42,11 +55,33 @@ export const identityStore: IdentityStore = {
   async createOrganization(org, admin, link) {
     await transactWrite(
       [
-        { Put: { TableName, Item: { ...keys.organization(org.id), type: 'organization', v: V, ...org }, ConditionExpression: NEW } },
-        { Put: { TableName, Item: { ...keys.domainClaim(org.domain), type: 'domainClaim', v: V, orgId: org.id }, ConditionExpression: NEW } },
+        {
+          Put: {
+            TableName,
+            Item: { ...keys.organization(org.id), type: 'organization', v: V, ...org },
+            ConditionExpression: NEW,
+          },
+        },
+        {
+          Put: {
+            TableName,
+            Item: { ...keys.domainClaim(org.domain), type: 'domainClaim', v: V, orgId: org.id },
+            ConditionExpression: NEW,
+          },
+        },
         { Put: { TableName, Item: emailClaimItem(admin), ConditionExpression: NEW } },
         { Put: { TableName, Item: userItem(admin), ConditionExpression: NEW } },
-        ...(link ? [{ Put: { TableName, Item: { ...keys.link(link.tokenHash), type: 'link', v: V, ...link }, ConditionExpression: NEW } }] : []),
+        ...(link
+          ? [
+              {
+                Put: {
+                  TableName,
+                  Item: { ...keys.link(link.tokenHash), type: 'link', v: V, ...link },
+                  ConditionExpression: NEW,
+                },
+              },
+            ]
+          : []),
       ],
       [undefined, () => new DomainTakenError(org.domain), () => new EmailTakenError(admin.email)],
     );
@@ -131,7 +166,8 @@ export const identityStore: IdentityStore = {
             Key: keys.user(before.id),
             UpdateExpression: 'SET firstName = :f, lastName = :l, agentRole = :ag, adminRole = :ad',
             // Optimistic lock: roles must not have changed since we read them.
-            ConditionExpression: 'attribute_exists(pk) AND adminRole = :beforeAdmin AND agentRole = :beforeAgent',
+            ConditionExpression:
+              'attribute_exists(pk) AND adminRole = :beforeAdmin AND agentRole = :beforeAgent',
             ExpressionAttributeValues: {
               ':f': after.firstName,
               ':l': after.lastName,
@@ -167,7 +203,10 @@ export const identityStore: IdentityStore = {
         Key: keys.user(userId),
         ConditionExpression: 'attribute_exists(pk)',
         ...(verifier
-          ? { UpdateExpression: 'SET temporaryPasswordVerifier = :v', ExpressionAttributeValues: { ':v': verifier } }
+          ? {
+              UpdateExpression: 'SET temporaryPasswordVerifier = :v',
+              ExpressionAttributeValues: { ':v': verifier },
+            }
           : { UpdateExpression: 'REMOVE temporaryPasswordVerifier' }),
       }),
     );

@@ -23,7 +23,9 @@ export async function transactWrite(
       const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
       if (failed >= 0) {
         const build = onConditionFailed[failed];
-        throw build ? build() : new ConflictError('CONFLICT', 'The data changed meanwhile; reload and retry.');
+        throw build
+          ? build()
+          : new ConflictError('CONFLICT', 'The data changed meanwhile; reload and retry.');
       }
       const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
       if (!conflict || attempt >= 6) throw error;
@@ -35,6 +37,16 @@ export async function transactWrite(
 /** An item's record fields, without the table's key and bookkeeping attributes. */
 export function recordOf<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (!item) return undefined;
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, type: _t, v: _v, ...record } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g1,
+    gsi1sk: _g1s,
+    gsi2pk: _g2,
+    gsi2sk: _g2s,
+    type: _t,
+    v: _v,
+    ...record
+  } = item;
   return record as T;
 }

@@ -6,5 +6,9 @@ import { routes } from '../routes.ts';
 
 export const handler = httpHandler(routes.createUser, async ({ principal, body }) => {
   const { user, temporaryPassword } = await addUser(identityDeps, principal, body);
-  return { status: 201, body: { user: publicUser(user), temporaryPassword }, headers: { 'Cache-Control': 'no-store' } };
+  return {
+    status: 201,
+    body: { user: publicUser(user), temporaryPassword },
+    headers: { 'Cache-Control': 'no-store' },
+  };
 });

@@ -11,7 +11,11 @@ export const handler = httpHandler(routes.showAccountVerification, async ({ quer
   try {
     if (!query.token) throw new LinkInvalidError();
     const { organizationName } = await peekAccountVerification(identityDeps, query.token);
-    return { status: 200, html: confirmAccountPage(query.token, organizationName), headers: { 'Referrer-Policy': 'no-referrer' } };
+    return {
+      status: 200,
+      html: confirmAccountPage(query.token, organizationName),
+      headers: { 'Referrer-Policy': 'no-referrer' },
+    };
   } catch (error) {
     if (error instanceof ProblemError) return { status: error.statusCode, html: problemPage(error) };
     throw error;

@@ -43,7 +43,10 @@ export const keys = {
   /** A user by id (= Cognito username), one GetItem per request to resolve the caller. */
   user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'USER' }),
   /** gsi1: an organization's users, ordered by email. */
-  usersOfOrganization: (orgId: string, email = '') => ({ gsi1pk: `ORG#${orgId}#USERS`, gsi1sk: email.toLowerCase() }),
+  usersOfOrganization: (orgId: string, email = '') => ({
+    gsi1pk: `ORG#${orgId}#USERS`,
+    gsi1sk: email.toLowerCase(),
+  }),
   /** An emailed link by the SHA-256 of its token; the token itself is never stored. */
   link: (tokenHash: string) => ({ pk: `LINK#${tokenHash}`, sk: 'LINK' }),
 } as const;
@@ -53,7 +56,10 @@ export function encodeCursor(lastKey: Record<string, unknown> | undefined): stri
   return lastKey ? Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url') : undefined;
 }
 
-export function decodeCursor(cursor: string | undefined, expect: Record<string, string>): Record<string, unknown> | undefined {
+export function decodeCursor(
+  cursor: string | undefined,
+  expect: Record<string, string>,
+): Record<string, unknown> | undefined {
   if (!cursor) return undefined;
   let key: unknown;
   try {
@@ -70,6 +76,9 @@ export function decodeCursor(cursor: string | undefined, expect: Record<string, 
 
 export class InvalidCursorError extends ValidationFailedError {
   constructor() {
-    super([{ path: 'query.cursor', message: 'is not a cursor of this list' }], 'The cursor is not valid for this list; start again without it.');
+    super(
+      [{ path: 'query.cursor', message: 'is not a cursor of this list' }],
+      'The cursor is not valid for this list; start again without it.',
+    );
   }
 }

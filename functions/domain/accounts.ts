@@ -37,12 +37,19 @@ interface PersonInput {
 
 /** The rules every organization's first user must meet: no webmail, email on the domain. */
 export function assertOrganizationEmail(organization: OrganizationInput, email: string): void {
-  if (isWebmailDomain(organization.domain)) throw new WebmailNotAllowedError(`The domain ${organization.domain}`);
+  if (isWebmailDomain(organization.domain))
+    throw new WebmailNotAllowedError(`The domain ${organization.domain}`);
   if (isWebmailAddress(email)) throw new WebmailNotAllowedError(`The address ${email}`);
-  if (!emailOnDomain(email, organization.domain)) throw new EmailDomainMismatchError(email, organization.domain);
+  if (!emailOnDomain(email, organization.domain))
+    throw new EmailDomainMismatchError(email, organization.domain);
 }
 
-function newOrganization(input: OrganizationInput, partnerTypes: PartnerType[], status: OrganizationRecord['status'], now: Date) {
+function newOrganization(
+  input: OrganizationInput,
+  partnerTypes: PartnerType[],
+  status: OrganizationRecord['status'],
+  now: Date,
+) {
   return {
     id: randomUUID(),
     name: input.name,
@@ -55,7 +62,12 @@ function newOrganization(input: OrganizationInput, partnerTypes: PartnerType[], 
   } satisfies OrganizationRecord;
 }
 
-function newGlobalAdmin(orgId: string, person: PersonInput, status: UserRecord['status'], now: Date): UserRecord {
+function newGlobalAdmin(
+  orgId: string,
+  person: PersonInput,
+  status: UserRecord['status'],
+  now: Date,
+): UserRecord {
   return {
     id: randomUUID(),
     orgId,
@@ -73,7 +85,13 @@ function newGlobalAdmin(orgId: string, person: PersonInput, status: UserRecord['
  * Runs `steps` after the organization was written, undoing everything when one fails,
  * so a failed create leaves neither table items nor an identity behind.
  */
-async function withCompensation(deps: IdentityDeps, org: OrganizationRecord, admin: UserRecord, link: LinkRecord | undefined, steps: () => Promise<void>) {
+async function withCompensation(
+  deps: IdentityDeps,
+  org: OrganizationRecord,
+  admin: UserRecord,
+  link: LinkRecord | undefined,
+  steps: () => Promise<void>,
+) {
   try {
     await steps();
   } catch (error) {
@@ -127,7 +145,9 @@ export async function createIndirectProvider(
   const admin: UserRecord = {
     ...newGlobalAdmin(org.id, input.admin, 'ACTIVE', now),
     agentRole: 'ADMIN_AGENT',
-    ...(password?.permanent ? {} : { temporaryPasswordVerifier: temporaryPasswordVerifier(temporaryPassword) }),
+    ...(password?.permanent
+      ? {}
+      : { temporaryPasswordVerifier: temporaryPasswordVerifier(temporaryPassword) }),
   };
   await deps.store.createOrganization(org, admin);
   await withCompensation(deps, org, admin, undefined, () =>
@@ -149,7 +169,8 @@ export async function verifyAccount(deps: IdentityDeps, token: string) {
   const link = await deps.store.getLink(hashLinkToken(token));
   const now = deps.clock.now();
   assertLinkUsable(link, now);
-  if (link.kind !== 'ACCOUNT_VERIFICATION') throw new ForbiddenError('This link is not an account verification link.');
+  if (link.kind !== 'ACCOUNT_VERIFICATION')
+    throw new ForbiddenError('This link is not an account verification link.');
   await deps.store.consumeAccountVerification(link, now);
   return { status: 'VERIFIED' as const };
 }
@@ -187,9 +208,14 @@ export async function signIn(deps: IdentityDeps, email: string, password: string
 }
 
 /** POST /auth/new-password: answers the NEW_PASSWORD_REQUIRED challenge, then forgets the verifier. */
-export async function completeNewPassword(deps: IdentityDeps, email: string, session: string, newPassword: string) {
+export async function completeNewPassword(
+  deps: IdentityDeps,
+  email: string,
+  session: string,
+  newPassword: string,
+) {
   const user = await deps.store.getUserByEmail(email);
-  if (!user || user.status !== 'ACTIVE' || !user.temporaryPasswordVerifier) throw new InvalidCredentialsError();
+  if (user?.status !== 'ACTIVE' || !user.temporaryPasswordVerifier) throw new InvalidCredentialsError();
   const tokens = tokensOf(await deps.directory.completeNewPassword(user.id, session, newPassword));
   await deps.store.setTemporaryPasswordVerifier(user.id, undefined);
   return tokens;
@@ -197,5 +223,7 @@ export async function completeNewPassword(deps: IdentityDeps, email: string, ses
 
 export async function refreshTokens(deps: IdentityDeps, refreshToken: string) {
   const result = await deps.directory.refresh(refreshToken);
-  return tokensOf(result.kind === 'tokens' ? { ...result, refreshToken: result.refreshToken || refreshToken } : result);
+  return tokensOf(
+    result.kind === 'tokens' ? { ...result, refreshToken: result.refreshToken || refreshToken } : result,
+  );
 }

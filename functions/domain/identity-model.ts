@@ -64,17 +64,26 @@ export const publicOrganization = (o: OrganizationRecord) => ({
 
 export class WebmailNotAllowedError extends BusinessRuleError {
   constructor(what: string) {
-    super('WEBMAIL_NOT_ALLOWED', `${what} belongs to a web-based mail service (such as Gmail, Yahoo! Mail, iCloud Mail, AOL Mail or Outlook.com). Use your organization's own domain.`);
+    super(
+      'WEBMAIL_NOT_ALLOWED',
+      `${what} belongs to a web-based mail service (such as Gmail, Yahoo! Mail, iCloud Mail, AOL Mail or Outlook.com). Use your organization's own domain.`,
+    );
   }
 }
 export class EmailDomainMismatchError extends BusinessRuleError {
   constructor(email: string, domain: string) {
-    super('EMAIL_DOMAIN_MISMATCH', `${email} is not on your organization's domain ${domain}. Use an address at ${domain}.`);
+    super(
+      'EMAIL_DOMAIN_MISMATCH',
+      `${email} is not on your organization's domain ${domain}. Use an address at ${domain}.`,
+    );
   }
 }
 export class DomainTakenError extends ConflictError {
   constructor(domain: string) {
-    super('DOMAIN_TAKEN', `An organization with the domain ${domain} already exists. Ask its global admin to add you as a user.`);
+    super(
+      'DOMAIN_TAKEN',
+      `An organization with the domain ${domain} already exists. Ask its global admin to add you as a user.`,
+    );
   }
 }
 export class EmailTakenError extends ConflictError {
@@ -84,12 +93,19 @@ export class EmailTakenError extends ConflictError {
 }
 export class LastGlobalAdminError extends ConflictError {
   constructor() {
-    super('LAST_GLOBAL_ADMIN', 'This is the last global admin of the organization. Make another user a global admin first.');
+    super(
+      'LAST_GLOBAL_ADMIN',
+      'This is the last global admin of the organization. Make another user a global admin first.',
+    );
   }
 }
 export class InvalidCredentialsError extends ProblemError {
   constructor() {
-    super(401, 'INVALID_CREDENTIALS', 'Invalid credentials',
-      'The email or password is not right, or the account is not verified yet. Check them, or follow the verification link we emailed you.');
+    super(
+      401,
+      'INVALID_CREDENTIALS',
+      'Invalid credentials',
+      'The email or password is not right, or the account is not verified yet. Check them, or follow the verification link we emailed you.',
+    );
   }
 }

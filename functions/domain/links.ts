@@ -5,7 +5,8 @@ import { ConflictError, ProblemError } from '../http/errors.ts';
 export const newLinkToken = () => randomBytes(32).toString('base64url');
 
 /** Only this digest is stored; a leaked table does not yield working links. */
-export const hashLinkToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('base64url');
+export const hashLinkToken = (token: string) =>
+  createHash('sha256').update(token, 'utf8').digest('base64url');
 
 export const DAY_SECONDS = 86_400;
 export const VERIFICATION_LINK_TTL_SECONDS = 7 * DAY_SECONDS;
@@ -13,7 +14,12 @@ export const INVITATION_LINK_TTL_SECONDS = 14 * DAY_SECONDS;
 
 export class LinkInvalidError extends ProblemError {
   constructor() {
-    super(404, 'LINK_INVALID', 'Link not valid', 'This link is not valid. Check that you copied the whole link, or ask for a new one.');
+    super(
+      404,
+      'LINK_INVALID',
+      'Link not valid',
+      'This link is not valid. Check that you copied the whole link, or ask for a new one.',
+    );
   }
 }
 export class LinkExpiredError extends ProblemError {

@@ -35,7 +35,10 @@ export const PERMISSION_MATRIX: Record<Permission, ReadonlyArray<Role>> = {
 };
 
 /** Permissions that a helpdesk agent holds except for Office 365 offers, where an admin agent is needed. */
-export const OFFICE_365_NEEDS_ADMIN_AGENT: ReadonlyArray<Permission> = ['customers:administer', 'customerServiceRequests:manage'];
+export const OFFICE_365_NEEDS_ADMIN_AGENT: ReadonlyArray<Permission> = [
+  'customers:administer',
+  'customerServiceRequests:manage',
+];
 
 export function hasPermission(roles: Roles, permission: Permission): boolean {
   const granted = PERMISSION_MATRIX[permission];

@@ -6,17 +6,24 @@ import { generateTemporaryPassword, temporaryPasswordVerifier } from './password
 import { type AdminRole, type AgentRole, hasSomeRole } from './roles.ts';
 import { emailOnDomain } from './webmail.ts';
 
-const ONLY_GLOBAL_ADMINS = 'Only a global admin can grant the global admin role or change, reset or delete a global admin.';
+const ONLY_GLOBAL_ADMINS =
+  'Only a global admin can grant the global admin role or change, reset or delete a global admin.';
 
 /** Global admins are managed by global admins only; user management admins manage everyone else. */
 function assertMayManage(actor: Principal, target: { adminRole: AdminRole }) {
-  if (target.adminRole === 'GLOBAL_ADMIN' && actor.user.adminRole !== 'GLOBAL_ADMIN') throw new ForbiddenError(ONLY_GLOBAL_ADMINS);
+  if (target.adminRole === 'GLOBAL_ADMIN' && actor.user.adminRole !== 'GLOBAL_ADMIN')
+    throw new ForbiddenError(ONLY_GLOBAL_ADMINS);
 }
 
 /** A user of the actor's organization; any other id is 404, so ids of other tenants cannot be probed. */
-export async function userOfOrganization(deps: IdentityDeps, actor: Principal, userId: string): Promise<UserRecord> {
+export async function userOfOrganization(
+  deps: IdentityDeps,
+  actor: Principal,
+  userId: string,
+): Promise<UserRecord> {
   const user = await deps.store.getUser(userId);
-  if (!user || user.orgId !== actor.user.orgId) throw new NotFoundError('No user with this id in your organization.');
+  if (!user || user.orgId !== actor.user.orgId)
+    throw new NotFoundError('No user with this id in your organization.');
   return user;
 }
 
@@ -69,7 +76,10 @@ export async function updateUser(
   const after: UserRecord = { ...before, ...changes };
   if (!hasSomeRole(after)) {
     throw new ValidationFailedError([
-      { path: 'body.adminRole', message: 'a user needs at least one role: agentRole and adminRole cannot both be NONE' },
+      {
+        path: 'body.adminRole',
+        message: 'a user needs at least one role: agentRole and adminRole cannot both be NONE',
+      },
     ]);
   }
   await deps.store.updateUser(before, after);

@@ -22,31 +22,48 @@ export class ProblemError extends Error {
 }
 
 export class ValidationFailedError extends ProblemError {
-  constructor(errors: FieldError[], detail = 'Some fields are missing or invalid; correct the fields listed in errors and retry.') {
+  constructor(
+    errors: FieldError[],
+    detail = 'Some fields are missing or invalid; correct the fields listed in errors and retry.',
+  ) {
     super(400, 'VALIDATION_FAILED', 'Validation failed', detail, errors);
   }
 }
 
 export class MalformedBodyError extends ProblemError {
   constructor() {
-    super(400, 'MALFORMED_BODY', 'Malformed request body', 'The request body is not valid JSON; send a JSON object with Content-Type: application/json.');
+    super(
+      400,
+      'MALFORMED_BODY',
+      'Malformed request body',
+      'The request body is not valid JSON; send a JSON object with Content-Type: application/json.',
+    );
   }
 }
 
 export class UnsupportedMediaTypeError extends ProblemError {
   constructor() {
-    super(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'Send the body as application/json (or application/x-www-form-urlencoded from the HTML pages).');
+    super(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Unsupported media type',
+      'Send the body as application/json (or application/x-www-form-urlencoded from the HTML pages).',
+    );
   }
 }
 
 export class UnauthenticatedError extends ProblemError {
-  constructor(detail = 'Sign in with POST /auth/sign-in and send the access token as "Authorization: Bearer <token>".') {
+  constructor(
+    detail = 'Sign in with POST /auth/sign-in and send the access token as "Authorization: Bearer <token>".',
+  ) {
     super(401, 'UNAUTHENTICATED', 'Unauthenticated', detail);
   }
 }
 
 export class ForbiddenError extends ProblemError {
-  constructor(detail = 'Your roles do not allow this operation; ask a global admin of your organization for the role it needs.') {
+  constructor(
+    detail = 'Your roles do not allow this operation; ask a global admin of your organization for the role it needs.',
+  ) {
     super(403, 'FORBIDDEN', 'Forbidden', detail);
   }
 }
@@ -71,8 +88,14 @@ export class BusinessRuleError extends ProblemError {
 
 export class RateLimitedError extends ProblemError {
   constructor(detail: string, retryAfterSeconds?: number) {
-    super(429, 'RATE_LIMITED', 'Too many requests', detail, undefined,
-      retryAfterSeconds ? { 'Retry-After': String(retryAfterSeconds) } : undefined);
+    super(
+      429,
+      'RATE_LIMITED',
+      'Too many requests',
+      detail,
+      undefined,
+      retryAfterSeconds ? { 'Retry-After': String(retryAfterSeconds) } : undefined,
+    );
   }
 }
 

@@ -6,9 +6,10 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import httpUrlEncodeBodyParser from '@middy/http-urlencode-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { logger } from '../logger.ts';
+import { OPERATORS_GROUP } from '../auth-groups.ts';
 import type { Principal } from '../domain/identity-model.ts';
 import { hasPermission } from '../domain/roles.ts';
+import { logger } from '../logger.ts';
 import type { RouteSpec } from '../routes.ts';
 import {
   type FieldError,
@@ -23,7 +24,6 @@ import {
 } from './errors.ts';
 import { idempotencyKey } from './idempotency.ts';
 import { fieldErrors } from './validation.ts';
-import { OPERATORS_GROUP } from '../auth-groups.ts';
 
 /** Who calls, as the Cognito authorizer (or the local gateway) verified it. Nothing here comes from the body. */
 export interface Caller {
@@ -31,7 +31,6 @@ export interface Caller {
   username: string;
   groups: string[];
 }
-
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
@@ -65,9 +64,15 @@ function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
   const groups = Array.isArray(rawGroups)
     ? rawGroups.map(String)
     : typeof rawGroups === 'string' && rawGroups !== ''
-      ? rawGroups.replace(/^\[|\]$/g, '').split(/[ ,]+/).filter(Boolean)
+      ? rawGroups
+          .replace(/^\[|\]$/g, '')
+          .split(/[ ,]+/)
+          .filter(Boolean)
       : [];
-  const username = typeof claims.username === 'string' ? claims.username : (claims['cognito:username'] as string | undefined) ?? claims.sub;
+  const username =
+    typeof claims.username === 'string'
+      ? claims.username
+      : ((claims['cognito:username'] as string | undefined) ?? claims.sub);
   return { sub: claims.sub, username, groups };
 }
 
@@ -79,7 +84,9 @@ const problemJson = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
     // Errors thrown by middy's own parsers carry a statusCode; give them our codes.
     const status = (error as { statusCode?: number } | null)?.statusCode;
     if (!(error instanceof ProblemError) && status === 415) {
-      error = /malformed/i.test(error?.message ?? '') ? new MalformedBodyError() : new UnsupportedMediaTypeError();
+      error = /malformed/i.test(error?.message ?? '')
+        ? new MalformedBodyError()
+        : new UnsupportedMediaTypeError();
     } else if (!(error instanceof ProblemError) && status === 422) {
       error = new MalformedBodyError();
     }
@@ -106,7 +113,10 @@ const problemJson = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
  * JSON and urlencoded bodies, zod validation reporting every bad field, auth guard,
  * security headers, problem+json errors) around a thin function that calls the domain.
  */
-export function httpHandler<R extends RouteSpec>(route: R, fn: (req: HandlerRequest<R>) => Promise<HttpResult>) {
+export function httpHandler<R extends RouteSpec>(
+  route: R,
+  fn: (req: HandlerRequest<R>) => Promise<HttpResult>,
+) {
   const core = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     const caller = callerOf(event);
@@ -143,13 +153,20 @@ export function httpHandler<R extends RouteSpec>(route: R, fn: (req: HandlerRequ
     if ('html' in result) {
       return {
         statusCode: result.status,
-        headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...result.headers },
+        headers: {
+          'Content-Type': 'text/html; charset=utf-8',
+          'Cache-Control': 'no-store',
+          ...result.headers,
+        },
         body: result.html,
       };
     }
     return {
       statusCode: result.status,
-      headers: { ...(result.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...result.headers },
+      headers: {
+        ...(result.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...result.headers,
+      },
       body: result.body === undefined ? '' : JSON.stringify(result.body),
     };
   };
@@ -178,7 +195,9 @@ async function authorize(route: RouteSpec, caller: Caller | undefined): Promise<
   const principal = await loadPrincipal(caller);
   if (!principal) throw new ForbiddenError('This operation is for users of a partner organization.');
   if (access !== 'ANY_PARTNER_USER' && !hasPermission(principal.user, access)) {
-    throw new ForbiddenError(`Your roles do not include the permission ${access}; ask a global admin of your organization for a role that does.`);
+    throw new ForbiddenError(
+      `Your roles do not include the permission ${access}; ask a global admin of your organization for a role that does.`,
+    );
   }
   return principal;
 }

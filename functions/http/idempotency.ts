@@ -38,7 +38,8 @@ export function idempotencyKey(routeId: string): Middleware {
     });
     return inner;
   };
-  const active = (request: middy.Request) => (request.internal as Record<string, unknown>).idempotencyKeyActive === true;
+  const active = (request: middy.Request) =>
+    (request.internal as Record<string, unknown>).idempotencyKeyActive === true;
   return {
     before: async (request) => {
       const key = request.event.headers?.['idempotency-key'];
@@ -62,20 +63,31 @@ export function idempotencyKey(routeId: string): Middleware {
 
 class IdempotencyKeyInvalidError extends ProblemError {
   constructor() {
-    super(400, 'VALIDATION_FAILED', 'Validation failed', 'The Idempotency-Key header must be at most 200 characters; a UUID is a good key.', [
-      { path: 'headers.idempotency-key', message: 'must be at most 200 characters' },
-    ]);
+    super(
+      400,
+      'VALIDATION_FAILED',
+      'Validation failed',
+      'The Idempotency-Key header must be at most 200 characters; a UUID is a good key.',
+      [{ path: 'headers.idempotency-key', message: 'must be at most 200 characters' }],
+    );
   }
 }
 
 function translate(error: unknown): unknown {
   const name = (error as Error | undefined)?.name;
   if (name === 'IdempotencyValidationError') {
-    return new ProblemError(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency key reused',
-      'This Idempotency-Key was already used with a different request body. Use a new key for a new request.');
+    return new ProblemError(
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+      'Idempotency key reused',
+      'This Idempotency-Key was already used with a different request body. Use a new key for a new request.',
+    );
   }
   if (name === 'IdempotencyAlreadyInProgressError') {
-    return new ConflictError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry in a moment.');
+    return new ConflictError(
+      'IDEMPOTENCY_IN_PROGRESS',
+      'A request with this Idempotency-Key is still being processed; retry in a moment.',
+    );
   }
   return error;
 }

@@ -5,6 +5,6 @@ import type { Caller } from './handler.ts';
 /** The stored partner user behind a verified token (Cognito username = our user id); one GetItem. */
 export async function loadPrincipal(caller: Caller): Promise<Principal | undefined> {
   const user = await identityStore.getUser(caller.username);
-  if (!user || user.status !== 'ACTIVE') return undefined;
+  if (user?.status !== 'ACTIVE') return undefined;
   return { user };
 }

@@ -28,7 +28,10 @@ export function problemPage(error: ProblemError): string {
     LINK_EXPIRED: 'This link has expired',
     LINK_USED: 'This link was already used',
   };
-  return page(headings[error.code] ?? error.title, html`<h1>${headings[error.code] ?? error.title}</h1><p class="error">${error.detail}</p>`);
+  return page(
+    headings[error.code] ?? error.title,
+    html`<h1>${headings[error.code] ?? error.title}</h1><p class="error">${error.detail}</p>`,
+  );
 }
 
 /** Form posts from our own pages want a page back; API callers send JSON and get JSON. */

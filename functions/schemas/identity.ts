@@ -27,7 +27,8 @@ export const DomainName = z
   .openapi({ example: 'contoso.com' });
 
 export const Password = z.string().superRefine((value, ctx) => {
-  for (const problem of passwordProblems(value)) ctx.addIssue({ code: 'custom', message: `password ${problem}` });
+  for (const problem of passwordProblems(value))
+    ctx.addIssue({ code: 'custom', message: `password ${problem}` });
 });
 
 const Name = z.string().trim().min(1, { message: 'is required' }).max(100);
@@ -56,7 +57,9 @@ export const TokenQuery = z.object({ token: z.string().min(1).max(200) });
 export const TokenBody = z.object({ token: z.string().min(1, { message: 'is required' }).max(200) });
 export const VerifiedResult = z.object({ status: z.literal('VERIFIED') });
 
-export const SignInBody = z.object({ email: Email, password: z.string().min(1).max(256) }).openapi('SignInRequest');
+export const SignInBody = z
+  .object({ email: Email, password: z.string().min(1).max(256) })
+  .openapi('SignInRequest');
 export const Tokens = z
   .object({
     accessToken: z.string(),
@@ -95,11 +98,10 @@ export const Organization = z
   })
   .openapi('Organization');
 
-export const Me = z
-  .object({ user: User.omit({ status: true }), organization: Organization })
-  .openapi('Me');
+export const Me = z.object({ user: User.omit({ status: true }), organization: Organization }).openapi('Me');
 
-const rolesNotBothNone = (v: { agentRole?: string; adminRole?: string }) => v.agentRole !== 'NONE' || v.adminRole !== 'NONE';
+const rolesNotBothNone = (v: { agentRole?: string; adminRole?: string }) =>
+  v.agentRole !== 'NONE' || v.adminRole !== 'NONE';
 
 export const CreateUserBody = z
   .object({ firstName: Name, lastName: Name, email: Email, agentRole: AgentRole, adminRole: AdminRole })
@@ -110,8 +112,15 @@ export const CreateUserBody = z
   .openapi('CreateUserRequest');
 
 export const UpdateUserBody = z
-  .object({ firstName: Name.optional(), lastName: Name.optional(), agentRole: AgentRole.optional(), adminRole: AdminRole.optional() })
-  .refine((v) => Object.keys(v).length > 0, { message: 'send at least one of firstName, lastName, agentRole, adminRole' })
+  .object({
+    firstName: Name.optional(),
+    lastName: Name.optional(),
+    agentRole: AgentRole.optional(),
+    adminRole: AdminRole.optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, {
+    message: 'send at least one of firstName, lastName, agentRole, adminRole',
+  })
   .openapi('UpdateUserRequest');
 
 export const UserIdParams = z.object({ id: z.string().min(1).max(100) });
@@ -122,7 +131,8 @@ export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(2000).optional(),
 });
-export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().optional() });
+export const listOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().optional() });
 
 export const CreateProviderBody = z
   .object({
@@ -130,4 +140,8 @@ export const CreateProviderBody = z
     admin: z.object({ firstName: Name, lastName: Name, email: Email }),
   })
   .openapi('CreateIndirectProviderRequest');
-export const CreatedProvider = z.object({ organizationId: z.string(), userId: z.string(), temporaryPassword: z.string() });
+export const CreatedProvider = z.object({
+  organizationId: z.string(),
+  userId: z.string(),
+  temporaryPassword: z.string(),
+});

@@ -75,7 +75,12 @@ export async function startCognito(opts: { port?: number } = {}): Promise<LocalC
       new CreateUserPoolCommand({
         PoolName: 'csp-partner-platform',
         Policies: {
-          PasswordPolicy: { MinimumLength: 12, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true },
+          PasswordPolicy: {
+            MinimumLength: 12,
+            RequireUppercase: true,
+            RequireLowercase: true,
+            RequireNumbers: true,
+          },
         },
       }),
     );

@@ -20,7 +20,8 @@ export function assertJava(): void {
   }
   const output = `${probe.stderr}${probe.stdout}`;
   const major = Number(/version "(\d+)/.exec(output)?.[1] ?? '0');
-  if (major < 17) throw new Error(`Java 17 or newer is needed for DynamoDB Local; found: ${output.split('\n')[0]}`);
+  if (major < 17)
+    throw new Error(`Java 17 or newer is needed for DynamoDB Local; found: ${output.split('\n')[0]}`);
 }
 
 /** The table as CDK defines it (from the same TABLE description). */
@@ -50,7 +51,11 @@ export function createTableInput(tableName: string) {
 }
 
 /** Starts DynamoDB Local (in memory unless `path` is given) and creates the table. */
-export async function startDynamoDb(opts: { port?: number; path?: string; tableName: string }): Promise<LocalDynamoDb> {
+export async function startDynamoDb(opts: {
+  port?: number;
+  path?: string;
+  tableName: string;
+}): Promise<LocalDynamoDb> {
   assertJava();
   const port = opts.port || (await freePort());
   const child: ChildProcess = spawn({ port, ...(opts.path ? { path: opts.path } : {}), stdio: 'ignore' });

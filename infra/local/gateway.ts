@@ -43,7 +43,14 @@ function compile(route: RouteSpec & { id: string }): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}$`), names, specificity: -names.length };
 }
 
-function problem(res: ServerResponse, status: number, code: string, title: string, detail: string, requestId: string) {
+function problem(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  title: string,
+  detail: string,
+  requestId: string,
+) {
   res.writeHead(status, { 'Content-Type': 'application/problem+json' });
   res.end(JSON.stringify({ type: 'about:blank', title, status, code, detail, requestId }));
 }
@@ -105,27 +112,56 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalGateway> 
     if (!match) {
       if (byPath.length > 0) {
         res.setHeader('Allow', [...new Set(byPath.map((c) => c.route.method))].join(', '));
-        return problem(res, 405, 'METHOD_NOT_ALLOWED', 'Method not allowed', `Use one of: ${res.getHeader('Allow')}.`, requestId);
+        return problem(
+          res,
+          405,
+          'METHOD_NOT_ALLOWED',
+          'Method not allowed',
+          `Use one of: ${res.getHeader('Allow')}.`,
+          requestId,
+        );
       }
-      return problem(res, 404, 'NOT_FOUND', 'Not found', `No operation at ${url.pathname}; see GET /openapi.json.`, requestId);
+      return problem(
+        res,
+        404,
+        'NOT_FOUND',
+        'Not found',
+        `No operation at ${url.pathname}; see GET /openapi.json.`,
+        requestId,
+      );
     }
     const { route } = match;
     let claims: Record<string, string> | undefined;
     if (route.auth !== 'public') {
       claims = await verify(req.headers.authorization);
       if (!claims) {
-        return problem(res, 401, 'UNAUTHENTICATED', 'Unauthenticated',
-          'Sign in with POST /auth/sign-in and send the access token as "Authorization: Bearer <token>".', requestId);
+        return problem(
+          res,
+          401,
+          'UNAUTHENTICATED',
+          'Unauthenticated',
+          'Sign in with POST /auth/sign-in and send the access token as "Authorization: Bearer <token>".',
+          requestId,
+        );
       }
     }
     let body: string;
     try {
       body = await readBody(req);
     } catch {
-      return problem(res, 413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'Send a body under 1 MiB.', requestId);
+      return problem(
+        res,
+        413,
+        'PAYLOAD_TOO_LARGE',
+        'Payload too large',
+        'Send a body under 1 MiB.',
+        requestId,
+      );
     }
     const values = match.pattern.exec(url.pathname)?.slice(1) ?? [];
-    const pathParameters = Object.fromEntries(match.names.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]));
+    const pathParameters = Object.fromEntries(
+      match.names.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]),
+    );
     const query: Record<string, string> = {};
     const multiQuery: Record<string, string[]> = {};
     for (const [key, value] of url.searchParams) {
@@ -162,9 +198,19 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalGateway> 
         identity: {
           sourceIp,
           userAgent: req.headers['user-agent'] ?? null,
-          accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
-          cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null,
-          cognitoIdentityPoolId: null, principalOrgId: null, user: null, userArn: null,
+          accessKey: null,
+          accountId: null,
+          apiKey: null,
+          apiKeyId: null,
+          caller: null,
+          clientCert: null,
+          cognitoAuthenticationProvider: null,
+          cognitoAuthenticationType: null,
+          cognitoIdentityId: null,
+          cognitoIdentityPoolId: null,
+          principalOrgId: null,
+          user: null,
+          userArn: null,
         },
         path: `/${stage}${url.pathname}`,
         stage,
@@ -180,7 +226,14 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalGateway> 
       result = (await handler(event, lambdaContext(route.id))) as APIGatewayProxyResult;
     } catch {
       // What API Gateway answers when the Lambda itself fails; the error stays in the process.
-      return problem(res, 502, 'BAD_GATEWAY', 'Bad gateway', `The operation failed; retry later (request id ${requestId}).`, requestId);
+      return problem(
+        res,
+        502,
+        'BAD_GATEWAY',
+        'Bad gateway',
+        `The operation failed; retry later (request id ${requestId}).`,
+        requestId,
+      );
     }
     const outHeaders: Record<string, string | string[]> = { 'x-amzn-requestid': requestId };
     for (const [k, v] of Object.entries(result.headers ?? {})) outHeaders[k] = String(v);

@@ -14,7 +14,12 @@ const sampleProvider = {
   name: 'Contoso Distribution',
   domain: 'contoso-distribution.example',
   country: 'US',
-  admin: { firstName: 'Dana', lastName: 'Provider', email: 'admin@contoso-distribution.example', password: 'Provider-Local-2026' },
+  admin: {
+    firstName: 'Dana',
+    lastName: 'Provider',
+    email: 'admin@contoso-distribution.example',
+    password: 'Provider-Local-2026',
+  },
 };
 
 const started = Date.now();

@@ -15,7 +15,11 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls `probe` until it resolves, or throws after `timeoutMs` with what went wrong last. */
-export async function waitFor(what: string, probe: () => Promise<unknown>, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  probe: () => Promise<unknown>,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -10,9 +10,9 @@ import { OPERATORS_GROUP } from '../../functions/auth-groups.ts';
 import { routeList } from '../../functions/routes.ts';
 import {
   functionArnPlaceholder,
+  workflows as realWorkflows,
   stateMachineArnEnvName,
   type WorkflowSpec,
-  workflows as realWorkflows,
 } from '../../functions/workflows.ts';
 import { type LocalCognito, startCognito } from './cognito.ts';
 import { startDynamoDb } from './dynamodb.ts';
@@ -61,7 +61,6 @@ const ACCOUNT = '000000000000';
 const TABLE_NAME = 'csp-partner-platform';
 const localFunctionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 
-
 /**
  * Starts the whole system on this machine: DynamoDB Local, the SES mailbox, cognito-local,
  * the Step Functions adapter and the gateway. Handlers run in this process with the real
@@ -94,7 +93,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const allWorkflows = [...realWorkflows, ...(opts.extraWorkflows ?? [])];
     const taskHandlers = new Map<string, string>();
     for (const wf of allWorkflows) {
-      for (const [task, spec] of Object.entries(wf.tasks)) taskHandlers.set(localFunctionArn(`${wf.name}-${task}`), spec.handler);
+      for (const [task, spec] of Object.entries(wf.tasks))
+        taskHandlers.set(localFunctionArn(`${wf.name}-${task}`), spec.handler);
     }
     const sfn = await startStepFunctionsAdapter({
       port: 0,
@@ -105,13 +105,19 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         name: wf.name,
         definitionFile: join(repoRoot, wf.definitionFile),
         substitutions: Object.fromEntries(
-          Object.keys(wf.tasks).map((task) => [functionArnPlaceholder(task), localFunctionArn(`${wf.name}-${task}`)]),
+          Object.keys(wf.tasks).map((task) => [
+            functionArnPlaceholder(task),
+            localFunctionArn(`${wf.name}-${task}`),
+          ]),
         ),
       })),
       invokeFunction: async (nameOrArn, payload) => {
         const arn = nameOrArn.startsWith('arn:') ? nameOrArn : localFunctionArn(nameOrArn);
         const module = taskHandlers.get(arn);
-        if (!module) throw Object.assign(new Error(`Function not found: ${nameOrArn}`), { name: 'Lambda.ResourceNotFoundException' });
+        if (!module)
+          throw Object.assign(new Error(`Function not found: ${nameOrArn}`), {
+            name: 'Lambda.ResourceNotFoundException',
+          });
         const handler = await loadHandler(module);
         return handler(payload, lambdaContext(arn.split(':').pop() ?? module));
       },
@@ -135,7 +141,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       LOCAL_TIME_SCALE: String(opts.timeScale),
       POWERTOOLS_SERVICE_NAME: 'csp-partner-platform',
       POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN',
-      ...Object.fromEntries(allWorkflows.map((wf) => [stateMachineArnEnvName(wf.name), sfn.stateMachineArn(wf.name)])),
+      ...Object.fromEntries(
+        allWorkflows.map((wf) => [stateMachineArnEnvName(wf.name), sfn.stateMachineArn(wf.name)]),
+      ),
     };
     // Handlers read their configuration at import, i.e. on their first request, after this.
     Object.assign(process.env, env);
@@ -176,9 +184,20 @@ async function seedOperator(cognito: LocalCognito, operator: { email: string; pa
     }),
   );
   await client.send(
-    new AdminSetUserPasswordCommand({ UserPoolId: cognito.userPoolId, Username: username, Password: operator.password, Permanent: true }),
+    new AdminSetUserPasswordCommand({
+      UserPoolId: cognito.userPoolId,
+      Username: username,
+      Password: operator.password,
+      Permanent: true,
+    }),
   );
-  await client.send(new AdminAddUserToGroupCommand({ UserPoolId: cognito.userPoolId, Username: username, GroupName: OPERATORS_GROUP }));
+  await client.send(
+    new AdminAddUserToGroupCommand({
+      UserPoolId: cognito.userPoolId,
+      Username: username,
+      GroupName: OPERATORS_GROUP,
+    }),
+  );
   client.destroy();
 }
 

@@ -4,13 +4,17 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLE } from '../../functions/data/table.ts';
 import { OPERATORS_GROUP } from '../../functions/auth-groups.ts';
+import { TABLE } from '../../functions/data/table.ts';
 import { type RouteSpec, routeList } from '../../functions/routes.ts';
-import { functionArnPlaceholder, type WorkflowSpec, workflows } from '../../functions/workflows.ts';
+import {
+  functionArnPlaceholder,
+  stateMachineArnEnvName,
+  type WorkflowSpec,
+  workflows,
+} from '../../functions/workflows.ts';
 import { REPO_ROOT } from '../../infra/function.ts';
 import { StatefulStack } from '../../infra/stateful-stack.ts';
-import { stateMachineArnEnvName } from '../../functions/workflows.ts';
 import { StatelessStack } from '../../infra/stateless-stack.ts';
 
 type Route = RouteSpec & { id: string };

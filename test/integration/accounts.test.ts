@@ -1,23 +1,35 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../functions/data/table.ts';
 import { hashLinkToken } from '../../functions/domain/links.ts';
-import { accountBody, PASSWORD, signIn, uniqueDomain, verificationToken, verifiedAccount } from '../support/identity.ts';
+import {
+  accountBody,
+  PASSWORD,
+  signIn,
+  uniqueDomain,
+  verificationToken,
+  verifiedAccount,
+} from '../support/identity.ts';
 import { waitForEmail } from '../support/mailbox.ts';
 import { call, dynamo, runtime, tableName } from '../support/runtime.ts';
 
 const item = async (key: { pk: string; sk: string }) =>
   (await dynamo.send(new GetCommand({ TableName: tableName, Key: key }))).Item;
 
-const signInRaw = (email: string, password: string) => call('POST', '/auth/sign-in', { body: { email, password } });
+const signInRaw = (email: string, password: string) =>
+  call('POST', '/auth/sign-in', { body: { email, password } });
 
 describe('POST /accounts and email verification', () => {
   it('creates an unverified account, emails a link whose GET changes nothing, and verifies once', async () => {
     const body = accountBody();
     const created = await call('POST', '/accounts', { body });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ organizationId: expect.any(String), userId: expect.any(String), status: 'PENDING_EMAIL_VERIFICATION' });
+    expect(created.body).toEqual({
+      organizationId: expect.any(String),
+      userId: expect.any(String),
+      status: 'PENDING_EMAIL_VERIFICATION',
+    });
 
     const mail = await waitForEmail(body.admin.email, { subject: /Verify your email/ });
     expect(mail.body.text).toContain('/accounts/verify?token=');
@@ -31,7 +43,9 @@ describe('POST /accounts and email verification', () => {
     expect(JSON.stringify(link)).not.toContain(token);
 
     for (let i = 0; i < 3; i++) {
-      const page = await fetch(`${runtime.apiUrl}/accounts/verify?token=${token}`, { headers: { 'user-agent': 'Mozilla/5.0 (compatible; SafeLinks)' } });
+      const page = await fetch(`${runtime.apiUrl}/accounts/verify?token=${token}`, {
+        headers: { 'user-agent': 'Mozilla/5.0 (compatible; SafeLinks)' },
+      });
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
       expect(page.headers.get('cache-control')).toBe('no-store');
@@ -59,8 +73,21 @@ describe('POST /accounts and email verification', () => {
     const me = await call('GET', '/me', { token: accessToken });
     expect(me.status).toBe(200);
     expect(me.body).toEqual({
-      user: { id: created.body.userId, email: body.admin.email, firstName: 'Ada', lastName: 'Admin', agentRole: 'NONE', adminRole: 'GLOBAL_ADMIN' },
-      organization: { id: created.body.organizationId, name: body.organization.name, domain: body.organization.domain, country: 'ES', partnerTypes: [] },
+      user: {
+        id: created.body.userId,
+        email: body.admin.email,
+        firstName: 'Ada',
+        lastName: 'Admin',
+        agentRole: 'NONE',
+        adminRole: 'GLOBAL_ADMIN',
+      },
+      organization: {
+        id: created.body.organizationId,
+        name: body.organization.name,
+        domain: body.organization.domain,
+        country: 'ES',
+        partnerTypes: [],
+      },
     });
   });
 
@@ -69,10 +96,18 @@ describe('POST /accounts and email verification', () => {
     await call('POST', '/accounts', { body });
     const token = await verificationToken(body.admin.email);
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const ok = await fetch(`${runtime.apiUrl}/accounts/verify`, { method: 'POST', headers: form, body: `token=${token}` });
+    const ok = await fetch(`${runtime.apiUrl}/accounts/verify`, {
+      method: 'POST',
+      headers: form,
+      body: `token=${token}`,
+    });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('Email verified');
-    const used = await fetch(`${runtime.apiUrl}/accounts/verify`, { method: 'POST', headers: form, body: `token=${token}` });
+    const used = await fetch(`${runtime.apiUrl}/accounts/verify`, {
+      method: 'POST',
+      headers: form,
+      body: `token=${token}`,
+    });
     expect(used.status).toBe(409);
     expect(used.headers.get('content-type')).toMatch(/text\/html/);
     expect(await used.text()).toContain('already used');
@@ -124,7 +159,9 @@ describe('POST /accounts refusals', () => {
   });
 
   it('refuses an admin email off the organization domain with EMAIL_DOMAIN_MISMATCH', async () => {
-    const res = await call('POST', '/accounts', { body: accountBody(uniqueDomain(), { email: 'ada@elsewhere.example' }) });
+    const res = await call('POST', '/accounts', {
+      body: accountBody(uniqueDomain(), { email: 'ada@elsewhere.example' }),
+    });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('EMAIL_DOMAIN_MISMATCH');
   });
@@ -149,7 +186,10 @@ describe('POST /accounts refusals', () => {
 
   it('names every bad field, password policy included', async () => {
     const res = await call('POST', '/accounts', {
-      body: { organization: { name: '', domain: 'not a domain', country: 'XX' }, admin: { firstName: 'A', email: 'nope', password: 'short' } },
+      body: {
+        organization: { name: '', domain: 'not a domain', country: 'XX' },
+        admin: { firstName: 'A', email: 'nope', password: 'short' },
+      },
     });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
@@ -162,14 +202,24 @@ describe('POST /accounts refusals', () => {
       'body.organization.domain',
       'body.organization.name',
     ]);
-    const messages = (res.body.errors as Array<{ path: string; message: string }>).filter((e) => e.path === 'body.admin.password').map((e) => e.message);
-    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/12 characters/), expect.stringMatching(/upper-case/), expect.stringMatching(/digit/)]));
+    const messages = (res.body.errors as Array<{ path: string; message: string }>)
+      .filter((e) => e.path === 'body.admin.password')
+      .map((e) => e.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/12 characters/),
+        expect.stringMatching(/upper-case/),
+        expect.stringMatching(/digit/),
+      ]),
+    );
   });
 
   it('lets exactly one of 20 concurrent creates take a domain', async () => {
     const domain = uniqueDomain('race');
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => call('POST', '/accounts', { body: accountBody(domain, { email: `user${i}@${domain}` }) })),
+      Array.from({ length: 20 }, (_, i) =>
+        call('POST', '/accounts', { body: accountBody(domain, { email: `user${i}@${domain}` }) }),
+      ),
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409 && r.body.code === 'DOMAIN_TAKEN')).toHaveLength(19);
@@ -183,7 +233,10 @@ describe('POST /accounts refusals', () => {
     expect(first.status).toBe(201);
     expect(replay.status).toBe(201);
     expect(replay.body).toEqual(first.body);
-    const other = await call('POST', '/accounts', { body: accountBody(), headers: { 'Idempotency-Key': key } });
+    const other = await call('POST', '/accounts', {
+      body: accountBody(),
+      headers: { 'Idempotency-Key': key },
+    });
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
@@ -203,8 +256,14 @@ describe('sign-in', () => {
   it('refreshes tokens, and refuses a bad refresh token', async () => {
     const account = await verifiedAccount();
     const tokens = await signInRaw(account.email, PASSWORD);
-    expect(tokens.body).toMatchObject({ tokenType: 'Bearer', expiresIn: expect.any(Number), idToken: expect.any(String) });
-    const refreshed = await call('POST', '/auth/refresh', { body: { refreshToken: tokens.body.refreshToken } });
+    expect(tokens.body).toMatchObject({
+      tokenType: 'Bearer',
+      expiresIn: expect.any(Number),
+      idToken: expect.any(String),
+    });
+    const refreshed = await call('POST', '/auth/refresh', {
+      body: { refreshToken: tokens.body.refreshToken },
+    });
     expect(refreshed.status).toBe(200);
     expect((await call('GET', '/me', { token: refreshed.body.accessToken })).status).toBe(200);
     const bad = await call('POST', '/auth/refresh', { body: { refreshToken: 'not-a-token' } });
@@ -215,8 +274,13 @@ describe('sign-in', () => {
   it('validates sign-in and new-password bodies', async () => {
     const res = await call('POST', '/auth/sign-in', { body: { email: 'x' } });
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.email', 'body.password']);
-    const np = await call('POST', '/auth/new-password', { body: { email: 'a@b.example', session: 's', newPassword: 'weak' } });
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'body.email',
+      'body.password',
+    ]);
+    const np = await call('POST', '/auth/new-password', {
+      body: { email: 'a@b.example', session: 's', newPassword: 'weak' },
+    });
     expect(np.status).toBe(400);
     expect(np.body.errors[0].path).toBe('body.newPassword');
   });
@@ -230,10 +294,17 @@ describe('operators and indirect providers', () => {
     const email = `pat@${domain}`;
     const res = await call('POST', '/operator/indirect-providers', {
       token: await operatorToken(),
-      body: { organization: { name: 'Dist Inc', domain, country: 'US' }, admin: { firstName: 'Pat', lastName: 'Provider', email } },
+      body: {
+        organization: { name: 'Dist Inc', domain, country: 'US' },
+        admin: { firstName: 'Pat', lastName: 'Provider', email },
+      },
     });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ organizationId: expect.any(String), userId: expect.any(String), temporaryPassword: expect.any(String) });
+    expect(res.body).toEqual({
+      organizationId: expect.any(String),
+      userId: expect.any(String),
+      temporaryPassword: expect.any(String),
+    });
     const stored = await item(keys.user(res.body.userId));
     expect(JSON.stringify(stored)).not.toContain(res.body.temporaryPassword);
 
@@ -241,9 +312,13 @@ describe('operators and indirect providers', () => {
     const first = await signInRaw(email, res.body.temporaryPassword);
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ challenge: 'NEW_PASSWORD_REQUIRED', session: expect.any(String) });
-    const weak = await call('POST', '/auth/new-password', { body: { email, session: first.body.session, newPassword: 'password' } });
+    const weak = await call('POST', '/auth/new-password', {
+      body: { email, session: first.body.session, newPassword: 'password' },
+    });
     expect(weak.status).toBe(400);
-    const done = await call('POST', '/auth/new-password', { body: { email, session: first.body.session, newPassword: PASSWORD } });
+    const done = await call('POST', '/auth/new-password', {
+      body: { email, session: first.body.session, newPassword: PASSWORD },
+    });
     expect(done.status).toBe(200);
     const me = await call('GET', '/me', { token: done.body.accessToken });
     expect(me.body.organization.partnerTypes).toEqual(['INDIRECT_PROVIDER']);
@@ -256,7 +331,10 @@ describe('operators and indirect providers', () => {
     const token = await operatorToken();
     const res = await call('POST', '/operator/indirect-providers', {
       token,
-      body: { organization: { name: 'Webmail', domain: 'outlook.com', country: 'US' }, admin: { firstName: 'A', lastName: 'B', email: 'a@outlook.com' } },
+      body: {
+        organization: { name: 'Webmail', domain: 'outlook.com', country: 'US' },
+        admin: { firstName: 'A', lastName: 'B', email: 'a@outlook.com' },
+      },
     });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('WEBMAIL_NOT_ALLOWED');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
@@ -6,7 +7,6 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../functions/data/table.ts';
 import { stateMachineArnEnvName } from '../../functions/workflows.ts';
@@ -45,7 +45,9 @@ describe('HTTP foundation', () => {
     const res = await call('GET', '/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.0.3');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/health', '/openapi.json', '/auth/session']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/health', '/openapi.json', '/auth/session']),
+    );
     expect(res.body.paths['/auth/session'].get.security).toEqual([{ bearer: [] }]);
   });
 
@@ -76,10 +78,19 @@ describe('gateway authorizer with cognito-local', () => {
     const email = `user-${randomUUID()}@example.com`;
     const password = 'Correct-Horse-42';
     await cognito.send(
-      new AdminCreateUserCommand({ UserPoolId: env.USER_POOL_ID, Username: email, MessageAction: 'SUPPRESS' }),
+      new AdminCreateUserCommand({
+        UserPoolId: env.USER_POOL_ID,
+        Username: email,
+        MessageAction: 'SUPPRESS',
+      }),
     );
     await cognito.send(
-      new AdminSetUserPasswordCommand({ UserPoolId: env.USER_POOL_ID, Username: email, Password: password, Permanent: true }),
+      new AdminSetUserPasswordCommand({
+        UserPoolId: env.USER_POOL_ID,
+        Username: email,
+        Password: password,
+        Permanent: true,
+      }),
     );
     const token = await signIn(email, password);
     const res = await call('GET', '/auth/session', { token });
@@ -106,7 +117,9 @@ describe('gateway authorizer with cognito-local', () => {
     const token = await signIn(runtime.operator.email, runtime.operator.password);
     const [header, payload, signature] = token.split('.');
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
-    const forged = Buffer.from(JSON.stringify({ ...claims, 'cognito:groups': ['operators', 'admins'] })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...claims, 'cognito:groups': ['operators', 'admins'] }),
+    ).toString('base64url');
     const res = await call('GET', '/auth/session', { token: `${header}.${forged}.${signature}` });
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('UNAUTHENTICATED');
@@ -119,7 +132,12 @@ describe('SES mailbox', () => {
     const { sesMailer } = await import('../../functions/adapters/mail.ts');
     const to = `someone-${randomUUID()}@example.com`;
     const link = `${runtime.apiUrl}/health?from=mail`;
-    await sesMailer.send({ to, subject: 'Your link', text: `Open ${link} to continue.`, html: `<p><a href="${link}">Continue</a></p>` });
+    await sesMailer.send({
+      to,
+      subject: 'Your link',
+      text: `Open ${link} to continue.`,
+      html: `<p><a href="${link}">Continue</a></p>`,
+    });
 
     const email = await waitForEmail(to, { subject: /Your link/ });
     const followed = await fetch(linkStartingWith(email, `${runtime.apiUrl}/health`));
@@ -156,7 +174,10 @@ describe('Step Functions adapter with task tokens', () => {
 
     const done = await finished(executionArn ?? '');
     expect(done.status).toBe('SUCCEEDED');
-    expect(JSON.parse(done.output ?? '{}')).toMatchObject({ outcome: 'ANSWERED', answer: { verified: true } });
+    expect(JSON.parse(done.output ?? '{}')).toMatchObject({
+      outcome: 'ANSWERED',
+      answer: { verified: true },
+    });
   });
 
   it('takes the TimeoutSeconds path, scaled, when no token comes back', async () => {
@@ -166,6 +187,9 @@ describe('Step Functions adapter with task tokens', () => {
     );
     const done = await finished(executionArn ?? '');
     expect(done.status).toBe('SUCCEEDED');
-    expect(JSON.parse(done.output ?? '{}')).toMatchObject({ outcome: 'TIMED_OUT', error: { Error: 'States.Timeout' } });
+    expect(JSON.parse(done.output ?? '{}')).toMatchObject({
+      outcome: 'TIMED_OUT',
+      error: { Error: 'States.Timeout' },
+    });
   });
 });

@@ -7,19 +7,41 @@ import { call, runtime } from '../support/runtime.ts';
 /** API.md's permission matrix, written out again here so the test does not trust the code it checks. */
 const GRANTS: Record<string, string[]> = {
   ADMIN_AGENT: [
-    'customers:read', 'customers:requestRelationship', 'customers:administer', 'serviceHealth:read',
-    'customerServiceRequests:manage', 'leads:manage', 'indirectProviders:read', 'indirectResellers:read',
-    'indirectResellers:invite', 'orders:submit',
+    'customers:read',
+    'customers:requestRelationship',
+    'customers:administer',
+    'serviceHealth:read',
+    'customerServiceRequests:manage',
+    'leads:manage',
+    'indirectProviders:read',
+    'indirectResellers:read',
+    'indirectResellers:invite',
+    'orders:submit',
   ],
   HELPDESK_AGENT: [
-    'customers:read', 'customers:administer', 'serviceHealth:read', 'customerServiceRequests:manage',
-    'indirectProviders:read', 'indirectResellers:read',
+    'customers:read',
+    'customers:administer',
+    'serviceHealth:read',
+    'customerServiceRequests:manage',
+    'indirectProviders:read',
+    'indirectResellers:read',
   ],
   GLOBAL_ADMIN: [
-    'users:manage', 'partnerProfile:read', 'partnerProfile:update', 'customers:read', 'customers:requestRelationship',
-    'customers:administer', 'serviceHealth:read', 'customerServiceRequests:manage', 'partnerSupportTickets:manage',
-    'leads:manage', 'indirectProviders:read', 'indirectProviders:authorize', 'indirectResellers:read',
-    'indirectResellers:invite', 'orders:submit',
+    'users:manage',
+    'partnerProfile:read',
+    'partnerProfile:update',
+    'customers:read',
+    'customers:requestRelationship',
+    'customers:administer',
+    'serviceHealth:read',
+    'customerServiceRequests:manage',
+    'partnerSupportTickets:manage',
+    'leads:manage',
+    'indirectProviders:read',
+    'indirectProviders:authorize',
+    'indirectResellers:read',
+    'indirectResellers:invite',
+    'orders:submit',
   ],
   USER_MANAGEMENT_ADMIN: ['users:manage', 'partnerProfile:read'],
   NONE: [],
@@ -27,9 +49,16 @@ const GRANTS: Record<string, string[]> = {
 
 const AGENTS = ['ADMIN_AGENT', 'HELPDESK_AGENT', 'NONE'];
 const ADMINS = ['GLOBAL_ADMIN', 'USER_MANAGEMENT_ADMIN', 'NONE'];
-const combos = AGENTS.flatMap((agent) => ADMINS.map((admin) => ({ agent, admin }))).filter((c) => c.agent !== 'NONE' || c.admin !== 'NONE');
+const combos = AGENTS.flatMap((agent) => ADMINS.map((admin) => ({ agent, admin }))).filter(
+  (c) => c.agent !== 'NONE' || c.admin !== 'NONE',
+);
 
-type Caller = { name: string; token?: string; kind: 'anonymous' | 'operator' | 'partner'; grants: Set<string> };
+type Caller = {
+  name: string;
+  token?: string;
+  kind: 'anonymous' | 'operator' | 'partner';
+  grants: Set<string>;
+};
 
 const protectedRoutes = routeList.filter((r) => r.auth !== 'public');
 const concretePath = (path: string) => path.replace(/\{\w+\}/g, () => randomUUID());
@@ -50,17 +79,32 @@ describe('every route × every caller', () => {
   beforeAll(async () => {
     const account = await verifiedAccount();
     callers.push({ name: 'no token', kind: 'anonymous', grants: new Set() });
-    callers.push({ name: 'operator', kind: 'operator', grants: new Set(), token: await signIn(runtime.operator.email, runtime.operator.password) });
+    callers.push({
+      name: 'operator',
+      kind: 'operator',
+      grants: new Set(),
+      token: await signIn(runtime.operator.email, runtime.operator.password),
+    });
     for (const { agent, admin } of combos) {
       const token =
-        agent === 'NONE' && admin === 'GLOBAL_ADMIN' ? account.token : (await userWithRoles(account.token, account.domain, agent, admin)).token;
-      callers.push({ name: `${agent}+${admin}`, kind: 'partner', token, grants: new Set([...(GRANTS[agent] ?? []), ...(GRANTS[admin] ?? [])]) });
+        agent === 'NONE' && admin === 'GLOBAL_ADMIN'
+          ? account.token
+          : (await userWithRoles(account.token, account.domain, agent, admin)).token;
+      callers.push({
+        name: `${agent}+${admin}`,
+        kind: 'partner',
+        token,
+        grants: new Set([...(GRANTS[agent] ?? []), ...(GRANTS[admin] ?? [])]),
+      });
     }
   }, 120_000);
 
   it('has a permission or operator auth on every protected route (deny by default)', () => {
     for (const route of protectedRoutes) {
-      expect(route.auth === 'operator' || route.permission !== undefined, `${route.method} ${route.path}`).toBe(true);
+      expect(
+        route.auth === 'operator' || route.permission !== undefined,
+        `${route.method} ${route.path}`,
+      ).toBe(true);
     }
   });
 
@@ -70,10 +114,16 @@ describe('every route × every caller', () => {
     for (const route of protectedRoutes) {
       for (const caller of callers) {
         const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
-        const res = await call(route.method, concretePath(route.path), { ...(caller.token ? { token: caller.token } : {}), ...(body ? { body } : {}) });
+        const res = await call(route.method, concretePath(route.path), {
+          ...(caller.token ? { token: caller.token } : {}),
+          ...(body ? { body } : {}),
+        });
         const expected = expectation(route, caller);
         const actual = res.status === 401 || res.status === 403 ? res.status : 'allowed';
-        if (actual !== expected) mismatches.push(`${route.method} ${route.path} as ${caller.name}: expected ${expected}, got ${res.status} ${res.body?.code ?? ''}`);
+        if (actual !== expected)
+          mismatches.push(
+            `${route.method} ${route.path} as ${caller.name}: expected ${expected}, got ${res.status} ${res.body?.code ?? ''}`,
+          );
         if (res.status === 403) expect(res.body.code).toBe('FORBIDDEN');
       }
     }

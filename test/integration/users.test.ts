@@ -1,8 +1,8 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/data/table.ts';
-import { type Account, PASSWORD, signIn, userWithRoles, verifiedAccount } from '../support/identity.ts';
+import { type Account, PASSWORD, userWithRoles, verifiedAccount } from '../support/identity.ts';
 import { call, dynamo, tableName } from '../support/runtime.ts';
 
 const newUser = (domain: string, over: Record<string, string> = {}) => ({
@@ -25,10 +25,20 @@ describe('partner users', () => {
     const res = await call('POST', '/users', { token: org.token, body });
     expect(res.status).toBe(201);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(res.body.user).toEqual({ id: expect.any(String), email: body.email, firstName: 'Lee', lastName: 'User', agentRole: 'HELPDESK_AGENT', adminRole: 'NONE', status: 'MUST_CHANGE_PASSWORD' });
+    expect(res.body.user).toEqual({
+      id: expect.any(String),
+      email: body.email,
+      firstName: 'Lee',
+      lastName: 'User',
+      agentRole: 'HELPDESK_AGENT',
+      adminRole: 'NONE',
+      status: 'MUST_CHANGE_PASSWORD',
+    });
     const temporary = res.body.temporaryPassword as string;
     expect(temporary).toMatch(/^(?=.*[A-Z])(?=.*[a-z])(?=.*\d).{12,}$/);
-    const stored = (await dynamo.send(new GetCommand({ TableName: tableName, Key: keys.user(res.body.user.id) }))).Item;
+    const stored = (
+      await dynamo.send(new GetCommand({ TableName: tableName, Key: keys.user(res.body.user.id) }))
+    ).Item;
     expect(JSON.stringify(stored)).not.toContain(temporary);
 
     const got = await call('GET', `/users/${res.body.user.id}`, { token: org.token });
@@ -37,9 +47,13 @@ describe('partner users', () => {
 
     const first = await call('POST', '/auth/sign-in', { body: { email: body.email, password: temporary } });
     expect(first.body.challenge).toBe('NEW_PASSWORD_REQUIRED');
-    const done = await call('POST', '/auth/new-password', { body: { email: body.email, session: first.body.session, newPassword: PASSWORD } });
+    const done = await call('POST', '/auth/new-password', {
+      body: { email: body.email, session: first.body.session, newPassword: PASSWORD },
+    });
     expect(done.status).toBe(200);
-    expect((await call('GET', `/users/${res.body.user.id}`, { token: org.token })).body.status).toBe('ACTIVE');
+    expect((await call('GET', `/users/${res.body.user.id}`, { token: org.token })).body.status).toBe(
+      'ACTIVE',
+    );
   });
 
   it('refuses EMAIL_TAKEN, EMAIL_DOMAIN_MISMATCH and both roles NONE', async () => {
@@ -51,7 +65,10 @@ describe('partner users', () => {
     const off = await call('POST', '/users', { token: org.token, body: newUser('elsewhere.example') });
     expect(off.status).toBe(422);
     expect(off.body.code).toBe('EMAIL_DOMAIN_MISMATCH');
-    const none = await call('POST', '/users', { token: org.token, body: newUser(org.domain, { agentRole: 'NONE', adminRole: 'NONE' }) });
+    const none = await call('POST', '/users', {
+      token: org.token,
+      body: newUser(org.domain, { agentRole: 'NONE', adminRole: 'NONE' }),
+    });
     expect(none.status).toBe(400);
     expect(none.body.code).toBe('VALIDATION_FAILED');
     expect(none.body.errors[0].path).toBe('body.adminRole');
@@ -59,12 +76,15 @@ describe('partner users', () => {
 
   it('lists users with cursor pagination', async () => {
     const fresh = await verifiedAccount();
-    for (let i = 0; i < 3; i++) await call('POST', '/users', { token: fresh.token, body: newUser(fresh.domain) });
+    for (let i = 0; i < 3; i++)
+      await call('POST', '/users', { token: fresh.token, body: newUser(fresh.domain) });
     const first = await call('GET', '/users?limit=2', { token: fresh.token });
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(2);
     expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await call('GET', `/users?limit=2&cursor=${first.body.nextCursor}`, { token: fresh.token });
+    const second = await call('GET', `/users?limit=2&cursor=${first.body.nextCursor}`, {
+      token: fresh.token,
+    });
     expect(second.body.items).toHaveLength(2);
     const emails = [...first.body.items, ...second.body.items].map((u: { email: string }) => u.email);
     expect(new Set(emails).size).toBe(4);
@@ -78,20 +98,36 @@ describe('partner users', () => {
   it('updates roles and names, and refuses to demote or delete the last global admin', async () => {
     const fresh = await verifiedAccount();
     const me = (await call('GET', '/me', { token: fresh.token })).body.user;
-    const demote = await call('PATCH', `/users/${me.id}`, { token: fresh.token, body: { adminRole: 'USER_MANAGEMENT_ADMIN' } });
+    const demote = await call('PATCH', `/users/${me.id}`, {
+      token: fresh.token,
+      body: { adminRole: 'USER_MANAGEMENT_ADMIN' },
+    });
     expect(demote.status).toBe(409);
     expect(demote.body.code).toBe('LAST_GLOBAL_ADMIN');
     const del = await call('DELETE', `/users/${me.id}`, { token: fresh.token });
     expect(del.status).toBe(409);
     expect(del.body.code).toBe('LAST_GLOBAL_ADMIN');
 
-    const second = await call('POST', '/users', { token: fresh.token, body: newUser(fresh.domain, { agentRole: 'NONE', adminRole: 'GLOBAL_ADMIN' }) });
-    const renamed = await call('PATCH', `/users/${me.id}`, { token: fresh.token, body: { firstName: 'Ada-Lovelace', adminRole: 'NONE', agentRole: 'ADMIN_AGENT' } });
+    const second = await call('POST', '/users', {
+      token: fresh.token,
+      body: newUser(fresh.domain, { agentRole: 'NONE', adminRole: 'GLOBAL_ADMIN' }),
+    });
+    const renamed = await call('PATCH', `/users/${me.id}`, {
+      token: fresh.token,
+      body: { firstName: 'Ada-Lovelace', adminRole: 'NONE', agentRole: 'ADMIN_AGENT' },
+    });
     expect(renamed.status).toBe(200);
-    expect(renamed.body).toMatchObject({ firstName: 'Ada-Lovelace', adminRole: 'NONE', agentRole: 'ADMIN_AGENT' });
+    expect(renamed.body).toMatchObject({
+      firstName: 'Ada-Lovelace',
+      adminRole: 'NONE',
+      agentRole: 'ADMIN_AGENT',
+    });
     // The demoted user lost users:manage at once: roles come from the table, not the token.
     expect((await call('GET', '/users', { token: fresh.token })).status).toBe(403);
-    const noneBoth = await call('PATCH', `/users/${me.id}`, { token: fresh.token, body: { agentRole: 'NONE' } });
+    const noneBoth = await call('PATCH', `/users/${me.id}`, {
+      token: fresh.token,
+      body: { agentRole: 'NONE' },
+    });
     expect(noneBoth.status).toBe(403);
     expect((await call('GET', `/users/${second.body.user.id}`, { token: fresh.token })).status).toBe(403);
   });
@@ -106,7 +142,9 @@ describe('partner users', () => {
     const del = await call('DELETE', `/users/${lee.id}`, { token: fresh.token });
     expect(del.status).toBe(204);
     expect((await call('GET', `/users/${lee.id}`, { token: fresh.token })).status).toBe(404);
-    expect((await call('POST', '/auth/sign-in', { body: { email: lee.email, password: PASSWORD } })).status).toBe(401);
+    expect(
+      (await call('POST', '/auth/sign-in', { body: { email: lee.email, password: PASSWORD } })).status,
+    ).toBe(401);
     expect((await call('GET', '/me', { token: lee.token })).status).toBe(403);
   });
 
@@ -114,20 +152,32 @@ describe('partner users', () => {
     const fresh = await verifiedAccount();
     const uma = await userWithRoles(fresh.token, fresh.domain, 'NONE', 'USER_MANAGEMENT_ADMIN');
     const me = (await call('GET', '/me', { token: fresh.token })).body.user;
-    const grant = await call('POST', '/users', { token: uma.token, body: newUser(fresh.domain, { adminRole: 'GLOBAL_ADMIN' }) });
+    const grant = await call('POST', '/users', {
+      token: uma.token,
+      body: newUser(fresh.domain, { adminRole: 'GLOBAL_ADMIN' }),
+    });
     expect(grant.status).toBe(403);
     expect(grant.body.code).toBe('FORBIDDEN');
     expect((await call('POST', `/users/${me.id}/reset-password`, { token: uma.token })).status).toBe(403);
-    expect((await call('PATCH', `/users/${me.id}`, { token: uma.token, body: { firstName: 'X' } })).status).toBe(403);
+    expect(
+      (await call('PATCH', `/users/${me.id}`, { token: uma.token, body: { firstName: 'X' } })).status,
+    ).toBe(403);
     expect((await call('DELETE', `/users/${me.id}`, { token: uma.token })).status).toBe(403);
     const helpdesk = await userWithRoles(fresh.token, fresh.domain, 'HELPDESK_AGENT', 'NONE');
-    const promote = await call('PATCH', `/users/${helpdesk.id}`, { token: uma.token, body: { adminRole: 'GLOBAL_ADMIN' } });
+    const promote = await call('PATCH', `/users/${helpdesk.id}`, {
+      token: uma.token,
+      body: { adminRole: 'GLOBAL_ADMIN' },
+    });
     expect(promote.status).toBe(403);
     const reset = await call('POST', `/users/${helpdesk.id}/reset-password`, { token: uma.token });
     expect(reset.status).toBe(200);
-    const first = await call('POST', '/auth/sign-in', { body: { email: helpdesk.email, password: reset.body.temporaryPassword } });
+    const first = await call('POST', '/auth/sign-in', {
+      body: { email: helpdesk.email, password: reset.body.temporaryPassword },
+    });
     expect(first.body.challenge).toBe('NEW_PASSWORD_REQUIRED');
-    expect((await call('POST', '/auth/sign-in', { body: { email: helpdesk.email, password: PASSWORD } })).status).toBe(401);
+    expect(
+      (await call('POST', '/auth/sign-in', { body: { email: helpdesk.email, password: PASSWORD } })).status,
+    ).toBe(401);
   });
 
   it('answers 404 for another organization’s users on every user route', async () => {

@@ -7,10 +7,18 @@ export const PASSWORD = 'Str0ng-Passw0rd';
 
 export const uniqueDomain = (prefix = 'acme') => `${prefix}-${randomUUID().slice(0, 8)}.example`;
 
-export function accountBody(domain = uniqueDomain(), over: { email?: string; password?: string; country?: string } = {}) {
+export function accountBody(
+  domain = uniqueDomain(),
+  over: { email?: string; password?: string; country?: string } = {},
+) {
   return {
     organization: { name: `Org ${domain}`, domain, country: over.country ?? 'ES' },
-    admin: { firstName: 'Ada', lastName: 'Admin', email: over.email ?? `ada@${domain}`, password: over.password ?? PASSWORD },
+    admin: {
+      firstName: 'Ada',
+      lastName: 'Admin',
+      email: over.email ?? `ada@${domain}`,
+      password: over.password ?? PASSWORD,
+    },
   };
 }
 
@@ -40,7 +48,9 @@ export async function verifiedAccount(domain = uniqueDomain()): Promise<Account>
   const body = accountBody(domain);
   const created = await call('POST', '/accounts', { body });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const verified = await call('POST', '/accounts/verify', { body: { token: await verificationToken(body.admin.email) } });
+  const verified = await call('POST', '/accounts/verify', {
+    body: { token: await verificationToken(body.admin.email) },
+  });
   expect(verified.status).toBe(200);
   return {
     orgId: created.body.organizationId,
@@ -52,16 +62,25 @@ export async function verifiedAccount(domain = uniqueDomain()): Promise<Account>
 }
 
 /** A user added by `adminToken` with the given roles, through the first sign-in's new password. */
-export async function userWithRoles(adminToken: string, domain: string, agentRole: string, adminRole: string) {
+export async function userWithRoles(
+  adminToken: string,
+  domain: string,
+  agentRole: string,
+  adminRole: string,
+) {
   const email = `${agentRole}-${adminRole}-${randomUUID().slice(0, 6)}@${domain}`.toLowerCase();
   const created = await call('POST', '/users', {
     token: adminToken,
     body: { firstName: 'Uma', lastName: 'User', email, agentRole, adminRole },
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const first = await call('POST', '/auth/sign-in', { body: { email, password: created.body.temporaryPassword } });
+  const first = await call('POST', '/auth/sign-in', {
+    body: { email, password: created.body.temporaryPassword },
+  });
   expect(first.body.challenge).toBe('NEW_PASSWORD_REQUIRED');
-  const done = await call('POST', '/auth/new-password', { body: { email, session: first.body.session, newPassword: PASSWORD } });
+  const done = await call('POST', '/auth/new-password', {
+    body: { email, session: first.body.session, newPassword: PASSWORD },
+  });
   expect(done.status).toBe(200);
   return { id: created.body.user.id as string, email, token: done.body.accessToken as string };
 }

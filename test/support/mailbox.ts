@@ -18,7 +18,10 @@ export async function emailsSince(since = 0): Promise<StoredEmail[]> {
 }
 
 /** Waits for the newest email to `to` (optionally whose subject matches) and returns it. */
-export function waitForEmail(to: string, opts: { subject?: RegExp; since?: number; timeoutMs?: number } = {}) {
+export function waitForEmail(
+  to: string,
+  opts: { subject?: RegExp; since?: number; timeoutMs?: number } = {},
+) {
   return eventually(
     async () => {
       const mails = await emailsSince(opts.since ?? 0);
@@ -34,7 +37,8 @@ export function waitForEmail(to: string, opts: { subject?: RegExp; since?: numbe
 
 /** The links of an email's text body (HTML is checked to carry the same ones). */
 export function linksIn(email: StoredEmail): string[] {
-  const found = (s: string | undefined) => [...(s ?? '').matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) => m[0].replaceAll('&amp;', '&'));
+  const found = (s: string | undefined) =>
+    [...(s ?? '').matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) => m[0].replaceAll('&amp;', '&'));
   return [...new Set([...found(email.body.text), ...found(email.body.html)])];
 }
 

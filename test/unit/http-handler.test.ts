@@ -14,7 +14,11 @@ const route = {
   request: {
     params: z.object({ id: z.string().regex(/^t-\d+$/) }),
     query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
-    body: z.object({ name: z.string().min(1), size: z.number().int().positive(), owner: z.object({ email: z.email() }) }),
+    body: z.object({
+      name: z.string().min(1),
+      size: z.number().int().positive(),
+      owner: z.object({ email: z.email() }),
+    }),
   },
   response: { status: 201 },
 } satisfies RouteSpec;
@@ -48,7 +52,10 @@ describe('httpHandler', () => {
   });
 
   it('passes a valid JSON body to the domain and answers JSON', async () => {
-    const res = await handler(event({ body: JSON.stringify({ name: 'a', size: 2, owner: { email: 'a@b.co' } }) }), context);
+    const res = await handler(
+      event({ body: JSON.stringify({ name: 'a', size: 2, owner: { email: 'a@b.co' } }) }),
+      context,
+    );
     expect(res.statusCode).toBe(201);
     expect(res.headers?.['Content-Type']).toBe('application/json');
     expect(parse(res)).toEqual({ id: 't-1', name: 'a' });
@@ -83,7 +90,10 @@ describe('httpHandler', () => {
       async ({ body }) => ({ status: 200, body }),
     );
     const res = await form(
-      event({ headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'token=abc&authorize=on' }),
+      event({
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'token=abc&authorize=on',
+      }),
       context,
     );
     expect(res.statusCode).toBe(200);
@@ -100,13 +110,23 @@ describe('httpHandler', () => {
   });
 
   it('maps typed errors to their status and code', async () => {
-    const res = await handler(event({ body: JSON.stringify({ name: 'taken', size: 1, owner: { email: 'a@b.co' } }) }), context);
+    const res = await handler(
+      event({ body: JSON.stringify({ name: 'taken', size: 1, owner: { email: 'a@b.co' } }) }),
+      context,
+    );
     expect(res.statusCode).toBe(409);
-    expect(parse(res)).toMatchObject({ code: 'NAME_TAKEN', detail: 'Choose another name.', title: 'Conflict' });
+    expect(parse(res)).toMatchObject({
+      code: 'NAME_TAKEN',
+      detail: 'Choose another name.',
+      title: 'Conflict',
+    });
   });
 
   it('hides unknown errors behind a generic 500 with the request id', async () => {
-    const res = await handler(event({ body: JSON.stringify({ name: 'boom', size: 1, owner: { email: 'a@b.co' } }) }), context);
+    const res = await handler(
+      event({ body: JSON.stringify({ name: 'boom', size: 1, owner: { email: 'a@b.co' } }) }),
+      context,
+    );
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('hunter2');
     expect(parse(res)).toMatchObject({ code: 'INTERNAL_ERROR', requestId: 'req-1' });
@@ -121,7 +141,10 @@ describe('httpHandler', () => {
     });
     expect((await operator(partner, context)).statusCode).toBe(403);
     const op = event({
-      requestContext: { requestId: 'r', authorizer: { claims: { sub: 's', username: 'u', 'cognito:groups': 'operators' } } } as never,
+      requestContext: {
+        requestId: 'r',
+        authorizer: { claims: { sub: 's', username: 'u', 'cognito:groups': 'operators' } },
+      } as never,
     });
     expect((await operator(op, context)).statusCode).toBe(204);
   });
