@@ -193,8 +193,14 @@ const tokensOf = (result: AuthResult) => {
  */
 export async function signIn(deps: IdentityDeps, email: string, password: string) {
   const user = await deps.store.getUserByEmail(email);
-  // Operators are not partner users: their identity-provider username is their email.
-  if (!user) return tokensOf(await deps.directory.signIn(email, password));
+  // Operators are not partner users: their identity-provider username is their email, and
+  // only operators created on AWS (where Cognito checks temporary passwords) get a challenge.
+  if (!user) {
+    const result = await deps.directory.signIn(email, password);
+    return result.kind === 'challenge'
+      ? { challenge: 'NEW_PASSWORD_REQUIRED' as const, session: result.session }
+      : tokensOf(result);
+  }
   if (user.status !== 'ACTIVE') throw new InvalidCredentialsError();
   if (user.temporaryPasswordVerifier && !matchesVerifier(password, user.temporaryPasswordVerifier)) {
     throw new InvalidCredentialsError();
