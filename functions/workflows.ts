@@ -16,7 +16,22 @@ export interface WorkflowSpec {
   >;
 }
 
-export const workflows: ReadonlyArray<WorkflowSpec> = [];
+export const workflows: ReadonlyArray<WorkflowSpec> = [
+  {
+    name: 'enrollment-review',
+    definitionFile: 'statemachines/enrollment-review.asl.json',
+    tasks: {
+      SendVerification: { handler: 'workflow/send-verification', uses: ['table', 'mail'] },
+      Expire: { handler: 'workflow/expire', uses: ['table', 'mail'] },
+      NotifyInReview: { handler: 'workflow/notify-in-review', uses: ['table', 'mail'] },
+      AutomatedChecks: { handler: 'workflow/automated-checks', uses: ['table'] },
+      AwaitDecision: { handler: 'workflow/await-decision', uses: ['table'] },
+      Remind: { handler: 'workflow/remind', uses: ['table', 'mail'] },
+      ApplyDecision: { handler: 'workflow/apply-decision', uses: ['table', 'mail'] },
+      RecordFailure: { handler: 'workflow/record-failure', uses: ['table'] },
+    },
+  },
+];
 
 /** The placeholder a task's function ARN fills in a definition. */
 export const functionArnPlaceholder = (task: string) => `${task}FunctionArn`;

@@ -122,7 +122,7 @@ export const identityStore: IdentityStore = {
         {
           Update: {
             TableName,
-            Key: keys.user(link.userId),
+            Key: keys.user(link.userId ?? ''),
             UpdateExpression: 'SET #s = :active, verifiedAt = :at',
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeNames: { '#s': 'status' },

@@ -49,6 +49,27 @@ export const keys = {
   }),
   /** An emailed link by the SHA-256 of its token; the token itself is never stored. */
   link: (tokenHash: string) => ({ pk: `LINK#${tokenHash}`, sk: 'LINK' }),
+  /** Partner network (MPN) organization profile, maintained by operators. */
+  mpnProfile: (mpnId: string) => ({ pk: `MPN#${mpnId}`, sk: 'PROFILE' }),
+  /** Uniqueness claim: an MPN ID is linked to one organization. */
+  mpnClaim: (mpnId: string) => ({ pk: `MPN#${mpnId}`, sk: 'CLAIM' }),
+  enrollment: (enrollmentId: string) => ({ pk: `ENROLLMENT#${enrollmentId}`, sk: 'ENROLLMENT' }),
+  /** At most one open enrollment per organization. */
+  openEnrollment: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'OPEN_ENROLLMENT' }),
+  /** Verification emails re-sent on one UTC day. */
+  resendCounter: (enrollmentId: string, day: string) => ({
+    pk: `ENROLLMENT#${enrollmentId}`,
+    sk: `RESENDS#${day}`,
+  }),
+  /** gsi1: enrollments by status, oldest first; gsi2: all enrollments, oldest first. */
+  enrollmentsByStatus: (status: string, createdAt = '', enrollmentId = '') => ({
+    gsi1pk: `ENROLLMENTS#${status}`,
+    gsi1sk: createdAt ? `${createdAt}#${enrollmentId}` : '',
+  }),
+  allEnrollments: (createdAt = '', enrollmentId = '') => ({
+    gsi2pk: 'ENROLLMENTS',
+    gsi2sk: createdAt ? `${createdAt}#${enrollmentId}` : '',
+  }),
 } as const;
 
 /** Opaque list cursors: the last key, base64url; decoding checks it belongs to the same partition. */

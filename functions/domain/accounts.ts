@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { accountVerificationEmail } from '../emails/account-verification.ts';
-import { ForbiddenError } from '../http/errors.ts';
 import {
   EmailDomainMismatchError,
   InvalidCredentialsError,
@@ -10,7 +9,13 @@ import {
   type UserRecord,
   WebmailNotAllowedError,
 } from './identity-model.ts';
-import { assertLinkUsable, hashLinkToken, newLinkToken, VERIFICATION_LINK_TTL_SECONDS } from './links.ts';
+import {
+  assertLinkUsable,
+  hashLinkToken,
+  LinkInvalidError,
+  newLinkToken,
+  VERIFICATION_LINK_TTL_SECONDS,
+} from './links.ts';
 import { generateTemporaryPassword, matchesVerifier, temporaryPasswordVerifier } from './passwords.ts';
 import type { AuthResult, Clock, Directory, IdentityStore, Mailer } from './ports.ts';
 import { emailOnDomain, isWebmailAddress, isWebmailDomain } from './webmail.ts';
@@ -160,6 +165,7 @@ export async function createIndirectProvider(
 export async function peekAccountVerification(deps: IdentityDeps, token: string) {
   const link = await deps.store.getLink(hashLinkToken(token));
   assertLinkUsable(link, deps.clock.now());
+  if (link.kind !== 'ACCOUNT_VERIFICATION') throw new LinkInvalidError();
   const org = await deps.store.getOrganization(link.orgId);
   return { organizationName: org?.name ?? '' };
 }
@@ -169,8 +175,7 @@ export async function verifyAccount(deps: IdentityDeps, token: string) {
   const link = await deps.store.getLink(hashLinkToken(token));
   const now = deps.clock.now();
   assertLinkUsable(link, now);
-  if (link.kind !== 'ACCOUNT_VERIFICATION')
-    throw new ForbiddenError('This link is not an account verification link.');
+  if (link.kind !== 'ACCOUNT_VERIFICATION') throw new LinkInvalidError();
   await deps.store.consumeAccountVerification(link, now);
   return { status: 'VERIFIED' as const };
 }

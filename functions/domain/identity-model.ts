@@ -33,9 +33,10 @@ export interface UserRecord {
 
 export interface LinkRecord extends StoredLink {
   tokenHash: string;
-  kind: 'ACCOUNT_VERIFICATION';
+  kind: 'ACCOUNT_VERIFICATION' | 'ENROLLMENT_VERIFICATION';
   orgId: string;
-  userId: string;
+  userId?: string;
+  enrollmentId?: string;
   createdAt: string;
 }
 

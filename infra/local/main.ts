@@ -22,6 +22,13 @@ const sampleProvider = {
   },
 };
 
+const partnerNetwork = [
+  { mpnId: '1234567', legalName: 'Fabrikam Iberia S.L.', country: 'ES', status: 'ACTIVE' as const },
+  { mpnId: '2345678', legalName: 'Northwind Traders Inc.', country: 'US', status: 'ACTIVE' as const },
+  { mpnId: '3456789', legalName: 'Tailspin Toys GmbH', country: 'DE', status: 'ACTIVE' as const },
+  { mpnId: '9999999', legalName: 'Inactive Partner Ltd', country: 'GB', status: 'INACTIVE' as const },
+];
+
 const started = Date.now();
 let runtime: Awaited<ReturnType<typeof startLocalRuntime>> | undefined;
 let stopping = false;
@@ -44,6 +51,7 @@ try {
     ...(process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {}),
     operator,
     sampleProvider,
+    partnerNetwork,
     logLevel: process.env.LOG_LEVEL ?? 'INFO',
   });
   if (stopping) await runtime.stop();
@@ -54,6 +62,7 @@ try {
       `  Mailbox    ${runtime.mailboxUrl}   (every email the system sends)`,
       `  Operator   ${operator.email} / ${operator.password}`,
       `  Provider   ${sampleProvider.admin.email} / ${sampleProvider.admin.password}   (${sampleProvider.name}, indirect provider)`,
+      `  Partner network (MPN) profiles: ${partnerNetwork.map((p) => `${p.mpnId} ${p.country} ${p.status}`).join(', ')}`,
       `  Time scale 1:${runtime.env.LOCAL_TIME_SCALE} (waits in state machines are divided by it)`,
       'Ctrl-C stops everything.',
     ].join('\n'),

@@ -35,6 +35,13 @@ export interface LocalRuntimeOptions {
   operator: { email: string; password: string };
   /** A sample indirect provider whose global admin can sign in at once; omitted in tests. */
   sampleProvider?: SampleProvider;
+  /** Partner network (MPN) profiles to seed, as operators would with PUT /operator/partner-network/{mpnId}. */
+  partnerNetwork?: Array<{
+    mpnId: string;
+    legalName: string;
+    country: string;
+    status: 'ACTIVE' | 'INACTIVE';
+  }>;
   /** Extra state machines (tests add small ones); the real ones always run. */
   extraWorkflows?: WorkflowSpec[];
   logLevel?: string;
@@ -138,6 +145,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       MAIL_FROM: 'no-reply@csp-partner-platform.local',
       SES_CONFIGURATION_SET: 'local',
       PUBLIC_BASE_URL: apiUrl,
+      OPERATOR_ALERT_EMAIL: opts.operator.email,
       LOCAL_TIME_SCALE: String(opts.timeScale),
       POWERTOOLS_SERVICE_NAME: 'csp-partner-platform',
       POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN',
@@ -150,6 +158,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
 
     await seedOperator(cognito, opts.operator);
     if (opts.sampleProvider) await seedProvider(opts.sampleProvider);
+    if (opts.partnerNetwork?.length) await seedPartnerNetwork(opts.partnerNetwork);
 
     const gateway = await startGateway({
       port: apiPort,
@@ -199,6 +208,12 @@ async function seedOperator(cognito: LocalCognito, operator: { email: string; pa
     }),
   );
   client.destroy();
+}
+
+async function seedPartnerNetwork(profiles: NonNullable<LocalRuntimeOptions['partnerNetwork']>) {
+  const { enrollmentDeps } = await import('../../functions/adapters/enrollment.ts');
+  const { putPartnerProfile } = await import('../../functions/domain/enrollments.ts');
+  for (const { mpnId, ...profile } of profiles) await putPartnerProfile(enrollmentDeps, mpnId, profile);
 }
 
 /** Seeds through the same domain code POST /operator/indirect-providers runs, with a permanent password. */

@@ -254,8 +254,9 @@ function scaledMs(seconds: number, timeScale: number): number {
  * TimeoutSeconds timer, which raises its genuine `States.Timeout` (a `States.TaskFailed` catcher must
  * not catch that one, and the library tells them apart by class, which it does not export).
  *
- * - Top-level and Task `TimeoutSeconds`, Retry `IntervalSeconds` and `MaxDelaySeconds` are divided by
- *   timeScale and clamped (the copy skips validation, since fractional seconds are not valid ASL).
+ * - Top-level and callback-task (`.waitForTaskToken`) `TimeoutSeconds`, `HeartbeatSeconds`, Retry
+ *   `IntervalSeconds` and `MaxDelaySeconds` are divided by timeScale and clamped; a plain invocation's
+ *   `TimeoutSeconds` is the function's compute budget and stays as written (the copy skips validation, since fractional seconds are not valid ASL).
  * - Wait states become Task states answered by our override, which computes the scaled duration from
  *   Seconds, Timestamp, or the value the library resolved for SecondsPath/TimestampPath, and keeps its
  *   timer cancellable (the library's own Wait cannot be scaled for the dynamic forms).
@@ -334,14 +335,19 @@ function compileTask(name: string, state: JsonObject, c: Compilation): void {
       );
     }
   }
+  const resource = state.Resource;
   let timeoutMs = LIBRARY_DEFAULT_TASK_TIMEOUT_MS;
   if (typeof state.TimeoutSeconds === 'number') {
-    timeoutMs = Math.max(scaledMs(state.TimeoutSeconds, c.timeScale), 1);
+    // A callback task's timeout is a wait (days for a person to act) and is scaled; a plain
+    // invocation's timeout is a compute budget for the function, which runs at real speed.
+    timeoutMs =
+      resource === LAMBDA_INVOKE_CALLBACK
+        ? Math.max(scaledMs(state.TimeoutSeconds, c.timeScale), 1)
+        : Math.min(state.TimeoutSeconds * 1000, MAX_DELAY_MS);
     state.TimeoutSeconds = timeoutMs / 1000;
   }
   scaleRetriers(state, c);
 
-  const resource = state.Resource;
   if (resource === LAMBDA_INVOKE) {
     c.tasks.set(name, { kind: 'lambda-invoke' });
   } else if (resource === LAMBDA_INVOKE_CALLBACK) {

@@ -30,6 +30,7 @@ type Operation = () => Promise<Outcome>;
 interface Result extends Summary {
   name: string;
   concurrency: number;
+  /** Failed requests of this case, warm-up included. */
   errors: number;
 }
 
@@ -236,7 +237,9 @@ async function main(): Promise<number> {
         results.push(await measure(c.name, concurrency, c.totals[concurrency], c.fn));
     }
 
-    console.log(`Measured in ${((performance.now() - startedAt) / 1000).toFixed(1)} s in all\n`);
+    console.log(
+      `Whole run (start, seed, warm-ups, measures): ${((performance.now() - startedAt) / 1000).toFixed(1)} s\n`,
+    );
     printTable(results);
 
     const p50 = (name: string, concurrency: number) =>

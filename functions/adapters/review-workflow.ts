@@ -1,0 +1,42 @@
+import {
+  ExecutionAlreadyExists,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { requireEnv } from '../config.ts';
+import type { ReviewWorkflow } from '../domain/ports.ts';
+import { stateMachineArnEnvName } from '../workflows.ts';
+import { awsClientConfig } from './aws.ts';
+
+const stateMachineArn = requireEnv(stateMachineArnEnvName('enrollment-review'));
+const client = new SFNClient(awsClientConfig);
+/** What the service answers for a token nobody waits on any more. */
+const GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+/** Step Functions implementation of the ReviewWorkflow port. */
+export const stepFunctionsReview: ReviewWorkflow = {
+  async start(enrollmentId) {
+    try {
+      await client.send(
+        new StartExecutionCommand({
+          stateMachineArn,
+          name: enrollmentId,
+          input: JSON.stringify({ enrollmentId }),
+        }),
+      );
+    } catch (error) {
+      // Same name and input while running: already started, which is what we want.
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+  },
+  async resume(taskToken, output) {
+    try {
+      await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+      return true;
+    } catch (error) {
+      if (GONE.has((error as Error).name)) return false;
+      throw error;
+    }
+  },
+};

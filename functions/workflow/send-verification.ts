@@ -1,0 +1,8 @@
+import { enrollmentDeps } from '../adapters/enrollment.ts';
+import { stepSendVerification } from '../domain/enrollments.ts';
+
+/** enrollment-review › Send verification email (waits for the task token). */
+export const handler = async (event: { enrollmentId: string; taskToken: string }) => {
+  await stepSendVerification(enrollmentDeps, event.enrollmentId, event.taskToken);
+  return {};
+};
