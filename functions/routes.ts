@@ -46,7 +46,7 @@ import {
  * signed-in user, and tests walk the table to keep that deliberate.
  */
 export type Auth = 'public' | 'signed-in' | 'operator';
-export type Access = Permission | 'ANY_PARTNER_USER' | 'ANY_SIGNED_IN';
+export type Access = Permission | 'GLOBAL_ADMIN' | 'ANY_PARTNER_USER' | 'ANY_SIGNED_IN';
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteSpec {
@@ -58,8 +58,8 @@ export interface RouteSpec {
   auth: Auth;
   /**
    * Required on `signed-in` routes (deny by default: without one the route answers 403):
-   * a matrix permission, `ANY_PARTNER_USER` (any user of a partner organization) or
-   * `ANY_SIGNED_IN` (operators too).
+   * a matrix permission, `GLOBAL_ADMIN` (a partner user holding that role), `ANY_PARTNER_USER`
+   * (any user of a partner organization) or `ANY_SIGNED_IN` (operators too).
    */
   permission?: Access;
   summary: string;
@@ -247,7 +247,7 @@ export const routes = {
     path: '/enrollments',
     handler: 'api/submit-enrollment',
     auth: 'signed-in',
-    permission: 'ANY_PARTNER_USER',
+    permission: 'GLOBAL_ADMIN',
     summary: 'Enroll the organization as an indirect reseller (global admins); starts the review',
     request: { body: EnrollmentBody },
     response: { status: 202, schema: EnrollmentAccepted },
@@ -291,7 +291,7 @@ export const routes = {
     path: '/enrollments/{id}/verification-email',
     handler: 'api/resend-enrollment-verification',
     auth: 'signed-in',
-    permission: 'ANY_PARTNER_USER',
+    permission: 'GLOBAL_ADMIN',
     summary: 'Send a new verification link (global admins; the old link stops working; 3 a day)',
     request: { params: EnrollmentIdParams },
     response: { status: 202 },

@@ -194,7 +194,10 @@ async function authorize(route: RouteSpec, caller: Caller | undefined): Promise<
   const { loadPrincipal } = await import('./principal.ts');
   const principal = await loadPrincipal(caller);
   if (!principal) throw new ForbiddenError('This operation is for users of a partner organization.');
-  if (access !== 'ANY_PARTNER_USER' && !hasPermission(principal.user, access)) {
+  if (access === 'GLOBAL_ADMIN') {
+    if (principal.user.adminRole !== 'GLOBAL_ADMIN')
+      throw new ForbiddenError('Only a global admin of your organization can do this.');
+  } else if (access !== 'ANY_PARTNER_USER' && !hasPermission(principal.user, access)) {
     throw new ForbiddenError(
       `Your roles do not include the permission ${access}; ask a global admin of your organization for a role that does.`,
     );

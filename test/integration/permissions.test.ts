@@ -58,6 +58,7 @@ type Caller = {
   token?: string;
   kind: 'anonymous' | 'operator' | 'partner';
   grants: Set<string>;
+  globalAdmin?: boolean;
 };
 
 const protectedRoutes = routeList.filter((r) => r.auth !== 'public');
@@ -70,6 +71,7 @@ function expectation(route: (typeof routeList)[number], caller: Caller): 'allowe
   if (route.permission === 'ANY_SIGNED_IN') return 'allowed';
   if (caller.kind === 'operator') return 403;
   if (route.permission === 'ANY_PARTNER_USER') return 'allowed';
+  if (route.permission === 'GLOBAL_ADMIN') return caller.globalAdmin ? 'allowed' : 403;
   return caller.grants.has(route.permission) ? 'allowed' : 403;
 }
 
@@ -95,6 +97,7 @@ describe('every route × every caller', () => {
         kind: 'partner',
         token,
         grants: new Set([...(GRANTS[agent] ?? []), ...(GRANTS[admin] ?? [])]),
+        globalAdmin: admin === 'GLOBAL_ADMIN',
       });
     }
   }, 120_000);
