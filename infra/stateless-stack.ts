@@ -240,6 +240,8 @@ export class StatelessStack extends Stack {
         userPool.grant(lambda, ...USER_POOL_ACTIONS);
         lambda.addEnvironment('USER_POOL_ID', userPool.userPoolId);
         lambda.addEnvironment('USER_POOL_CLIENT_ID', userPoolClient.userPoolClientId);
+        // Public routes that also take a Bearer token verify it themselves against this issuer's JWKS.
+        lambda.addEnvironment('USER_POOL_ISSUER', `https://${userPool.userPoolProviderName}`);
         return;
       }
       case 'stateMachine': {

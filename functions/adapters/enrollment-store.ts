@@ -1,10 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, keys } from '../data/table.ts';
 import { type EnrollmentRecord, enrollmentErrors, type MpnProfile } from '../domain/enrollment-model.ts';
 import type { EnrollmentStore } from '../domain/ports.ts';
 import { db, tableName as TableName } from './dynamo.ts';
-import { recordOf, transactWrite } from './transact.ts';
+import { countUpTo, recordOf, transactWrite, updateIf } from './transact.ts';
 
 const V = 1;
 const NEW = 'attribute_not_exists(pk)';
@@ -24,17 +23,6 @@ function toEnrollment(item: Record<string, unknown> | undefined): EnrollmentReco
   if (!record) return undefined;
   const { taskToken: _t, verificationLinkHash: _h, ...enrollment } = record;
   return enrollment;
-}
-
-/** Conditional update that answers false instead of throwing when the condition fails. */
-async function updateIf(input: ConstructorParameters<typeof UpdateCommand>[0]): Promise<boolean> {
-  try {
-    await db.send(new UpdateCommand(input));
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
 }
 
 async function attribute(enrollmentId: string, name: string): Promise<string | undefined> {
@@ -185,20 +173,7 @@ export const enrollmentStore: EnrollmentStore = {
   },
 
   countResend: (enrollmentId, day, limit, expiresAt) =>
-    updateIf({
-      TableName,
-      Key: keys.resendCounter(enrollmentId, day),
-      UpdateExpression: 'ADD sent :one SET expiresAt = :exp, #t = :type, v = :v',
-      ConditionExpression: 'attribute_not_exists(sent) OR sent < :limit',
-      ExpressionAttributeNames: { '#t': 'type' },
-      ExpressionAttributeValues: {
-        ':one': 1,
-        ':limit': limit,
-        ':exp': expiresAt,
-        ':type': 'resendCounter',
-        ':v': V,
-      },
-    }),
+    countUpTo(keys.resendCounter(enrollmentId, day), 'resendCounter', limit, expiresAt),
 
   async transition(e, from, entry, opts = {}) {
     const approveItems = [];

@@ -1,7 +1,7 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../http/errors.ts';
-import { db } from './dynamo.ts';
+import { db, tableName } from './dynamo.ts';
 
 /**
  * TransactWriteItems with the cancellation reasons turned into domain errors.
@@ -49,4 +49,32 @@ export function recordOf<T>(item: Record<string, unknown> | undefined): T | unde
     ...record
   } = item;
   return record as T;
+}
+
+/** A conditional update that answers false instead of throwing when its condition fails. */
+export async function updateIf(input: ConstructorParameters<typeof UpdateCommand>[0]): Promise<boolean> {
+  try {
+    await db.send(new UpdateCommand(input));
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** One more in a counter item (rate limits), refused at `limit`; the item expires through TTL. */
+export function countUpTo(
+  key: { pk: string; sk: string },
+  type: string,
+  limit: number,
+  expiresAt: number,
+): Promise<boolean> {
+  return updateIf({
+    TableName: tableName,
+    Key: key,
+    UpdateExpression: 'ADD sent :one SET expiresAt = :exp, #t = :type, v = :v',
+    ConditionExpression: 'attribute_not_exists(sent) OR sent < :limit',
+    ExpressionAttributeNames: { '#t': 'type' },
+    ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':exp': expiresAt, ':type': type, ':v': 1 },
+  });
 }

@@ -3,7 +3,8 @@ import { peekAccountVerification } from '../domain/accounts.ts';
 import { LinkInvalidError } from '../domain/links.ts';
 import { ProblemError } from '../http/errors.ts';
 import { httpHandler } from '../http/handler.ts';
-import { confirmAccountPage, problemPage } from '../pages/account-verification.ts';
+import { confirmAccountPage } from '../pages/account-verification.ts';
+import { problemPage } from '../pages/results.ts';
 import { routes } from '../routes.ts';
 
 /** Renders the confirmation page; reads only, so scanners that prefetch the link change nothing. */

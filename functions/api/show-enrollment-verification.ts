@@ -3,8 +3,8 @@ import { peekEnrollmentVerification } from '../domain/enrollments.ts';
 import { LinkInvalidError } from '../domain/links.ts';
 import { ProblemError } from '../http/errors.ts';
 import { httpHandler } from '../http/handler.ts';
-import { problemPage } from '../pages/account-verification.ts';
 import { confirmEnrollmentPage } from '../pages/enrollment-verification.ts';
+import { problemPage } from '../pages/results.ts';
 import { routes } from '../routes.ts';
 
 /** Renders the confirmation page; reads only, so scanners that prefetch the link change nothing. */

@@ -1,7 +1,8 @@
 import { identityDeps } from '../adapters/identity.ts';
 import { verifyAccount } from '../domain/accounts.ts';
 import { httpHandler } from '../http/handler.ts';
-import { accountVerifiedPage, asPageWhenForm } from '../pages/account-verification.ts';
+import { accountVerifiedPage } from '../pages/account-verification.ts';
+import { asPageWhenForm } from '../pages/results.ts';
 import { routes } from '../routes.ts';
 
 export const handler = httpHandler(routes.verifyAccount, ({ body, headers }) =>

@@ -70,7 +70,35 @@ export const keys = {
     gsi2pk: 'ENROLLMENTS',
     gsi2sk: createdAt ? `${createdAt}#${enrollmentId}` : '',
   }),
+  invitation: (invitationId: string) => ({ pk: `INVITATION#${invitationId}`, sk: 'INVITATION' }),
+  /** gsi1: invitations an organization sent; gsi2: invitations addressed to a domain. Newest first by query. */
+  invitationsSent: (orgId: string, createdAt = '', invitationId = '') => ({
+    gsi1pk: `ORG#${orgId}#INVITATIONS_SENT`,
+    gsi1sk: createdAt ? `${createdAt}#${invitationId}` : '',
+  }),
+  invitationsReceived: (domain: string, createdAt = '', invitationId = '') => ({
+    gsi2pk: `DOMAIN#${domain.toLowerCase()}#INVITATIONS`,
+    gsi2sk: createdAt ? `${createdAt}#${invitationId}` : '',
+  }),
+  /** Invitations an organization sent in one UTC hour (rate limit). */
+  invitationCounter: (orgId: string, hour: string) => ({ pk: `ORG#${orgId}`, sk: `INVITES#${hour}` }),
+  /**
+   * Relationships live in the partition of the organization whose list they appear on,
+   * so every list is one Query on `ORG#<id>` with a sort-key prefix.
+   */
+  relationship: (orgId: string, kind: RelationshipKind, otherId = '', customerId?: string) => ({
+    pk: `ORG#${orgId}`,
+    sk: customerId === undefined ? `${kind}#${otherId}` : `${kind}#${otherId}#${customerId}`,
+  }),
 } as const;
+
+/**
+ * PROVIDER: a reseller's indirect providers. RESELLER: a provider's indirect resellers.
+ * CUSTOMER: a reseller's customers. PARTNER: a customer's partners.
+ * SHAREDWITH#<provider>#<customer>: a reseller's customers shared with a provider.
+ * SHARED#<reseller>#<customer>: a provider's customers shared by a reseller.
+ */
+export type RelationshipKind = 'PROVIDER' | 'RESELLER' | 'CUSTOMER' | 'PARTNER' | 'SHAREDWITH' | 'SHARED';
 
 /** Opaque list cursors: the last key, base64url; decoding checks it belongs to the same partition. */
 export function encodeCursor(lastKey: Record<string, unknown> | undefined): string | undefined {

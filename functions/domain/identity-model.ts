@@ -33,10 +33,11 @@ export interface UserRecord {
 
 export interface LinkRecord extends StoredLink {
   tokenHash: string;
-  kind: 'ACCOUNT_VERIFICATION' | 'ENROLLMENT_VERIFICATION';
+  kind: 'ACCOUNT_VERIFICATION' | 'ENROLLMENT_VERIFICATION' | 'INVITATION';
   orgId: string;
   userId?: string;
   enrollmentId?: string;
+  invitationId?: string;
   createdAt: string;
 }
 

@@ -1,6 +1,9 @@
 /** Ports the domain talks through; adapters in `functions/adapters/` implement them. */
+
+import type { RelationshipKind } from '../data/table.ts';
 import type { EnrollmentRecord, EnrollmentStatus, HistoryEntry, MpnProfile } from './enrollment-model.ts';
 import type { LinkRecord, OrganizationRecord, UserRecord } from './identity-model.ts';
+import type { InvitationRecord, InvitationStatus, OrgRef } from './relationship-model.ts';
 
 export interface OutgoingEmail {
   to: string;
@@ -110,4 +113,64 @@ export interface ReviewWorkflow {
   start(enrollmentId: string): Promise<void>;
   /** Resumes a waiting task; false when the token is no longer waited on. */
   resume(taskToken: string, output: unknown): Promise<boolean>;
+}
+
+/** One row of a relationship list, in the partition of `orgId`. */
+export interface RelationshipRow {
+  orgId: string;
+  kind: RelationshipKind;
+  otherId: string;
+  customerId?: string;
+  data: object;
+}
+
+/** Persistence of invitations and the relationships they create. */
+export interface RelationshipStore {
+  /** Writes the invitation and its link at once. */
+  createInvitation(invitation: InvitationRecord, link: LinkRecord): Promise<void>;
+  getInvitation(invitationId: string): Promise<InvitationRecord | undefined>;
+  /** New token and expiry; the old link is deleted. Refused (INVITATION_NOT_PENDING) unless still pending. */
+  replaceInvitationLink(invitation: InvitationRecord, link: LinkRecord): Promise<void>;
+  /** PENDING → CANCELED or DECLINED in one conditional write; false when it was no longer pending. */
+  closeInvitation(
+    invitation: InvitationRecord,
+    to: 'CANCELED' | 'DECLINED',
+    at: Date,
+    by?: OrgRef,
+  ): Promise<boolean>;
+  /**
+   * PENDING → ACCEPTED and every relationship row, in one transaction. Returns false when the
+   * invitation was no longer pending (of concurrent accepts exactly one gets true); throws
+   * ALREADY_CONNECTED when a row exists, or when a row in `requires` does not.
+   */
+  acceptInvitation(
+    invitation: InvitationRecord,
+    by: OrgRef,
+    at: Date,
+    rows: RelationshipRow[],
+    requires: RelationshipRow[],
+  ): Promise<boolean>;
+  /** Counts one invitation in the hour; false when the limit is reached. */
+  countInvitation(orgId: string, hour: string, limit: number, expiresAt: number): Promise<boolean>;
+  listInvitations(
+    by: { sentBy: string } | { addressedTo: string },
+    status: InvitationStatus | undefined,
+    now: Date,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<InvitationRecord>>;
+  getRelationship(
+    orgId: string,
+    kind: RelationshipKind,
+    otherId: string,
+    customerId?: string,
+  ): Promise<Record<string, unknown> | undefined>;
+  /** Rows of one list: `kind` with an optional `otherId` prefix (customers shared with one partner). */
+  listRelationships(
+    orgId: string,
+    kind: RelationshipKind,
+    otherId: string | undefined,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<Record<string, unknown>>>;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import type { JWTPayload } from 'jose';
+import { accessTokenVerifier, bearerToken } from '../../functions/http/access-token.ts';
 import type { RouteSpec } from '../../functions/routes.ts';
 import { lambdaContext, loadHandler } from './lambda.ts';
 
@@ -87,19 +88,13 @@ function authorizerClaims(payload: JWTPayload): Record<string, string> {
  */
 export async function startGateway(opts: GatewayOptions): Promise<LocalGateway> {
   const compiled = opts.routes.map(compile).sort((a, b) => b.specificity - a.specificity);
-  const jwks = createRemoteJWKSet(new URL(opts.auth.jwksUrl));
+  const verifyToken = accessTokenVerifier(opts.auth);
   const stage = opts.stage ?? 'local';
 
   async function verify(header: string | undefined): Promise<Record<string, string> | undefined> {
-    const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
-    if (!token) return undefined;
-    try {
-      const { payload } = await jwtVerify(token, jwks, { issuer: opts.auth.issuer });
-      if (payload.token_use !== 'access' || payload.client_id !== opts.auth.clientId) return undefined;
-      return authorizerClaims(payload);
-    } catch {
-      return undefined;
-    }
+    const token = bearerToken(header);
+    const payload = token ? await verifyToken(token) : undefined;
+    return payload ? authorizerClaims(payload) : undefined;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {

@@ -19,6 +19,7 @@ import { startDynamoDb } from './dynamodb.ts';
 import { startGateway } from './gateway.ts';
 import { lambdaContext, loadHandler } from './lambda.ts';
 import { startMailbox } from './mailbox.ts';
+import { type DynamoDbMetrics, startDynamoDbMeter } from './meter.ts';
 import { freePort } from './ports.ts';
 import { startStepFunctionsAdapter } from './stepfunctions.ts';
 
@@ -45,6 +46,11 @@ export interface LocalRuntimeOptions {
   /** Extra state machines (tests add small ones); the real ones always run. */
   extraWorkflows?: WorkflowSpec[];
   logLevel?: string;
+  /**
+   * Put a counting proxy in front of DynamoDB Local (see meter.ts) and add `metrics()` and
+   * `resetMetrics()` to the runtime. For benchmarks: the proxy adds a hop to every request.
+   */
+  meter?: boolean;
 }
 
 export interface SampleProvider {
@@ -61,6 +67,13 @@ export interface LocalRuntime {
   env: Record<string, string>;
   operator: { email: string; password: string };
   stop(): Promise<void>;
+  /** Only with `meter: true`: what the handlers asked of DynamoDB since the start or the last reset. */
+  metrics?(): RuntimeMetrics;
+  resetMetrics?(): void;
+}
+
+export interface RuntimeMetrics {
+  dynamodb: DynamoDbMetrics;
 }
 
 const REGION = 'us-east-1';
@@ -94,6 +107,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         return c;
       }),
     ]);
+    const meter = opts.meter ? await startDynamoDbMeter({ target: dynamo.endpoint }) : undefined;
+    if (meter) stops.push(meter.stop);
     const apiPort = opts.port || (await freePort());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
 
@@ -135,13 +150,14 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: meter?.endpoint ?? dynamo.endpoint,
       AWS_ENDPOINT_URL_SESV2: mailbox.url,
       AWS_ENDPOINT_URL_SFN: sfn.url,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
       TABLE_NAME,
       USER_POOL_ID: cognito.userPoolId,
       USER_POOL_CLIENT_ID: cognito.clientId,
+      USER_POOL_ISSUER: cognito.issuer,
       MAIL_FROM: 'no-reply@csp-partner-platform.local',
       SES_CONFIGURATION_SET: 'local',
       PUBLIC_BASE_URL: apiUrl,
@@ -166,7 +182,18 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       auth: { issuer: cognito.issuer, jwksUrl: cognito.jwksUrl, clientId: cognito.clientId },
     });
     stops.push(gateway.stop);
-    return { apiUrl: gateway.url, mailboxUrl: mailbox.url, env, operator: opts.operator, stop };
+    const runtime: LocalRuntime = {
+      apiUrl: gateway.url,
+      mailboxUrl: mailbox.url,
+      env,
+      operator: opts.operator,
+      stop,
+    };
+    if (meter) {
+      runtime.metrics = () => ({ dynamodb: meter.metrics() });
+      runtime.resetMetrics = () => meter.reset();
+    }
+    return runtime;
   } catch (error) {
     await stop();
     throw error;

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { expect } from 'vitest';
-import { type Account, signIn } from './identity.ts';
+import { type Account, PASSWORD, signIn, uniqueDomain, verifiedAccount } from './identity.ts';
 import { emailsSince, linkStartingWith, waitForEmail } from './mailbox.ts';
 import { call, eventually, runtime } from './runtime.ts';
 
@@ -89,4 +89,51 @@ export function waitForStatus(account: Account, enrollmentId: string, status: st
     timeoutMs,
     `enrollment ${enrollmentId} to be ${status}`,
   );
+}
+
+/** A work account whose reseller enrollment went all the way to APPROVED, through HTTP and the mailbox. */
+export async function approvedReseller(): Promise<Account> {
+  const account = await verifiedAccount();
+  const op = await operatorToken();
+  const enrollmentId = await submit(account, await mpnProfile({ token: op }));
+  const verified = await call('POST', '/enrollments/verify', {
+    body: { token: await enrollmentToken(`paz@${account.domain}`) },
+  });
+  expect(verified.status).toBe(200);
+  await waitForStatus(account, enrollmentId, 'IN_REVIEW');
+  const decided = await call('POST', `/operator/enrollments/${enrollmentId}/decision`, {
+    token: op,
+    body: { decision: 'APPROVE' },
+  });
+  expect(decided.status).toBe(202);
+  await waitForStatus(account, enrollmentId, 'APPROVED');
+  return account;
+}
+
+/** An indirect provider created by the operator, its admin past the first-sign-in password change. */
+export async function indirectProvider(): Promise<Account> {
+  const domain = uniqueDomain('dist');
+  const email = `pat@${domain}`;
+  const created = await call('POST', '/operator/indirect-providers', {
+    token: await operatorToken(),
+    body: {
+      organization: { name: `Distributor ${domain}`, domain, country: 'ES' },
+      admin: { firstName: 'Pat', lastName: 'Provider', email },
+    },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const first = await call('POST', '/auth/sign-in', {
+    body: { email, password: created.body.temporaryPassword },
+  });
+  const done = await call('POST', '/auth/new-password', {
+    body: { email, session: first.body.session, newPassword: PASSWORD },
+  });
+  expect(done.status).toBe(200);
+  return {
+    orgId: created.body.organizationId,
+    userId: created.body.userId,
+    domain,
+    email,
+    token: done.body.accessToken,
+  };
 }

@@ -1,0 +1,192 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeCursor, encodeCursor, keys } from '../data/table.ts';
+import type { LinkRecord } from '../domain/identity-model.ts';
+import type { RelationshipRow, RelationshipStore } from '../domain/ports.ts';
+import { type InvitationRecord, relationshipErrors } from '../domain/relationship-model.ts';
+import { db, tableName as TableName } from './dynamo.ts';
+import { countUpTo, recordOf, transactWrite, updateIf } from './transact.ts';
+
+const V = 1;
+const NEW = 'attribute_not_exists(pk)';
+
+const invitationItem = (inv: InvitationRecord) => ({
+  ...keys.invitation(inv.id),
+  ...keys.invitationsSent(inv.from.id, inv.createdAt, inv.id),
+  ...keys.invitationsReceived(inv.domain, inv.createdAt, inv.id),
+  type: 'invitation',
+  v: V,
+  ...inv,
+});
+const linkItem = (link: LinkRecord) => ({ ...keys.link(link.tokenHash), type: 'link', v: V, ...link });
+const rowKey = (r: RelationshipRow) => keys.relationship(r.orgId, r.kind, r.otherId, r.customerId);
+
+/** The invitation's own condition (no longer pending, re-sent or expired) failed. */
+class InvitationChangedError extends Error {}
+
+/** DynamoDB implementation of the RelationshipStore port. */
+export const relationshipStore: RelationshipStore = {
+  async createInvitation(inv, link) {
+    await transactWrite([
+      { Put: { TableName, Item: invitationItem(inv), ConditionExpression: NEW } },
+      { Put: { TableName, Item: linkItem(link), ConditionExpression: NEW } },
+    ]);
+  },
+
+  async getInvitation(invitationId) {
+    const { Item } = await db.send(new GetCommand({ TableName, Key: keys.invitation(invitationId) }));
+    return recordOf<InvitationRecord>(Item);
+  },
+
+  async replaceInvitationLink(inv, link) {
+    await transactWrite(
+      [
+        {
+          Update: {
+            TableName,
+            Key: keys.invitation(inv.id),
+            UpdateExpression: 'SET tokenHash = :new, expiresAt = :exp',
+            ConditionExpression: '#s = :pending AND tokenHash = :old',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: {
+              ':new': link.tokenHash,
+              ':exp': link.expiresAt,
+              ':pending': 'PENDING',
+              ':old': inv.tokenHash,
+            },
+          },
+        },
+        { Delete: { TableName, Key: keys.link(inv.tokenHash) } },
+        { Put: { TableName, Item: linkItem(link), ConditionExpression: NEW } },
+      ],
+      [() => relationshipErrors.notPending('no longer pending')],
+    );
+  },
+
+  closeInvitation: (inv, to, at, by) =>
+    updateIf({
+      TableName,
+      Key: keys.invitation(inv.id),
+      UpdateExpression: `SET #s = :to, decidedAt = :at${by ? ', acceptedBy = :by' : ''}`,
+      ConditionExpression: '#s = :pending AND expiresAt > :now',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':to': to,
+        ':at': at.toISOString(),
+        ':pending': 'PENDING',
+        ':now': Math.floor(at.getTime() / 1000),
+        ...(by ? { ':by': by } : {}),
+      },
+    }),
+
+  async acceptInvitation(inv, by, at, rows, requires) {
+    try {
+      await transactWrite(
+        [
+          {
+            Update: {
+              TableName,
+              Key: keys.invitation(inv.id),
+              UpdateExpression: 'SET #s = :accepted, decidedAt = :at, acceptedBy = :by',
+              // The one write that makes an invitation change once: of concurrent accepts one wins.
+              ConditionExpression: '#s = :pending AND tokenHash = :hash AND expiresAt > :now',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: {
+                ':accepted': 'ACCEPTED',
+                ':pending': 'PENDING',
+                ':at': at.toISOString(),
+                ':by': by,
+                ':hash': inv.tokenHash,
+                ':now': Math.floor(at.getTime() / 1000),
+              },
+            },
+          },
+          ...rows.map((r) => ({
+            Put: {
+              TableName,
+              Item: { ...rowKey(r), type: `relationship:${r.kind}`, v: V, ...r.data },
+              ConditionExpression: NEW,
+            },
+          })),
+          ...requires.map((r) => ({
+            ConditionCheck: { TableName, Key: rowKey(r), ConditionExpression: 'attribute_exists(pk)' },
+          })),
+        ],
+        [
+          () => new InvitationChangedError(),
+          ...rows.map(() => () => relationshipErrors.alreadyConnected()),
+          ...requires.map(() => () => relationshipErrors.alreadyConnected()),
+        ],
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof InvitationChangedError) return false;
+      throw error;
+    }
+  },
+
+  countInvitation: (orgId, hour, limit, expiresAt) =>
+    countUpTo(keys.invitationCounter(orgId, hour), 'invitationCounter', limit, expiresAt),
+
+  async listInvitations(by, status, now, limit, cursor) {
+    const index =
+      'sentBy' in by
+        ? { name: 'gsi1', attr: 'gsi1pk', key: keys.invitationsSent(by.sentBy).gsi1pk }
+        : { name: 'gsi2', attr: 'gsi2pk', key: keys.invitationsReceived(by.addressedTo).gsi2pk };
+    // EXPIRED is derived (PENDING past its expiry), so both read the stored PENDING with a time filter.
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const filter =
+      status === undefined
+        ? undefined
+        : status === 'EXPIRED'
+          ? {
+              FilterExpression: '#s = :pending AND expiresAt <= :now',
+              values: { ':pending': 'PENDING', ':now': nowSeconds },
+            }
+          : status === 'PENDING'
+            ? {
+                FilterExpression: '#s = :pending AND expiresAt > :now',
+                values: { ':pending': 'PENDING', ':now': nowSeconds },
+              }
+            : { FilterExpression: '#s = :status', values: { ':status': status } };
+    const result = await db.send(
+      new QueryCommand({
+        TableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk',
+        ScanIndexForward: false,
+        ExpressionAttributeNames: { '#pk': index.attr, ...(filter ? { '#s': 'status' } : {}) },
+        ExpressionAttributeValues: { ':pk': index.key, ...(filter?.values ?? {}) },
+        ...(filter ? { FilterExpression: filter.FilterExpression } : {}),
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor, { [index.attr]: index.key }),
+      }),
+    );
+    const items = (result.Items ?? []).map((item) => recordOf<InvitationRecord>(item) as InvitationRecord);
+    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    return nextCursor ? { items, nextCursor } : { items };
+  },
+
+  async getRelationship(orgId, kind, otherId, customerId) {
+    const { Item } = await db.send(
+      new GetCommand({ TableName, Key: keys.relationship(orgId, kind, otherId, customerId) }),
+    );
+    return recordOf<Record<string, unknown>>(Item);
+  },
+
+  async listRelationships(orgId, kind, otherId, limit, cursor) {
+    const { pk, sk } = keys.relationship(orgId, kind, otherId ?? '');
+    const prefix = otherId === undefined ? sk : `${sk}#`;
+    const result = await db.send(
+      new QueryCommand({
+        TableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor, { pk }),
+      }),
+    );
+    const items = (result.Items ?? []).map((item) => recordOf<Record<string, unknown>>(item) ?? {});
+    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    return nextCursor ? { items, nextCursor } : { items };
+  },
+};

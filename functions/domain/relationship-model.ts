@@ -1,0 +1,115 @@
+import { BusinessRuleError, ConflictError, ProblemError } from '../http/errors.ts';
+
+export const INVITATION_KINDS = [
+  'PROVIDER_RESELLER',
+  'RESELLER_CUSTOMER',
+  'RESELLER_PROVIDER_CUSTOMER',
+] as const;
+export type InvitationKind = (typeof INVITATION_KINDS)[number];
+export const INVITATION_STATUSES = ['PENDING', 'ACCEPTED', 'DECLINED', 'CANCELED', 'EXPIRED'] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+
+export interface OrgRef {
+  id: string;
+  name: string;
+  domain: string;
+}
+
+export interface InvitationRecord {
+  id: string;
+  kind: InvitationKind;
+  /** The sending organization: the provider (PROVIDER_RESELLER) or the reseller. */
+  from: OrgRef;
+  /** The indirect provider named in a combined invitation. */
+  provider?: OrgRef;
+  email: string;
+  /** The invitee email's domain: only that organization's global admins may accept. */
+  domain: string;
+  message?: string;
+  delegatedAdmin: boolean;
+  locale: string;
+  /** Stored status; PENDING past `expiresAt` reads as EXPIRED. */
+  status: Exclude<InvitationStatus, 'EXPIRED'>;
+  /** Hash of the current link token; a re-send replaces it. */
+  tokenHash: string;
+  createdAt: string;
+  /** Epoch seconds. */
+  expiresAt: number;
+  acceptedBy?: OrgRef;
+  decidedAt?: string;
+}
+
+/** A row of the Indirect providers / Indirect resellers lists. */
+export interface PartnerLink {
+  organizationId: string;
+  name: string;
+  domain: string;
+  country: string;
+  since: string;
+}
+
+/** A row of a reseller's customer list. */
+export interface CustomerLink {
+  customerId: string;
+  name: string;
+  domain: string;
+  country: string;
+  delegatedAdmin: boolean;
+  since: string;
+  indirectProviderId?: string;
+}
+
+export const effectiveStatus = (inv: InvitationRecord, now: Date): InvitationStatus =>
+  inv.status === 'PENDING' && inv.expiresAt * 1000 <= now.getTime() ? 'EXPIRED' : inv.status;
+
+export const publicInvitation = (inv: InvitationRecord, now: Date) => ({
+  invitationId: inv.id,
+  kind: inv.kind,
+  status: effectiveStatus(inv, now),
+  email: inv.email,
+  from: inv.from,
+  ...(inv.provider ? { provider: inv.provider } : {}),
+  delegatedAdmin: inv.delegatedAdmin,
+  ...(inv.message ? { message: inv.message } : {}),
+  createdAt: inv.createdAt,
+  expiresAt: new Date(inv.expiresAt * 1000).toISOString(),
+  ...(inv.acceptedBy ? { acceptedBy: inv.acceptedBy } : {}),
+  ...(inv.decidedAt ? { decidedAt: inv.decidedAt } : {}),
+});
+
+export const relationshipErrors = {
+  notForYou: () =>
+    new ProblemError(
+      403,
+      'INVITATION_NOT_FOR_YOU',
+      'Invitation not for you',
+      "This invitation is addressed to another organization. Sign in as a global admin of the organization whose domain the invitation's email is on.",
+    ),
+  authorizationNotConfirmed: () =>
+    new ProblemError(
+      400,
+      'AUTHORIZATION_NOT_CONFIRMED',
+      'Authorization not confirmed',
+      'Tick the box (send "authorize": true) to confirm what accepting grants, then accept again.',
+    ),
+  notAReseller: () =>
+    new BusinessRuleError(
+      'NOT_A_RESELLER',
+      'Only an indirect reseller can accept an indirect provider’s invitation. Enroll as an indirect reseller first (POST /enrollments).',
+    ),
+  notPending: (status: string) =>
+    new ConflictError(
+      'INVITATION_NOT_PENDING',
+      `The invitation is ${status}; only pending invitations can be canceled or re-sent.`,
+    ),
+  alreadyConnected: () =>
+    new ConflictError(
+      'ALREADY_CONNECTED',
+      'The two organizations already have this relationship; nothing to accept.',
+    ),
+  toOwnOrganization: () =>
+    new BusinessRuleError(
+      'INVITATION_TO_OWN_ORGANIZATION',
+      'That address is on your own organization’s domain; invite another organization.',
+    ),
+};
