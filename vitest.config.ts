@@ -29,6 +29,17 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'browser',
+          env,
+          include: ['test/browser/**/*.test.ts'],
+          // Same local runtime as the integration tests, started once for this project.
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'infra',
           env,
           include: ['test/infra/**/*.test.ts'],
