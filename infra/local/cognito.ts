@@ -11,7 +11,7 @@ import {
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { OPERATORS_GROUP } from '../../functions/auth-groups.ts';
-import { freePort, waitFor } from './ports.ts';
+import { freePort, localClientConfig, stopper, waitFor } from './ports.ts';
 
 export interface LocalCognito {
   endpoint: string;
@@ -52,18 +52,11 @@ export async function startCognito(opts: { port?: number } = {}): Promise<LocalC
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const client = new CognitoIdentityProviderClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const stopChild = stopper(child);
+  const client = new CognitoIdentityProviderClient(localClientConfig(endpoint));
   const stop = async () => {
     client.destroy();
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopChild();
     rmSync(dir, { recursive: true, force: true });
   };
   try {

