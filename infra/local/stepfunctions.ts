@@ -12,6 +12,8 @@
  * - Time scaling: the interpreter runs an in-memory copy of the definition in which every duration is
  *   divided by `timeScale` and clamped below Node's timer limit, see `compileDefinition`. The file on
  *   disk is what CDK deploys; it is never edited and no other state machine is used.
+ * - Execution history (GetExecutionHistory): the library's event log of each run, mapped to the service's
+ *   event types, plus the Task/LambdaFunction events our override knows of, see `ExecutionHistory`.
  */
 import './promise-with-resolvers.ts';
 
@@ -125,6 +127,7 @@ interface ExecutionRecord {
   cause?: string;
   abort: () => void;
   settled: Promise<void>;
+  readonly history: ExecutionHistory;
 }
 
 interface Outcome {
@@ -461,6 +464,277 @@ async function loadStateMachine(
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Execution history
+// ---------------------------------------------------------------------------------------------------
+
+/** One event of the library's event log (the type is not exported, only the generator that yields it). */
+type LibraryEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+
+type EventDetails = { [key: string]: Json | undefined };
+
+interface HistoryEvent {
+  id: number;
+  previousEventId: number;
+  /** Epoch milliseconds. */
+  timestamp: number;
+  type: string;
+  /** The HistoryEvent member that carries the details, e.g. `stateEnteredEventDetails`. */
+  detailsField?: string;
+  details?: EventDetails;
+}
+
+type PendingEvent = Omit<HistoryEvent, 'id' | 'previousEventId'>;
+
+/** Detail fields that hold execution data, left out when GetExecutionHistory's includeExecutionData is false. */
+const EXECUTION_DATA_FIELDS = new Set(['input', 'inputDetails', 'output', 'outputDetails', 'parameters']);
+const NOT_TRUNCATED: Json = { truncated: false };
+
+/**
+ * One attempt of a Task state that reaches a function: `Task` events (TaskScheduled, TaskStarted,
+ * TaskSubmitted, TaskSucceeded/Failed/TimedOut) for the `lambda:invoke` integrations, `LambdaFunction`
+ * events (LambdaFunctionScheduled, …) for a plain function ARN, as the service records them.
+ */
+interface TaskAttempt {
+  readonly stateName: string;
+  readonly family: 'Task' | 'LambdaFunction';
+  /** `invoke` / `invoke.waitForTaskToken` (resource type `lambda`), or the function ARN. */
+  readonly resource: string;
+  closed: boolean;
+}
+
+function jsonText(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The events GetExecutionHistory answers with, built from two sources:
+ *
+ * - the library's event log (`run().eventLogs`): execution start and end, every state entered and exited,
+ *   Map iterations. It is an async generator, so it is read a few microtasks after each event happens
+ *   (always before the next I/O callback, hence before any API request is answered);
+ * - our task override, which alone knows when a function was scheduled, answered or failed. Its events
+ *   can happen before the log has caught up with the state's entry; they wait (`#early`) until the log
+ *   records that entry, so each lands between its state's Entered and Exited events, as on AWS.
+ *
+ * Not modelled: ParallelStateStarted/Succeeded, the ids of Parallel/Map events' true predecessors
+ * (previousEventId is always the event before), timeoutInSeconds/heartbeatInSeconds.
+ */
+class ExecutionHistory {
+  readonly events: HistoryEvent[] = [];
+  /** Entries of each state the log has recorded and not yet seen exit. */
+  readonly #inside = new Map<string, number>();
+  readonly #early = new Map<string, PendingEvent[]>();
+  readonly #open = new Map<string, TaskAttempt>();
+  #ended = false;
+
+  constructor(
+    private readonly region: string,
+    /** The state type the definition on disk gives (Wait states run as Tasks in the compiled copy). */
+    private readonly stateType: (stateName: string, compiledType: string) => string,
+  ) {}
+
+  #append(event: PendingEvent): void {
+    if (this.#ended) return;
+    const id = this.events.length + 1;
+    this.events.push({ id, previousEventId: id - 1, ...event });
+  }
+
+  /** A task event lands now if the log has recorded its state's entry, else once it has. */
+  #taskEvent(stateName: string, type: string, detailsField?: string, details?: EventDetails): void {
+    const event: PendingEvent = { timestamp: Date.now(), type, detailsField, details };
+    if ((this.#inside.get(stateName) ?? 0) > 0) this.#append(event);
+    else this.#early.set(stateName, [...(this.#early.get(stateName) ?? []), event]);
+  }
+
+  #flushEarly(stateName: string): void {
+    const early = this.#early.get(stateName);
+    this.#early.delete(stateName);
+    for (const event of early ?? []) this.#append(event);
+  }
+
+  taskScheduled(
+    stateName: string,
+    family: TaskAttempt['family'],
+    resource: string,
+    parameters: Json,
+  ): TaskAttempt {
+    const attempt: TaskAttempt = { stateName, family, resource, closed: false };
+    this.#open.set(stateName, attempt);
+    if (family === 'Task') {
+      this.#taskEvent(stateName, 'TaskScheduled', 'taskScheduledEventDetails', {
+        resourceType: 'lambda',
+        resource,
+        region: this.region,
+        parameters: jsonText(parameters),
+      });
+      this.#taskEvent(stateName, 'TaskStarted', 'taskStartedEventDetails', {
+        resourceType: 'lambda',
+        resource,
+      });
+    } else {
+      this.#taskEvent(stateName, 'LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', {
+        resource,
+        input: jsonText(parameters),
+        inputDetails: NOT_TRUNCATED,
+      });
+      this.#taskEvent(stateName, 'LambdaFunctionStarted');
+    }
+    return attempt;
+  }
+
+  /** A `.waitForTaskToken` function returned; the task now waits for its token. */
+  taskSubmitted(attempt: TaskAttempt, response: unknown): void {
+    if (attempt.closed) return;
+    this.#taskEvent(attempt.stateName, 'TaskSubmitted', 'taskSubmittedEventDetails', {
+      resourceType: 'lambda',
+      resource: attempt.resource,
+      output: jsonText(response),
+      outputDetails: NOT_TRUNCATED,
+    });
+  }
+
+  taskSucceeded(attempt: TaskAttempt, output: Json): void {
+    this.#close(attempt, 'Succeeded', { output: jsonText(output), outputDetails: NOT_TRUNCATED });
+  }
+
+  taskFailed(attempt: TaskAttempt, error: unknown): void {
+    const name = error instanceof Error ? error.name : 'Error';
+    const cause = error instanceof Error ? error.message : String(error);
+    const timedOut = name === 'States.Timeout' || name === 'States.HeartbeatTimeout';
+    this.#close(attempt, timedOut ? 'TimedOut' : 'Failed', { error: name, cause });
+  }
+
+  #close(attempt: TaskAttempt, outcome: 'Succeeded' | 'Failed' | 'TimedOut', details: EventDetails): void {
+    if (attempt.closed) return;
+    attempt.closed = true;
+    if (this.#open.get(attempt.stateName) === attempt) this.#open.delete(attempt.stateName);
+    const type = `${attempt.family}${outcome}`;
+    const field = `${attempt.family === 'Task' ? 'task' : 'lambdaFunction'}${outcome}EventDetails`;
+    const resource = attempt.family === 'Task' ? { resourceType: 'lambda', resource: attempt.resource } : {};
+    this.#taskEvent(attempt.stateName, type, field, { ...resource, ...details });
+  }
+
+  /** Maps one library event; `execution` gives what the library does not know (why it was stopped). */
+  fromLibrary(event: LibraryEvent, execution: { input: string; error?: string; cause?: string }): void {
+    const at = event.timestamp;
+    switch (event.type) {
+      case 'ExecutionStarted':
+        this.#append({
+          timestamp: at,
+          type: 'ExecutionStarted',
+          detailsField: 'executionStartedEventDetails',
+          details: { input: execution.input, inputDetails: NOT_TRUNCATED },
+        });
+        return;
+      case 'StateEntered': {
+        const { name } = event.state;
+        this.#append({
+          timestamp: at,
+          type: `${this.stateType(name, event.state.type)}StateEntered`,
+          detailsField: 'stateEnteredEventDetails',
+          details: { name, input: jsonText(event.state.input), inputDetails: NOT_TRUNCATED },
+        });
+        this.#inside.set(name, (this.#inside.get(name) ?? 0) + 1);
+        this.#flushEarly(name);
+        return;
+      }
+      case 'StateFailed': {
+        // A task the library failed itself (its own TimeoutSeconds timer) leaves our attempt open.
+        const attempt = this.#open.get(event.state.name);
+        if (attempt)
+          this.taskFailed(attempt, Object.assign(new Error(String(event.Cause)), { name: event.Error }));
+        return;
+      }
+      case 'StateExited': {
+        const { name } = event.state;
+        this.#flushEarly(name);
+        this.#append({
+          timestamp: at,
+          type: `${this.stateType(name, event.state.type)}StateExited`,
+          detailsField: 'stateExitedEventDetails',
+          details: { name, output: jsonText(event.state.output), outputDetails: NOT_TRUNCATED },
+        });
+        this.#inside.set(name, Math.max((this.#inside.get(name) ?? 0) - 1, 0));
+        return;
+      }
+      case 'MapIterationStarted':
+      case 'MapIterationSucceeded':
+      case 'MapIterationFailed': {
+        const outcome = event.type.slice('MapIteration'.length);
+        this.#append({
+          timestamp: at,
+          type: event.type,
+          detailsField: `mapIteration${outcome}EventDetails`,
+          details: { name: event.parentState.name, index: event.index },
+        });
+        return;
+      }
+      case 'ExecutionSucceeded':
+        this.#append({
+          timestamp: at,
+          type: 'ExecutionSucceeded',
+          detailsField: 'executionSucceededEventDetails',
+          details: { output: jsonText(event.output), outputDetails: NOT_TRUNCATED },
+        });
+        break;
+      case 'ExecutionFailed': {
+        const cause = typeof event.Cause === 'string' ? event.Cause : jsonText(event.Cause);
+        this.#append({
+          timestamp: at,
+          type: 'ExecutionFailed',
+          detailsField: 'executionFailedEventDetails',
+          details: {
+            error: event.Error === FAIL_STATE_DEFAULT_ERROR || event.Error === '' ? undefined : event.Error,
+            cause: cause === FAIL_STATE_DEFAULT_CAUSE || cause === '' ? undefined : cause,
+          },
+        });
+        break;
+      }
+      case 'ExecutionAborted':
+        this.#append({
+          timestamp: at,
+          type: 'ExecutionAborted',
+          detailsField: 'executionAbortedEventDetails',
+          details: { error: execution.error, cause: execution.cause },
+        });
+        break;
+      case 'ExecutionTimeout':
+        this.#append({
+          timestamp: at,
+          type: 'ExecutionTimedOut',
+          detailsField: 'executionTimedOutEventDetails',
+          details: { error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds' },
+        });
+        break;
+      default:
+        // StateRetried, StateCaught and Parallel branch events have no event of their own on AWS.
+        return;
+    }
+    this.#ended = true;
+  }
+}
+
+/** A HistoryEvent as the JSON protocol carries it. */
+function historyEventJson(event: HistoryEvent, includeExecutionData: boolean): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    timestamp: event.timestamp / 1000,
+    type: event.type,
+    id: event.id,
+    previousEventId: event.previousEventId,
+  };
+  if (event.detailsField && event.details) {
+    json[event.detailsField] = includeExecutionData
+      ? event.details
+      : Object.fromEntries(Object.entries(event.details).filter(([key]) => !EXECUTION_DATA_FIELDS.has(key)));
+  }
+  return json;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Running executions
 // ---------------------------------------------------------------------------------------------------
 
@@ -659,6 +933,9 @@ class LocalStepFunctions {
       status: 'RUNNING',
       abort: () => {},
       settled: Promise.resolve(),
+      history: new ExecutionHistory(this.#region, (stateName, compiledType) =>
+        machine.tasks.get(stateName)?.kind.startsWith('wait-') ? 'Wait' : compiledType,
+      ),
     };
     this.#executions.set(execution.arn, execution);
     const handlers: LocalHandlers = {};
@@ -676,11 +953,23 @@ class LocalStepFunctions {
       },
     });
     execution.abort = run.abort;
+    void this.#readEventLog(execution, run.eventLogs);
     execution.settled = run.result.then(
       (output) => this.#finish(execution, { status: 'SUCCEEDED', output: JSON.stringify(output) }),
       (error: unknown) => this.#finish(execution, outcomeOf(error)),
     );
     return execution;
+  }
+
+  async #readEventLog(execution: ExecutionRecord, events: AsyncGenerator<LibraryEvent>): Promise<void> {
+    try {
+      for await (const event of events) execution.history.fromLibrary(event, execution);
+    } catch (error) {
+      console.error(
+        '[stepfunctions] reading the event log failed:',
+        error instanceof Error ? error.message : error,
+      );
+    }
   }
 
   #finish(execution: ExecutionRecord, outcome: Outcome): void {
@@ -715,12 +1004,17 @@ class LocalStepFunctions {
   async #runTask(execution: ExecutionRecord, stateName: string, spec: TaskSpec, input: Json): Promise<Json> {
     switch (spec.kind) {
       case 'lambda-invoke': {
-        const payload = await this.#invoke(execution, lambdaRequest(input, stateName));
-        // The shape of the optimized integration's result (minus the SDK's HTTP metadata).
-        return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
+        const request = lambdaRequest(input, stateName);
+        return this.#traced(execution, stateName, 'Task', 'invoke', input, async () => {
+          const payload = await this.#invoke(execution, request);
+          // The shape of the optimized integration's result (minus the SDK's HTTP metadata).
+          return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
+        });
       }
       case 'lambda-function':
-        return this.#invoke(execution, { functionName: spec.functionArn, payload: input });
+        return this.#traced(execution, stateName, 'LambdaFunction', spec.functionArn, input, () =>
+          this.#invoke(execution, { functionName: spec.functionArn, payload: input }),
+        );
       case 'lambda-callback':
         return this.#awaitCallback(execution, stateName, spec, input);
       case 'wait-seconds':
@@ -729,6 +1023,26 @@ class LocalStepFunctions {
         return this.#wait(execution, this.#msUntil(spec.timestamp), input);
       case 'wait-path':
         return this.#waitFromPath(execution, stateName, input);
+    }
+  }
+
+  /** Runs one task attempt and records its Scheduled/Started/… events (none once the execution ended). */
+  async #traced(
+    execution: ExecutionRecord,
+    stateName: string,
+    family: TaskAttempt['family'],
+    resource: string,
+    parameters: Json,
+    run: (attempt: TaskAttempt) => Promise<Json>,
+  ): Promise<Json> {
+    const attempt = execution.history.taskScheduled(stateName, family, resource, parameters);
+    try {
+      const output = await run(attempt);
+      if (execution.status === 'RUNNING') execution.history.taskSucceeded(attempt, output);
+      return output;
+    } catch (error) {
+      if (execution.status === 'RUNNING') execution.history.taskFailed(attempt, error);
+      throw error;
     }
   }
 
@@ -758,7 +1072,19 @@ class LocalStepFunctions {
     parameters: Json,
   ): Promise<Json> {
     const token = this.#issueToken();
-    const request = lambdaRequest(replaceText(parameters, execution.tokenSentinel, token), stateName);
+    const withToken = replaceText(parameters, execution.tokenSentinel, token);
+    const request = lambdaRequest(withToken, stateName);
+    const wait = (attempt: TaskAttempt) => this.#callback(execution, spec, token, request, attempt);
+    return this.#traced(execution, stateName, 'Task', 'invoke.waitForTaskToken', withToken, wait);
+  }
+
+  #callback(
+    execution: ExecutionRecord,
+    spec: Extract<TaskSpec, { kind: 'lambda-callback' }>,
+    token: string,
+    request: LambdaRequest,
+    attempt: TaskAttempt,
+  ): Promise<Json> {
     return pendingWork<Json>(execution, (resolve, reject) => {
       let heartbeatTimer: NodeJS.Timeout | undefined;
       const heartbeat = (): void => {
@@ -777,8 +1103,16 @@ class LocalStepFunctions {
       );
       this.#liveTasks.set(token, { succeed: resolve, fail: reject, heartbeat });
       heartbeat();
-      // The function's own result is ignored, as on AWS; its failure fails the task.
-      callFunction(this.#options.invokeFunction, request.functionName, request.payload).catch(
+      // The function's own result is ignored, as on AWS (only the history shows it); its failure fails the task.
+      callFunction(this.#options.invokeFunction, request.functionName, request.payload).then(
+        (payload) => {
+          if (execution.status !== 'RUNNING') return;
+          execution.history.taskSubmitted(attempt, {
+            ExecutedVersion: '$LATEST',
+            Payload: payload,
+            StatusCode: 200,
+          });
+        },
         (error: unknown) => reject(lambdaFailure(error)),
       );
       return () => {
@@ -841,6 +1175,8 @@ class LocalStepFunctions {
       }
       case 'ListExecutions':
         return this.#apiListExecutions(body);
+      case 'GetExecutionHistory':
+        return this.#apiGetExecutionHistory(body);
       case 'SendTaskSuccess': {
         const task = this.#liveTask(body.taskToken);
         task.succeed(parseJsonParam(body, 'output', 'InvalidOutput'));
@@ -908,6 +1244,41 @@ class LocalStepFunctions {
         stopDate: execution.stopDate === undefined ? undefined : epochSeconds(execution.stopDate),
       })),
       nextToken: offset + maxResults < matching.length ? String(offset + maxResults) : undefined,
+    };
+  }
+
+  #apiGetExecutionHistory(body: Record<string, unknown>): Record<string, unknown> {
+    const execution = this.#execution(body.executionArn);
+    const { maxResults = 0, reverseOrder = false, includeExecutionData = true } = body;
+    if (
+      typeof maxResults !== 'number' ||
+      !Number.isInteger(maxResults) ||
+      maxResults < 0 ||
+      maxResults > 1000
+    ) {
+      throw new ApiError(
+        'ValidationException',
+        "1 validation error detected: 'maxResults' must be an integer from 0 to 1000",
+      );
+    }
+    if (typeof reverseOrder !== 'boolean' || typeof includeExecutionData !== 'boolean') {
+      throw new ApiError(
+        'ValidationException',
+        "1 validation error detected: 'reverseOrder' and 'includeExecutionData' must be booleans",
+      );
+    }
+    const pageSize = maxResults === 0 ? 100 : maxResults;
+    const nextToken = optionalString(body, 'nextToken');
+    const offset = nextToken === undefined ? 0 : Number.parseInt(nextToken, 10);
+    if (!Number.isInteger(offset) || offset < 0 || String(offset) !== (nextToken ?? '0')) {
+      throw new ApiError('InvalidToken', 'Invalid nextToken');
+    }
+    const events = reverseOrder ? [...execution.history.events].reverse() : execution.history.events;
+    return {
+      events: events
+        .slice(offset, offset + pageSize)
+        .map((event) => historyEventJson(event, includeExecutionData)),
+      nextToken: offset + pageSize < events.length ? String(offset + pageSize) : undefined,
     };
   }
 

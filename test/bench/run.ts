@@ -1,31 +1,43 @@
 /**
  * `npm run bench`: latency and throughput of a few representative operations against the
- * local runtime, each at concurrency 1 and 20, in one run. It prints figures and ratios
- * measured in this run; it asserts no timing. It fails (exit 1) if any request is not 2xx,
- * so that a broken endpoint is never benchmarked silently.
+ * local runtime, each at concurrency 1 and 20, and of `POST /enrollments` (100 submissions from
+ * 100 verified accounts, concurrency 10), in one run. Then, in a second process with a metered
+ * runtime (enrollment.ts), one enrollment's state transitions and its cost at AWS list prices.
+ * It prints figures and ratios measured in this run; it asserts no timing. It fails (exit 1) if
+ * any request is not 2xx, so that a broken endpoint is never benchmarked silently.
  */
-import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/data/table.ts';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
+import { startLocalRuntime } from '../../infra/local/runtime.ts';
+import {
+  type Account,
+  enrollmentBody,
+  type Outcome,
+  PASSWORD,
+  pool,
+  request,
+  seedAccount,
+  seedMpnProfile,
+  signIn,
+} from './http.ts';
 import { type Summary, summarize } from './stats.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+/** The environment before the runtime adds its own: the enrollment part starts from this one. */
+const cleanEnv = { ...process.env };
 
-const PASSWORD = 'Bench-Passw0rd-2026';
 const WARM_UP = 50;
 const CONCURRENCIES = [1, 20] as const;
+/** POST /enrollments: each submission needs its own verified account and MPN profile (setup, not measured). */
+const SUBMISSIONS = { total: 100, warmUp: 10, concurrency: 10 } as const;
 
-/** One request's outcome: `ok` is false for a non-2xx status (or a missing probe item). */
-interface Outcome {
-  ok: boolean;
-  status: number | string;
-  body: string;
-}
-type Operation = () => Promise<Outcome>;
+/** `i` numbers the calls of one case, warm-up first, so a case can give each call its own data. */
+type Operation = (i: number) => Promise<Outcome>;
 
 interface Result extends Summary {
   name: string;
@@ -39,17 +51,25 @@ const failures: { count: number; first?: { name: string; status: number | string
 };
 
 /** Runs `fn` `total` times with at most `concurrency` in flight, after a warm-up at the same concurrency. */
-async function measure(name: string, concurrency: number, total: number, fn: Operation): Promise<Result> {
+async function measure(
+  name: string,
+  concurrency: number,
+  total: number,
+  fn: Operation,
+  warmUp = Math.min(WARM_UP, total),
+): Promise<Result> {
   let errors = 0;
+  let calls = 0;
   const run = async (count: number, latencies?: number[]) => {
     let next = 0;
     const worker = async () => {
       while (next < count) {
         next++;
+        const i = calls++;
         const start = performance.now();
         let outcome: Outcome;
         try {
-          outcome = await fn();
+          outcome = await fn(i);
         } catch (error) {
           outcome = { ok: false, status: 'exception', body: String(error) };
         }
@@ -63,83 +83,12 @@ async function measure(name: string, concurrency: number, total: number, fn: Ope
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   };
-  await run(Math.min(WARM_UP, total));
+  await run(warmUp);
   const latencies: number[] = [];
   const started = performance.now();
   await run(total, latencies);
   const wallMs = performance.now() - started;
   return { name, concurrency, errors, ...summarize(latencies, wallMs) };
-}
-
-/** A JSON request with Node's fetch (undici, keep-alive); the body is always read so the socket is reused. */
-async function request(
-  url: string,
-  init: { method?: string; token?: string; body?: unknown } = {},
-): Promise<Outcome & { json: () => unknown }> {
-  const res = await fetch(url, {
-    method: init.method ?? 'GET',
-    headers: {
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  const body = await res.text();
-  return { ok: res.ok, status: res.status, body, json: () => JSON.parse(body) };
-}
-
-async function expectOk<T>(what: string, pending: Promise<Outcome & { json: () => unknown }>): Promise<T> {
-  const res = await pending;
-  if (!res.ok) throw new Error(`${what} answered ${res.status}: ${res.body}`);
-  return res.json() as T;
-}
-
-interface StoredEmail {
-  destination: { to: string[] };
-  subject: string;
-  body: { text?: string; html?: string };
-}
-
-/** Polls the mailbox for the verification link sent to `email` and returns its token. */
-async function verificationToken(mailboxUrl: string, apiUrl: string, email: string): Promise<string> {
-  const deadline = Date.now() + 10_000;
-  const prefix = `${apiUrl}/accounts/verify?token=`;
-  while (Date.now() < deadline) {
-    const { emails } = await expectOk<{ emails: StoredEmail[] }>(
-      'mailbox',
-      request(`${mailboxUrl}/store?since=0`),
-    );
-    const mail = emails.filter((m) => m.destination.to.includes(email)).at(-1);
-    const text = `${mail?.body.text ?? ''} ${mail?.body.html ?? ''}`;
-    const link = [...text.matchAll(/https?:\/\/[^\s"'<>)]+/g)]
-      .map((m) => m[0].replaceAll('&amp;', '&'))
-      .find((l) => l.startsWith(prefix));
-    if (link) return new URL(link).searchParams.get('token') ?? '';
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no verification email to ${email} within 10 s`);
-}
-
-/** A verified work account through HTTP only, as a user would: create, confirm the emailed link. */
-async function seedAccount(rt: LocalRuntime): Promise<string> {
-  const domain = `bench-${randomUUID().slice(0, 8)}.example`;
-  const email = `ada@${domain}`;
-  await expectOk(
-    'POST /accounts',
-    request(`${rt.apiUrl}/accounts`, {
-      method: 'POST',
-      body: {
-        organization: { name: `Bench ${domain}`, domain, country: 'ES' },
-        admin: { firstName: 'Ada', lastName: 'Bench', email, password: PASSWORD },
-      },
-    }),
-  );
-  const token = await verificationToken(rt.mailboxUrl, rt.apiUrl, email);
-  await expectOk(
-    'POST /accounts/verify',
-    request(`${rt.apiUrl}/accounts/verify`, { method: 'POST', body: { token } }),
-  );
-  return email;
 }
 
 const ms = (x: number) => x.toFixed(2);
@@ -198,11 +147,7 @@ async function main(): Promise<number> {
     const tableName = rt.env.TABLE_NAME;
     const probe = keys.probe('bench');
     await dynamo.send(new PutCommand({ TableName: tableName, Item: { ...probe, type: 'probe', v: 1 } }));
-    const email = await seedAccount(rt);
-    const { accessToken } = await expectOk<{ accessToken: string }>(
-      'POST /auth/sign-in',
-      request(`${rt.apiUrl}/auth/sign-in`, { method: 'POST', body: { email, password: PASSWORD } }),
-    );
+    const { email, token: accessToken } = await seedAccount(rt, { signIn: true });
 
     const cases: Array<{
       name: string;
@@ -237,10 +182,44 @@ async function main(): Promise<number> {
         results.push(await measure(c.name, concurrency, c.totals[concurrency], c.fn));
     }
 
+    // POST /enrollments, last: each submission starts an execution whose first task (the verification
+    // email) then runs in this same process, as it would in another Lambda on AWS.
+    const setupStarted = performance.now();
+    const operatorToken = await signIn(rt.apiUrl, rt.operator.email, rt.operator.password);
+    const submitters = await pool(
+      Array.from({ length: SUBMISSIONS.warmUp + SUBMISSIONS.total }),
+      SUBMISSIONS.concurrency,
+      async () => ({
+        account: await seedAccount(rt, { signIn: true }),
+        mpnId: await seedMpnProfile(rt.apiUrl, operatorToken),
+      }),
+    );
+    const setupSeconds = (performance.now() - setupStarted) / 1000;
+    const submit = (submitter: { account: Account; mpnId: string } | undefined) =>
+      request(`${rt.apiUrl}/enrollments`, {
+        method: 'POST',
+        token: submitter?.account.token,
+        body: submitter ? enrollmentBody(submitter.account, submitter.mpnId) : {},
+      });
+    results.push(
+      await measure(
+        'POST /enrollments',
+        SUBMISSIONS.concurrency,
+        SUBMISSIONS.total,
+        (i) => submit(submitters[i]),
+        SUBMISSIONS.warmUp,
+      ),
+    );
+
     console.log(
       `Whole run (start, seed, warm-ups, measures): ${((performance.now() - startedAt) / 1000).toFixed(1)} s\n`,
     );
     printTable(results);
+    console.log(
+      `POST /enrollments: ${SUBMISSIONS.total} submissions (after ${SUBMISSIONS.warmUp} warm-up ones) from as many verified accounts, ` +
+        `each with its own MPN profile; that setup (${setupSeconds.toFixed(1)} s) is not measured. Each submission ` +
+        'starts a review whose first task (verification email) runs in this process meanwhile.',
+    );
 
     const p50 = (name: string, concurrency: number) =>
       results.find((r) => r.name === name && r.concurrency === concurrency)?.p50 ?? Number.NaN;
@@ -269,8 +248,28 @@ async function main(): Promise<number> {
   }
 }
 
+/**
+ * The enrollment's transitions and cost come from a second process: its runtime meters DynamoDB
+ * through a proxy, which must not sit under the latencies above, and handlers read the runtime's
+ * endpoints once per process.
+ */
+function enrollmentPart(): Promise<number> {
+  const script = fileURLToPath(new URL('./enrollment.ts', import.meta.url));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit', env: cleanEnv });
+    child.once('error', (error) => {
+      console.error(`Enrollment benchmark failed to start: ${error.message}`);
+      resolve(1);
+    });
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
 try {
-  process.exitCode = await main();
+  const first = await main();
+  console.log('');
+  const second = await enrollmentPart();
+  process.exitCode = first || second;
 } catch (error) {
   console.error(`Benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
   ListExecutionsCommand,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
@@ -370,6 +372,112 @@ describe('local Step Functions adapter', () => {
       await sdkError(h.client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))),
     ).toEqual({ name: 'TaskTimedOut', status: 400 });
     expect(h.calls.filter((c) => c.name === REVIEWER)).toHaveLength(1);
+  });
+
+  it('answers GetExecutionHistory like the service: typed events, ids, paging, reverse order', async () => {
+    const h = await start(360);
+    let attempts = 0;
+    h.functions.set(PREPARE_ARN, () => {
+      attempts += 1;
+      if (attempts === 1) throw Object.assign(new Error('throttled'), { name: 'Lambda.ServiceException' });
+      return { attempt: attempts };
+    });
+    const executionArn = await startReview(h, { applicationId: 'app-h' });
+    await h.client.send(new SendTaskSuccessCommand({ taskToken: await reviewerToken(h), output: '"ok"' }));
+    await finished(h, executionArn);
+
+    const { events = [], nextToken } = await h.client.send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(nextToken).toBeUndefined();
+    expect(events.map((e) => e.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      // The first attempt fails, the retrier schedules a second one within the same state entry.
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskFailed',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'SucceedStateEntered',
+      'SucceedStateExited',
+      'ExecutionSucceeded',
+    ]);
+    expect(events.map((e) => [e.id, e.previousEventId])).toEqual(events.map((_, i) => [i + 1, i]));
+    expect(events.every((e) => e.timestamp instanceof Date)).toBe(true);
+    const entered = events.filter((e) => e.type?.endsWith('StateEntered'));
+    expect(entered.map((e) => e.stateEnteredEventDetails?.name)).toEqual([
+      'Prepare',
+      'AwaitReview',
+      'Approved',
+    ]);
+    expect(events[0]?.executionStartedEventDetails?.input).toBe(JSON.stringify({ applicationId: 'app-h' }));
+    expect(events[2]?.taskScheduledEventDetails).toMatchObject({
+      resourceType: 'lambda',
+      resource: 'invoke',
+      region: 'us-east-1',
+    });
+    expect(JSON.parse(events[2]?.taskScheduledEventDetails?.parameters ?? '{}')).toMatchObject({
+      FunctionName: PREPARE_ARN,
+    });
+    expect(events[4]?.taskFailedEventDetails).toMatchObject({ error: 'Lambda.ServiceException' });
+    expect(events[10]?.taskScheduledEventDetails?.resource).toBe('invoke.waitForTaskToken');
+    expect(events[13]?.taskSucceededEventDetails?.output).toBe('"ok"');
+
+    // Newest first, in pages; without execution data the details keep their names only.
+    const pages: HistoryEvent[][] = [];
+    let token: string | undefined;
+    do {
+      const page = await h.client.send(
+        new GetExecutionHistoryCommand({
+          executionArn,
+          reverseOrder: true,
+          maxResults: 7,
+          includeExecutionData: false,
+          nextToken: token,
+        }),
+      );
+      pages.push(page.events ?? []);
+      token = page.nextToken;
+    } while (token);
+    expect(pages.map((page) => page.length)).toEqual([7, 7, 4]);
+    expect(pages.flat().map((e) => e.id)).toEqual(events.map((e) => e.id).reverse());
+    const started = pages.flat().at(-1);
+    expect(started?.type).toBe('ExecutionStarted');
+    expect(started?.executionStartedEventDetails?.input).toBeUndefined();
+    expect(pages[0]?.[0]?.type).toBe('ExecutionSucceeded');
+
+    // Wait states keep their type; a plain function ARN is a LambdaFunction task (3600 s waits: 0.1 s).
+    const fast = await start(36_000);
+    const { executionArn: waitsArn = '' } = await fast.client.send(
+      new StartExecutionCommand({
+        stateMachineArn: fast.adapter.stateMachineArn('waits'),
+        input: JSON.stringify({ seconds: 0, until: new Date().toISOString() }),
+      }),
+    );
+    await finished(fast, waitsArn);
+    const waits = await fast.client.send(new GetExecutionHistoryCommand({ executionArn: waitsArn }));
+    expect(waits.events?.map((e) => e.type)).toEqual([
+      'ExecutionStarted',
+      ...Array.from({ length: 3 }, () => ['WaitStateEntered', 'WaitStateExited']).flat(),
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionSucceeded',
+      'TaskStateExited',
+      'ExecutionSucceeded',
+    ]);
+    expect(
+      await sdkError(
+        h.client.send(new GetExecutionHistoryCommand({ executionArn: `${executionArn}-missing` })),
+      ),
+    ).toEqual({ name: 'ExecutionDoesNotExist', status: 400 });
   });
 
   it('answers unknown tokens, executions and machines with the service errors', async () => {
