@@ -54,11 +54,10 @@ async function partnerOrganization(
 ) {
   const org = await organizationOf(deps, actor.user.orgId);
   if (!org.partnerTypes.includes(type)) {
-    throw new ForbiddenError(
-      type === 'RESELLER'
-        ? 'Only indirect resellers can do this; enroll as an indirect reseller first (POST /enrollments).'
-        : 'Only indirect providers can do this.',
-    );
+    // A business rule (422), not a permission: the roles allow it, the organization cannot do it yet.
+    throw type === 'RESELLER'
+      ? relationshipErrors.notAReseller()
+      : relationshipErrors.notAnIndirectProvider();
   }
   return org;
 }
@@ -395,15 +394,14 @@ export async function listInvitations(
   return deps.relationships.listInvitations(by, status, deps.clock.now(), limit, cursor);
 }
 
-/** GET /indirect-providers (resellers) and GET /indirect-resellers (providers). */
-export async function listPartners(
+/** GET /indirect-providers and GET /indirect-resellers; empty for an organization without such partners. */
+export function listPartners(
   deps: RelationshipDeps,
   actor: Principal,
   which: 'providers' | 'resellers',
   limit: number,
   cursor?: string,
 ) {
-  await partnerOrganization(deps, actor, which === 'providers' ? 'RESELLER' : 'INDIRECT_PROVIDER');
   return deps.relationships.listRelationships(
     actor.user.orgId,
     which === 'providers' ? 'PROVIDER' : 'RESELLER',

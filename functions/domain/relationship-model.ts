@@ -95,7 +95,12 @@ export const relationshipErrors = {
   notAReseller: () =>
     new BusinessRuleError(
       'NOT_A_RESELLER',
-      'Only an indirect reseller can accept an indirect provider’s invitation. Enroll as an indirect reseller first (POST /enrollments).',
+      'Only an indirect reseller can do this, and accept an indirect provider’s invitation. Enroll as an indirect reseller first (POST /enrollments).',
+    ),
+  notAnIndirectProvider: () =>
+    new BusinessRuleError(
+      'NOT_AN_INDIRECT_PROVIDER',
+      'Only an indirect provider can invite resellers. Platform operators create indirect providers.',
     ),
   notPending: (status: string) =>
     new ConflictError(

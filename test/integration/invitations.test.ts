@@ -192,7 +192,8 @@ describe('indirect provider ↔ reseller', () => {
       token: target.token,
       body: { email: `x@${uniqueDomain()}` },
     });
-    expect(notProvider.status).toBe(403);
+    expect(notProvider.status).toBe(422);
+    expect(notProvider.body.code).toBe('NOT_AN_INDIRECT_PROVIDER');
   });
 
   it('lets exactly one of 50 parallel accepts win', async () => {
@@ -347,6 +348,7 @@ describe('reseller ↔ customer', () => {
       token: customer.token,
       body: { customerEmail: `a@${uniqueDomain()}` },
     });
-    expect(notReseller.status).toBe(403);
+    expect(notReseller.status).toBe(422);
+    expect(notReseller.body.code).toBe('NOT_A_RESELLER');
   });
 });
