@@ -160,7 +160,7 @@ async function sendVerificationLink(deps: EnrollmentDeps, enrollment: Enrollment
 async function enrollmentOfLink(deps: EnrollmentDeps, token: string) {
   const link = await deps.identity.getLink(hashLinkToken(token));
   const now = deps.clock.now();
-  if (!link || link.kind !== 'ENROLLMENT_VERIFICATION' || !link.enrollmentId) throw new LinkInvalidError();
+  if (link?.kind !== 'ENROLLMENT_VERIFICATION' || !link.enrollmentId) throw new LinkInvalidError();
   const enrollment = await deps.enrollments.getEnrollment(link.enrollmentId);
   if (!enrollment) throw new LinkInvalidError();
   // An enrollment that expired keeps answering LINK_EXPIRED, a verified one LINK_USED.
