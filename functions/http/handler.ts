@@ -173,7 +173,17 @@ export function httpHandler<R extends RouteSpec>(
 
   const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(httpErrorHandler({ logger: false, fallbackMessage: 'Internal error' }))
-    .use(httpSecurityHeaders())
+    .use(
+      httpSecurityHeaders({
+        // The server-rendered link pages post their own form and carry one inline <style>;
+        // every other directive keeps middy's strict default (no scripts, no frames).
+        contentSecurityPolicy: {
+          'form-action': "'self'",
+          'style-src': "'unsafe-inline'",
+          sandbox: 'allow-forms',
+        },
+      }),
+    )
     .use(problemJson())
     .use(httpHeaderNormalizer())
     .use(bodyParsers());

@@ -4,7 +4,10 @@ import { html, page } from './html.ts';
 /** What accepting grants, said before the box is ticked. */
 function grants(inv: InvitationRecord) {
   const admin = inv.delegatedAdmin
-    ? ' and delegated administration privileges for your organization’s tenant'
+    ? ', with delegated administration privileges for your organization’s tenant'
+    : '';
+  const myAdmin = inv.delegatedAdmin
+    ? ", with delegated administration privileges for my organization's tenant"
     : '';
   switch (inv.kind) {
     case 'PROVIDER_RESELLER':
@@ -19,14 +22,14 @@ function grants(inv: InvitationRecord) {
         title: `${inv.from.name} asks to become your Cloud Solution Provider`,
         what: html`<p><strong>${inv.from.name}</strong> (${inv.from.domain}) asks to become your organization’s Cloud Solution Provider.</p>
 <p class="note" id="grant">Accepting makes ${inv.from.name} your partner: it can order cloud services for your organization${admin}.</p>`,
-        box: `I accept ${inv.from.name} as my Cloud Solution Provider${admin}.`,
+        box: `I accept ${inv.from.name} as my Cloud Solution Provider${myAdmin}.`,
       };
     case 'RESELLER_PROVIDER_CUSTOMER':
       return {
         title: `${inv.from.name} and ${inv.provider?.name ?? ''} invite you`,
         what: html`<p><strong>${inv.from.name}</strong> (${inv.from.domain}) invites your organization to a relationship with itself and with its indirect provider <strong>${inv.provider?.name ?? ''}</strong> (${inv.provider?.domain ?? ''}).</p>
 <p class="note" id="grant">Accepting makes both your partners: ${inv.from.name} can order cloud services for your organization through ${inv.provider?.name ?? ''}${admin}.</p>`,
-        box: `I accept ${inv.from.name} and ${inv.provider?.name ?? ''} as my partners${admin}.`,
+        box: `I accept ${inv.from.name} and ${inv.provider?.name ?? ''} as my partners${myAdmin}.`,
       };
   }
 }
