@@ -28,6 +28,7 @@ import {
   enrollmentBody,
   expectOk,
   linkToken,
+  poll,
   type Response,
   request,
   seedAccount,
@@ -76,16 +77,6 @@ async function timed(calls: ApiCall[], name: string, pending: () => Promise<Resp
   calls.push({ name, ms: performance.now() - start });
   if (!res.ok) throw new Error(`${name} answered ${res.status}: ${res.body}`);
   return res;
-}
-
-async function poll<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** The whole history, in pages of 100 as a client would read it. */

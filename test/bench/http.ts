@@ -32,7 +32,7 @@ export async function request(
 export async function expectOk<T>(what: string, pending: Promise<Response>): Promise<T> {
   const res = await pending;
   if (!res.ok) throw new Error(`${what} answered ${res.status}: ${res.body}`);
-  return res.json() as T;
+  return (res.body === '' ? undefined : res.json()) as T;
 }
 
 export interface StoredEmail {
@@ -161,4 +161,77 @@ export async function pool<T, R>(items: readonly T[], concurrency: number, fn: (
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
   return results;
+}
+
+/** Calls `probe` every 10 ms until it returns a value. */
+export async function poll<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export interface Reseller extends Account {
+  token: string;
+  orgId: string;
+}
+
+/**
+ * A verified account whose reseller enrollment went all the way to APPROVED through HTTP and the
+ * mailbox, as test/support/enrollment.ts's `approvedReseller` does: submit, confirm the contact's
+ * emailed link, wait for the review, approve as the operator.
+ */
+export async function approvedReseller(
+  urls: { apiUrl: string; mailboxUrl: string },
+  operatorToken: string,
+): Promise<Reseller> {
+  const { apiUrl } = urls;
+  const account = await seedAccount(urls, { signIn: true });
+  const token = account.token ?? '';
+  const mpnId = await seedMpnProfile(apiUrl, operatorToken);
+  const since = Date.now() / 1000 - 1;
+  const { enrollmentId } = await expectOk<{ enrollmentId: string }>(
+    'POST /enrollments',
+    request(`${apiUrl}/enrollments`, { method: 'POST', token, body: enrollmentBody(account, mpnId) }),
+  );
+  const verify = await linkToken(
+    urls.mailboxUrl,
+    `paz@${account.domain}`,
+    `${apiUrl}/enrollments/verify?token=`,
+    since,
+  );
+  await expectOk(
+    'POST /enrollments/verify',
+    request(`${apiUrl}/enrollments/verify`, { method: 'POST', body: { token: verify } }),
+  );
+  const statusIs = (status: string) =>
+    poll(`enrollment ${enrollmentId} to be ${status}`, async () => {
+      const enrollment = await expectOk<{ status: string }>(
+        'GET /enrollments/{id}',
+        request(`${apiUrl}/enrollments/${enrollmentId}`, { token }),
+      );
+      return enrollment.status === status ? true : undefined;
+    });
+  await statusIs('IN_REVIEW');
+  await expectOk(
+    'POST /operator/enrollments/{id}/decision',
+    request(`${apiUrl}/operator/enrollments/${enrollmentId}/decision`, {
+      method: 'POST',
+      token: operatorToken,
+      body: { decision: 'APPROVE' },
+    }),
+  );
+  await statusIs('APPROVED');
+  const { organization } = await expectOk<{ organization: { id: string } }>(
+    'GET /me',
+    request(`${apiUrl}/me`, { token }),
+  );
+  return { ...account, token, orgId: organization.id };
 }

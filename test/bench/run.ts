@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: latency and throughput of a few representative operations against the
- * local runtime, each at concurrency 1 and 20, and of `POST /enrollments` (100 submissions from
- * 100 verified accounts, concurrency 10), in one run. Then, in a second process with a metered
+ * local runtime, each at concurrency 1 and 20; customer lists at 100 and 10,000 customers and
+ * invitation accepts (customers.ts); and `POST /enrollments` (100 submissions from 100 verified
+ * accounts, concurrency 10), in one run. Then, in a second process with a metered
  * runtime (enrollment.ts), one enrollment's state transitions and its cost at AWS list prices.
  * It prints figures and ratios measured in this run; it asserts no timing. It fails (exit 1) if
  * any request is not 2xx, so that a broken endpoint is never benchmarked silently.
@@ -14,10 +15,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/data/table.ts';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
+import { customersPart, printCustomers } from './customers.ts';
 import {
   type Account,
   enrollmentBody,
-  type Outcome,
   PASSWORD,
   pool,
   request,
@@ -25,98 +26,15 @@ import {
   seedMpnProfile,
   signIn,
 } from './http.ts';
-import { type Summary, summarize } from './stats.ts';
+import { failures, measure, type Operation, p50Of, printTable, type Result, ratio } from './measure.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 /** The environment before the runtime adds its own: the enrollment part starts from this one. */
 const cleanEnv = { ...process.env };
 
-const WARM_UP = 50;
 const CONCURRENCIES = [1, 20] as const;
 /** POST /enrollments: each submission needs its own verified account and MPN profile (setup, not measured). */
 const SUBMISSIONS = { total: 100, warmUp: 10, concurrency: 10 } as const;
-
-/** `i` numbers the calls of one case, warm-up first, so a case can give each call its own data. */
-type Operation = (i: number) => Promise<Outcome>;
-
-interface Result extends Summary {
-  name: string;
-  concurrency: number;
-  /** Failed requests of this case, warm-up included. */
-  errors: number;
-}
-
-const failures: { count: number; first?: { name: string; status: number | string; body: string } } = {
-  count: 0,
-};
-
-/** Runs `fn` `total` times with at most `concurrency` in flight, after a warm-up at the same concurrency. */
-async function measure(
-  name: string,
-  concurrency: number,
-  total: number,
-  fn: Operation,
-  warmUp = Math.min(WARM_UP, total),
-): Promise<Result> {
-  let errors = 0;
-  let calls = 0;
-  const run = async (count: number, latencies?: number[]) => {
-    let next = 0;
-    const worker = async () => {
-      while (next < count) {
-        next++;
-        const i = calls++;
-        const start = performance.now();
-        let outcome: Outcome;
-        try {
-          outcome = await fn(i);
-        } catch (error) {
-          outcome = { ok: false, status: 'exception', body: String(error) };
-        }
-        latencies?.push(performance.now() - start);
-        if (!outcome.ok) {
-          errors++;
-          failures.count++;
-          failures.first ??= { name, status: outcome.status, body: outcome.body };
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  };
-  await run(warmUp);
-  const latencies: number[] = [];
-  const started = performance.now();
-  await run(total, latencies);
-  const wallMs = performance.now() - started;
-  return { name, concurrency, errors, ...summarize(latencies, wallMs) };
-}
-
-const ms = (x: number) => x.toFixed(2);
-const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
-
-function printTable(results: readonly Result[]) {
-  const rows = [
-    ['operation', 'c', 'n', 'p50 ms', 'p99 ms', 'mean ms', 'req/s', 'errors'],
-    ...results.map((r) => [
-      r.name,
-      String(r.concurrency),
-      String(r.count),
-      ms(r.p50),
-      ms(r.p99),
-      ms(r.mean),
-      r.throughput.toFixed(0),
-      String(r.errors),
-    ]),
-  ];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
-  const line = (row: readonly string[]) =>
-    `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
-  console.log(line(rows[0] ?? []));
-  console.log(
-    `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
-  );
-  for (const row of rows.slice(1)) console.log(line(row));
-}
 
 async function main(): Promise<number> {
   console.log(
@@ -148,6 +66,10 @@ async function main(): Promise<number> {
     const probe = keys.probe('bench');
     await dynamo.send(new PutCommand({ TableName: tableName, Item: { ...probe, type: 'probe', v: 1 } }));
     const { email, token: accessToken } = await seedAccount(rt, { signIn: true });
+    const getItem: Operation = async () => {
+      const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: probe }));
+      return { ok: Item !== undefined, status: Item ? 200 : 'missing item', body: JSON.stringify(Item) };
+    };
 
     const cases: Array<{
       name: string;
@@ -155,14 +77,7 @@ async function main(): Promise<number> {
       fn: Operation;
     }> = [
       { name: 'GET /health', totals: { 1: 300, 20: 1000 }, fn: () => request(`${rt.apiUrl}/health`) },
-      {
-        name: 'DynamoDB GetItem',
-        totals: { 1: 300, 20: 1000 },
-        fn: async () => {
-          const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: probe }));
-          return { ok: Item !== undefined, status: Item ? 200 : 'missing item', body: JSON.stringify(Item) };
-        },
-      },
+      { name: 'DynamoDB GetItem', totals: { 1: 300, 20: 1000 }, fn: getItem },
       {
         name: 'POST /auth/sign-in',
         totals: { 1: 100, 20: 200 },
@@ -182,10 +97,14 @@ async function main(): Promise<number> {
         results.push(await measure(c.name, concurrency, c.totals[concurrency], c.fn));
     }
 
+    const operatorToken = await signIn(rt.apiUrl, rt.operator.email, rt.operator.password);
+    // Customers and invitations (customers.ts), before the enrollments: their resellers' reviews end
+    // at approval, whereas the submissions below leave reviews running (and reminding) afterwards.
+    const customers = await customersPart(rt, dynamo, operatorToken, getItem);
+
     // POST /enrollments, last: each submission starts an execution whose first task (the verification
     // email) then runs in this same process, as it would in another Lambda on AWS.
     const setupStarted = performance.now();
-    const operatorToken = await signIn(rt.apiUrl, rt.operator.email, rt.operator.password);
     const submitters = await pool(
       Array.from({ length: SUBMISSIONS.warmUp + SUBMISSIONS.total }),
       SUBMISSIONS.concurrency,
@@ -221,8 +140,7 @@ async function main(): Promise<number> {
         'starts a review whose first task (verification email) runs in this process meanwhile.',
     );
 
-    const p50 = (name: string, concurrency: number) =>
-      results.find((r) => r.name === name && r.concurrency === concurrency)?.p50 ?? Number.NaN;
+    const p50 = (name: string, concurrency: number) => p50Of(results, name, concurrency);
     console.log('\nRatios (p50, this run):');
     for (const concurrency of CONCURRENCIES) {
       const get = p50('DynamoDB GetItem', concurrency);
@@ -233,6 +151,7 @@ async function main(): Promise<number> {
       );
     }
     for (const c of cases) console.log(`  ${c.name}: c=20 / c=1 ${ratio(p50(c.name, 20), p50(c.name, 1))}`);
+    printCustomers(customers, results);
 
     if (failures.count > 0) {
       const first = failures.first;

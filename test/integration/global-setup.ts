@@ -11,21 +11,36 @@ declare module 'vitest' {
   }
 }
 
-let runtime: LocalRuntime | undefined;
+/**
+ * One runtime per test process, shared by every project that names this setup (integration,
+ * browser). Handlers run in this process and read their configuration from process.env, so a
+ * second runtime here would repoint the first one's handlers. Each project loads this file in
+ * its own module instance, hence the state on globalThis, counted so the last teardown stops it.
+ */
+const shared = globalThis as typeof globalThis & {
+  __cspRuntime?: { runtime: Promise<LocalRuntime>; users: number };
+};
 
 export async function setup(project: TestProject) {
-  runtime = await startLocalRuntime({
-    port: 0,
-    mailboxPort: 0,
-    timeScale: TEST_TIME_SCALE,
-    operator: { email: 'operator@csp-platform.test', password: 'Operator-Test-2026' },
-    extraWorkflows: TEST_WORKFLOWS,
-    logLevel: 'ERROR',
-  });
-  const { apiUrl, mailboxUrl, env, operator } = runtime;
+  shared.__cspRuntime ??= {
+    users: 0,
+    runtime: startLocalRuntime({
+      port: 0,
+      mailboxPort: 0,
+      timeScale: TEST_TIME_SCALE,
+      operator: { email: 'operator@csp-platform.test', password: 'Operator-Test-2026' },
+      extraWorkflows: TEST_WORKFLOWS,
+      logLevel: 'ERROR',
+    }),
+  };
+  shared.__cspRuntime.users++;
+  const { apiUrl, mailboxUrl, env, operator } = await shared.__cspRuntime.runtime;
   project.provide('runtime', { apiUrl, mailboxUrl, env, operator });
 }
 
 export async function teardown() {
-  await runtime?.stop();
+  const state = shared.__cspRuntime;
+  if (!state || --state.users > 0) return;
+  shared.__cspRuntime = undefined;
+  await (await state.runtime).stop();
 }
