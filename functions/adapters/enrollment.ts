@@ -1,15 +1,15 @@
-import { requireEnv } from '../config.ts';
 import type { EnrollmentDeps } from '../domain/enrollments.ts';
 import { enrollmentStore } from './enrollment-store.ts';
 import { identityStore } from './identity-store.ts';
 import { sesMailer } from './mail.ts';
+import { publicBaseUrl, systemClock } from './runtime.ts';
 
 /** The enrollment domain's ports, wired once per cold start (task functions use exactly these). */
 export const enrollmentDeps: EnrollmentDeps = {
   enrollments: enrollmentStore,
   identity: identityStore,
   mailer: sesMailer,
-  clock: { now: () => new Date() },
-  publicBaseUrl: requireEnv('PUBLIC_BASE_URL').replace(/\/$/, ''),
+  clock: systemClock,
+  publicBaseUrl,
   ...(process.env.OPERATOR_ALERT_EMAIL ? { operatorAlertEmail: process.env.OPERATOR_ALERT_EMAIL } : {}),
 };

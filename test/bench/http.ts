@@ -1,5 +1,6 @@
 /** HTTP helpers shared by the benchmark's parts: JSON requests, the mailbox, verified accounts. */
 import { randomInt, randomUUID } from 'node:crypto';
+import { enrollmentBody } from '../support/bodies.ts';
 
 export const PASSWORD = 'Bench-Passw0rd-2026';
 
@@ -129,26 +130,6 @@ export async function seedMpnProfile(apiUrl: string, operatorToken: string): Pro
   return mpnId;
 }
 
-/** The body of POST /enrollments for `account`, as the integration tests send it. */
-export function enrollmentBody(account: Account, mpnId: string) {
-  return {
-    mpnId,
-    legalName: `Legal ${account.domain} S.L.`,
-    address: { line1: 'Calle Mayor 1', city: 'Madrid', postalCode: '28013', country: 'ES' },
-    primaryContact: {
-      firstName: 'Paz',
-      lastName: 'Contact',
-      email: `paz@${account.domain}`,
-      phone: '+34 910 000 000',
-    },
-    supportContact: {
-      email: `support@${account.domain}`,
-      phone: '+34 910 000 001',
-      website: `https://${account.domain}`,
-    },
-  };
-}
-
 /** Runs `fn` over `items` with at most `concurrency` in flight. */
 export async function pool<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>) {
   const results: R[] = [];
@@ -235,3 +216,5 @@ export async function approvedReseller(
   );
   return { ...account, token, orgId: organization.id };
 }
+
+export { enrollmentBody };

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { expect } from 'vitest';
+import { enrollmentBody } from './bodies.ts';
 import { type Account, PASSWORD, signIn, uniqueDomain, verifiedAccount } from './identity.ts';
 import { emailsSince, linkStartingWith, waitForEmail } from './mailbox.ts';
 import { call, eventually, runtime } from './runtime.ts';
@@ -23,25 +24,7 @@ export async function mpnProfile(
   return mpnId;
 }
 
-export function enrollmentBody(account: Account, mpnId: string, over: Record<string, unknown> = {}) {
-  return {
-    mpnId,
-    legalName: `Legal ${account.domain} S.L.`,
-    address: { line1: 'Calle Mayor 1', city: 'Madrid', postalCode: '28013', country: 'ES' },
-    primaryContact: {
-      firstName: 'Paz',
-      lastName: 'Contact',
-      email: `paz@${account.domain}`,
-      phone: '+34 910 000 000',
-    },
-    supportContact: {
-      email: `support@${account.domain}`,
-      phone: '+34 910 000 001',
-      website: `https://${account.domain}`,
-    },
-    ...over,
-  };
-}
+export { enrollmentBody };
 
 export async function submit(account: Account, mpnId: string, over: Record<string, unknown> = {}) {
   const res = await call('POST', '/enrollments', {
