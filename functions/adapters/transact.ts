@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../http/errors.ts';
@@ -29,7 +30,7 @@ export async function transactWrite(
       }
       const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
       if (!conflict || attempt >= 6) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
+      await new Promise((r) => setTimeout(r, randomInt(20 * 2 ** attempt)));
     }
   }
 }
