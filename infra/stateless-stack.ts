@@ -165,6 +165,13 @@ export class StatelessStack extends Stack {
           authorizationType: AuthorizationType.NONE,
         });
         acknowledgePublic(method, route);
+        // Emailed link pages answer HEAD like GET (mail scanners probe links); nothing changes either way.
+        if (route.method === 'GET' && route.response.contentType === 'text/html') {
+          acknowledgePublic(
+            resource.addMethod('HEAD', integration, { authorizationType: AuthorizationType.NONE }),
+            route,
+          );
+        }
       } else {
         // Only made when a route needs it: an authorizer attached to no method fails synthesis.
         authorizer ??= new CognitoUserPoolsAuthorizer(this, 'Authorizer', {

@@ -67,12 +67,18 @@ function pathOf(resources: Resources, resourceId: unknown): string {
 }
 
 /** The API method that invokes `functionId`, with its path rebuilt from the resource tree. */
-function methodOf(template: Template, functionId: string): Record<string, unknown> & { path: string } {
+function methodOf(
+  template: Template,
+  functionId: string,
+  httpMethod: string,
+): Record<string, unknown> & { path: string } {
   const resources = template.toJSON().Resources as Resources;
-  const methods = Object.values(template.findResources('AWS::ApiGateway::Method') as Resources).filter((m) =>
-    JSON.stringify(m.Properties?.Integration).includes(`"${functionId}"`),
+  const methods = Object.values(template.findResources('AWS::ApiGateway::Method') as Resources).filter(
+    (m) =>
+      JSON.stringify(m.Properties?.Integration).includes(`"${functionId}"`) &&
+      m.Properties?.HttpMethod === httpMethod,
   );
-  expect(methods, `methods invoking ${functionId}`).toHaveLength(1);
+  expect(methods, `${httpMethod} methods invoking ${functionId}`).toHaveLength(1);
   const props = methods[0]?.Properties ?? {};
   return { ...props, path: pathOf(resources, props.ResourceId) };
 }
@@ -163,7 +169,7 @@ describe('the stacks of the real route and workflow tables', () => {
 
   it('puts the Cognito authorizer on every non-public route and none on public ones', () => {
     for (const route of routeList) {
-      const method = methodOf(stateless, functionIdOf(stateless, route));
+      const method = methodOf(stateless, functionIdOf(stateless, route), route.method);
 
       expect(method.HttpMethod).toBe(route.method);
       expect(method.path).toBe(route.path);
@@ -175,6 +181,16 @@ describe('the stacks of the real route and workflow tables', () => {
         expect(method.AuthorizerId, route.id).toBeDefined();
         expect(method.AuthorizationScopes, route.id).toEqual(['aws.cognito.signin.user.admin']);
       }
+    }
+  });
+
+  it('answers HEAD on the emailed link pages with the same public function', () => {
+    const pages = routeList.filter((r) => r.method === 'GET' && r.response.contentType === 'text/html');
+    expect(pages.length).toBeGreaterThan(0);
+    for (const route of pages) {
+      const head = methodOf(stateless, functionIdOf(stateless, route), 'HEAD');
+      expect(head.path).toBe(route.path);
+      expect(head.AuthorizationType, route.id).toBe('NONE');
     }
   });
 
@@ -311,9 +327,13 @@ describe('the stateless stack with a fixture workflow', () => {
     const paths = resources.map((r) => r.Properties?.PathPart);
 
     expect(paths.sort()).toEqual(['decision', 'operator', 'ping', 'reviews', '{id}'].sort());
-    expect(methodOf(template, functionIdOf(template, fixtureRoutes[1] as Route)).path).toBe(
-      '/operator/reviews/{id}/decision',
-    );
+    expect(
+      methodOf(
+        template,
+        functionIdOf(template, fixtureRoutes[1] as Route),
+        (fixtureRoutes[1] as Route).method,
+      ).path,
+    ).toBe('/operator/reviews/{id}/decision');
   });
 
   it('fills the task ARN into the definition and logs without execution data, traced', () => {
