@@ -43,3 +43,20 @@ button{margin:1rem .5rem 0 0;padding:.6rem 1.2rem;font-size:1rem}
 </style></head><body><main>${body}</main></body></html>`.value
   }`;
 }
+
+/** A page that asks for one click to confirm an emailed link: the click is a POST of the token. */
+export function confirmPage(title: string, intro: Html, action: string, token: string): string {
+  return page(
+    title,
+    html`<h1>${title}</h1>
+${intro}
+<form method="post" action="${action}">
+<input type="hidden" name="token" value="${token}">
+<button type="submit">Confirm</button>
+</form>`,
+  );
+}
+
+/** The page after a confirmed link. */
+export const donePage = (title: string, text: string) =>
+  page(title, html`<h1>${title}</h1><p class="ok">${text}</p>`);

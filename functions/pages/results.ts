@@ -1,3 +1,4 @@
+import { LinkInvalidError } from '../domain/links.ts';
 import { ProblemError } from '../http/errors.ts';
 import { html, page } from './html.ts';
 
@@ -46,6 +47,21 @@ export async function asPageWhenForm<T, J = T>(
     return form ? { status: 200, html: success(value) } : { status: 200, body: toJson(value) };
   } catch (error) {
     if (form && error instanceof ProblemError) return { status: error.statusCode, html: problemPage(error) };
+    throw error;
+  }
+}
+
+/**
+ * GET of an emailed link: renders `render(token)` (which only reads, so scanners that prefetch
+ * links change nothing), or the refusal page with its status; never cached nor referred.
+ */
+export async function linkPage(token: string | undefined, render: (token: string) => Promise<string>) {
+  const headers = { 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' };
+  try {
+    if (!token) throw new LinkInvalidError();
+    return { status: 200, html: await render(token), headers };
+  } catch (error) {
+    if (error instanceof ProblemError) return { status: error.statusCode, html: problemPage(error), headers };
     throw error;
   }
 }

@@ -1,6 +1,6 @@
-import { type EmailContent, renderEmail } from '../layout.ts';
-import { type Language, languageOf, type RenderedEmail } from '../locale.ts';
-import { customerRequestNotes } from './customer-request.ts';
+import type { EmailContent } from '../layout.ts';
+import type { Language, RenderedEmail } from '../locale.ts';
+import { renderCustomerRequest } from './customer-request.ts';
 
 export interface CombinedRelationshipParams {
   resellerName: string;
@@ -41,16 +41,7 @@ const copy: Record<Language, (p: CombinedRelationshipParams) => EmailContent> = 
 };
 
 /** A reseller invites an organization to a relationship with itself and its indirect provider. */
-export function combinedRelationshipEmail(
+export const combinedRelationshipEmail = (
   locale: string | undefined,
   p: CombinedRelationshipParams,
-): RenderedEmail {
-  const language = languageOf(locale);
-  const content = copy[language](p);
-  const notes = customerRequestNotes(language, p);
-  return renderEmail(language, {
-    subject: content.subject,
-    blocks: [...content.blocks, ...notes.blocks],
-    footer: notes.footer,
-  });
-}
+): RenderedEmail => renderCustomerRequest(locale, copy, p);

@@ -10,6 +10,25 @@ export interface CustomerRelationshipParams {
   expiresAt: Date;
 }
 
+/**
+ * A customer request: the message's own lead (`copy`, by language), then what every customer
+ * request says (who may accept, the link, its expiry) and its footer.
+ */
+export function renderCustomerRequest<P extends { resellerName: string; link: string; expiresAt: Date }>(
+  locale: string | undefined,
+  copy: Record<Language, (p: P) => EmailContent>,
+  p: P,
+): RenderedEmail {
+  const language = languageOf(locale);
+  const content = copy[language](p);
+  const notes = customerRequestNotes(language, p);
+  return renderEmail(language, {
+    subject: content.subject,
+    blocks: [...content.blocks, ...notes.blocks],
+    footer: notes.footer,
+  });
+}
+
 /** What every customer request says after what accepting grants: who may accept, the link, its expiry, and the footer. */
 export function customerRequestNotes(
   language: Language,
@@ -65,16 +84,7 @@ const copy: Record<Language, (p: CustomerRelationshipParams) => EmailContent> = 
 };
 
 /** A reseller asks an organization to accept it as its Cloud Solution Provider. */
-export function customerRelationshipEmail(
+export const customerRelationshipEmail = (
   locale: string | undefined,
   p: CustomerRelationshipParams,
-): RenderedEmail {
-  const language = languageOf(locale);
-  const content = copy[language](p);
-  const notes = customerRequestNotes(language, p);
-  return renderEmail(language, {
-    subject: content.subject,
-    blocks: [...content.blocks, ...notes.blocks],
-    footer: notes.footer,
-  });
-}
+): RenderedEmail => renderCustomerRequest(locale, copy, p);
