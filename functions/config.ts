@@ -1,7 +1,7 @@
 /**
- * Configuration read once at cold start. A missing variable throws at import time,
- * so a misconfigured function fails on its first invocation instead of running with
- * a silent default.
+ * Configuration is read on first use, never at import: importing a module needs no
+ * variable, and a function that uses a resource its declaration does not give it fails
+ * at that use with the variable's name (functions/platform/resources.ts says which).
  */
 export function requireEnv(name: string): string {
   const value = process.env[name];
@@ -20,4 +20,31 @@ export function numberEnv(name: string, fallback: number): number {
     throw new Error(`Environment variable ${name} must be a positive number, got "${raw}"`);
   }
   return value;
+}
+
+/** A value built on first call and kept for the life of the process (a warm Lambda). */
+export function once<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => {
+    built ??= { value: build() };
+    return built.value;
+  };
+}
+
+/**
+ * An object built on first property access: adapters and SDK clients are declared at
+ * module scope (so handlers stay one line) but touch their configuration only when used.
+ */
+export function lazy<T extends object>(build: () => T): T {
+  const target = once(build);
+  return new Proxy({} as T, {
+    get(_, property) {
+      const object = target();
+      const value = Reflect.get(object, property, object) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(object) : value;
+    },
+    has: (_, property) => Reflect.has(target(), property),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor: (_, property) => Reflect.getOwnPropertyDescriptor(target(), property),
+  });
 }

@@ -8,13 +8,13 @@ import {
   type InitiateAuthCommandOutput,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { requireEnv } from '../config.ts';
+import { lazy, requireEnv } from '../config.ts';
 import type { AuthResult, Directory } from '../domain/ports.ts';
 import { awsClientConfig } from './aws.ts';
 
-const UserPoolId = requireEnv('USER_POOL_ID');
-const ClientId = requireEnv('USER_POOL_CLIENT_ID');
-const client = new CognitoIdentityProviderClient(awsClientConfig);
+const client = lazy(() => new CognitoIdentityProviderClient(awsClientConfig));
+const pool = () => ({ UserPoolId: requireEnv('USER_POOL_ID') });
+const app = () => ({ ClientId: requireEnv('USER_POOL_CLIENT_ID') });
 
 /** Wrong credentials and unusable accounts are all the same answer to the caller. */
 const CREDENTIAL_ERRORS = new Set([
@@ -61,7 +61,7 @@ export const cognitoDirectory: Directory = {
   async createUser(username, email, password, temporary) {
     await client.send(
       new AdminCreateUserCommand({
-        UserPoolId,
+        ...pool(),
         Username: username,
         MessageAction: 'SUPPRESS',
         ...(temporary ? { TemporaryPassword: password } : {}),
@@ -74,7 +74,7 @@ export const cognitoDirectory: Directory = {
     if (!temporary) {
       await client.send(
         new AdminSetUserPasswordCommand({
-          UserPoolId,
+          ...pool(),
           Username: username,
           Password: password,
           Permanent: true,
@@ -86,7 +86,7 @@ export const cognitoDirectory: Directory = {
   async setPassword(username, password, temporary) {
     await client.send(
       new AdminSetUserPasswordCommand({
-        UserPoolId,
+        ...pool(),
         Username: username,
         Password: password,
         Permanent: !temporary,
@@ -96,7 +96,7 @@ export const cognitoDirectory: Directory = {
 
   async deleteUser(username) {
     try {
-      await client.send(new AdminDeleteUserCommand({ UserPoolId, Username: username }));
+      await client.send(new AdminDeleteUserCommand({ ...pool(), Username: username }));
     } catch (error) {
       if ((error as Error).name !== 'UserNotFoundException') throw error;
     }
@@ -107,7 +107,7 @@ export const cognitoDirectory: Directory = {
       outcome(
         await client.send(
           new InitiateAuthCommand({
-            ClientId,
+            ...app(),
             AuthFlow: 'USER_PASSWORD_AUTH',
             AuthParameters: { USERNAME: username, PASSWORD: password },
           }),
@@ -120,7 +120,7 @@ export const cognitoDirectory: Directory = {
       outcome(
         await client.send(
           new RespondToAuthChallengeCommand({
-            ClientId,
+            ...app(),
             ChallengeName: 'NEW_PASSWORD_REQUIRED',
             Session: session,
             ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
@@ -134,7 +134,7 @@ export const cognitoDirectory: Directory = {
       outcome(
         await client.send(
           new InitiateAuthCommand({
-            ClientId,
+            ...app(),
             AuthFlow: 'REFRESH_TOKEN_AUTH',
             AuthParameters: { REFRESH_TOKEN: refreshToken },
           }),

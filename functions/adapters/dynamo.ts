@@ -1,10 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { requireEnv } from '../config.ts';
+import { lazy, once, requireEnv } from '../config.ts';
 import { awsClientConfig } from './aws.ts';
 
-/** The table name and the one document client, built once per cold start. */
-export const tableName = requireEnv('TABLE_NAME');
-export const db = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig), {
-  marshallOptions: { removeUndefinedValues: true },
-});
+/** The table's name, read on first use. */
+export const tableName = once(() => requireEnv('TABLE_NAME'));
+
+/** The one document client, built on first use. */
+export const db = lazy(() =>
+  DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig), {
+    marshallOptions: { removeUndefinedValues: true },
+  }),
+);

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { decodeCursor, encodeCursor, keys } from '../data/table.ts';
 import { type EnrollmentRecord, enrollmentErrors, type MpnProfile } from '../domain/enrollment-model.ts';
 import type { EnrollmentStore } from '../domain/ports.ts';
-import { db, tableName as TableName } from './dynamo.ts';
+import { db, tableName } from './dynamo.ts';
 import { countUpTo, recordOf, transactWrite, updateIf } from './transact.ts';
 
 const V = 1;
@@ -28,7 +28,7 @@ function toEnrollment(item: Record<string, unknown> | undefined): EnrollmentReco
 async function attribute(enrollmentId: string, name: string): Promise<string | undefined> {
   const { Item } = await db.send(
     new GetCommand({
-      TableName,
+      TableName: tableName(),
       Key: keys.enrollment(enrollmentId),
       ProjectionExpression: '#a',
       ExpressionAttributeNames: { '#a': name },
@@ -40,38 +40,38 @@ async function attribute(enrollmentId: string, name: string): Promise<string | u
 /** DynamoDB implementation of the EnrollmentStore port. Task tokens and link hashes stay in the item, never in records. */
 export const enrollmentStore: EnrollmentStore = {
   async getMpnProfile(mpnId) {
-    const { Item } = await db.send(new GetCommand({ TableName, Key: keys.mpnProfile(mpnId) }));
+    const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.mpnProfile(mpnId) }));
     return recordOf<MpnProfile>(Item);
   },
 
   async putMpnProfile(profile) {
     await db.send(
       new PutCommand({
-        TableName,
+        TableName: tableName(),
         Item: { ...keys.mpnProfile(profile.mpnId), type: 'mpnProfile', v: V, ...profile },
       }),
     );
   },
 
   async getMpnClaim(mpnId) {
-    const { Item } = await db.send(new GetCommand({ TableName, Key: keys.mpnClaim(mpnId) }));
+    const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.mpnClaim(mpnId) }));
     return recordOf<{ orgId: string; enrollmentId: string }>(Item);
   },
 
   async createEnrollment(e) {
     await transactWrite(
       [
-        { Put: { TableName, Item: enrollmentItem(e), ConditionExpression: NEW } },
+        { Put: { TableName: tableName(), Item: enrollmentItem(e), ConditionExpression: NEW } },
         {
           Put: {
-            TableName,
+            TableName: tableName(),
             Item: { ...keys.openEnrollment(e.orgId), type: 'openEnrollment', v: V, enrollmentId: e.id },
             ConditionExpression: NEW,
           },
         },
         {
           Put: {
-            TableName,
+            TableName: tableName(),
             Item: { ...keys.mpnClaim(e.mpnId), type: 'mpnClaim', v: V, orgId: e.orgId, enrollmentId: e.id },
             ConditionExpression: NEW,
           },
@@ -83,14 +83,16 @@ export const enrollmentStore: EnrollmentStore = {
 
   async deleteEnrollment(e) {
     await transactWrite([
-      { Delete: { TableName, Key: keys.enrollment(e.id) } },
-      { Delete: { TableName, Key: keys.openEnrollment(e.orgId) } },
-      { Delete: { TableName, Key: keys.mpnClaim(e.mpnId) } },
+      { Delete: { TableName: tableName(), Key: keys.enrollment(e.id) } },
+      { Delete: { TableName: tableName(), Key: keys.openEnrollment(e.orgId) } },
+      { Delete: { TableName: tableName(), Key: keys.mpnClaim(e.mpnId) } },
     ]);
   },
 
   async getEnrollment(enrollmentId) {
-    const { Item } = await db.send(new GetCommand({ TableName, Key: keys.enrollment(enrollmentId) }));
+    const { Item } = await db.send(
+      new GetCommand({ TableName: tableName(), Key: keys.enrollment(enrollmentId) }),
+    );
     return toEnrollment(Item);
   },
 
@@ -100,7 +102,7 @@ export const enrollmentStore: EnrollmentStore = {
       : { name: 'gsi2', key: keys.allEnrollments().gsi2pk, attr: 'gsi2pk' };
     const result = await db.send(
       new QueryCommand({
-        TableName,
+        TableName: tableName(),
         IndexName: index.name,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': index.attr },
@@ -117,7 +119,7 @@ export const enrollmentStore: EnrollmentStore = {
   async saveTaskToken(enrollmentId, taskToken) {
     await db.send(
       new UpdateCommand({
-        TableName,
+        TableName: tableName(),
         Key: keys.enrollment(enrollmentId),
         UpdateExpression: 'SET taskToken = :t',
         ConditionExpression: 'attribute_exists(pk)',
@@ -128,7 +130,7 @@ export const enrollmentStore: EnrollmentStore = {
 
   saveDecisionTaskToken: (enrollmentId, taskToken) =>
     updateIf({
-      TableName,
+      TableName: tableName(),
       Key: keys.enrollment(enrollmentId),
       UpdateExpression: 'SET taskToken = :t',
       ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(decision)',
@@ -142,14 +144,14 @@ export const enrollmentStore: EnrollmentStore = {
     await transactWrite([
       {
         Put: {
-          TableName,
+          TableName: tableName(),
           Item: { ...keys.link(link.tokenHash), type: 'link', v: V, ...link },
           ConditionExpression: NEW,
         },
       },
       {
         Update: {
-          TableName,
+          TableName: tableName(),
           Key: keys.enrollment(enrollment.id),
           UpdateExpression: 'SET verificationLinkHash = :h',
           ConditionExpression: 'attribute_exists(pk)',
@@ -160,7 +162,7 @@ export const enrollmentStore: EnrollmentStore = {
         ? [
             {
               Update: {
-                TableName,
+                TableName: tableName(),
                 Key: keys.link(previousHash),
                 UpdateExpression: 'SET supersededAt = :at',
                 ConditionExpression: 'attribute_exists(pk)',
@@ -180,7 +182,7 @@ export const enrollmentStore: EnrollmentStore = {
     if (opts.approve) {
       approveItems.push({
         Update: {
-          TableName,
+          TableName: tableName(),
           Key: keys.organization(e.orgId),
           UpdateExpression: 'SET partnerTypes = list_append(partnerTypes, :reseller)',
           ConditionExpression: 'attribute_exists(pk) AND NOT contains(partnerTypes, :r)',
@@ -188,13 +190,13 @@ export const enrollmentStore: EnrollmentStore = {
         },
       });
       const { Item: user } = await db.send(
-        new GetCommand({ TableName, Key: keys.user(e.userId), ProjectionExpression: 'pk' }),
+        new GetCommand({ TableName: tableName(), Key: keys.user(e.userId), ProjectionExpression: 'pk' }),
       );
       // The enrolling user may have been deleted during the review; the organization is approved anyway.
       if (user) {
         approveItems.push({
           Update: {
-            TableName,
+            TableName: tableName(),
             Key: keys.user(e.userId),
             UpdateExpression: 'SET agentRole = :agent',
             ConditionExpression: 'attribute_exists(pk)',
@@ -207,7 +209,7 @@ export const enrollmentStore: EnrollmentStore = {
       [
         {
           Update: {
-            TableName,
+            TableName: tableName(),
             Key: keys.enrollment(e.id),
             UpdateExpression: 'SET #s = :to, gsi1pk = :g, history = list_append(history, :entry)',
             ConditionExpression: '#s = :from',
@@ -224,7 +226,7 @@ export const enrollmentStore: EnrollmentStore = {
           ? [
               {
                 Update: {
-                  TableName,
+                  TableName: tableName(),
                   Key: keys.link(opts.consumeLink),
                   UpdateExpression: 'SET usedAt = :at',
                   ConditionExpression:
@@ -235,13 +237,13 @@ export const enrollmentStore: EnrollmentStore = {
             ]
           : []),
         ...(opts.release || opts.approve
-          ? [{ Delete: { TableName, Key: keys.openEnrollment(e.orgId) } }]
+          ? [{ Delete: { TableName: tableName(), Key: keys.openEnrollment(e.orgId) } }]
           : []),
         ...(opts.release
           ? [
               {
                 Delete: {
-                  TableName,
+                  TableName: tableName(),
                   Key: keys.mpnClaim(e.mpnId),
                   ConditionExpression: 'attribute_not_exists(pk) OR orgId = :org',
                   ExpressionAttributeValues: { ':org': e.orgId },
@@ -257,7 +259,7 @@ export const enrollmentStore: EnrollmentStore = {
 
   async recordDecision(enrollmentId, decision) {
     const ok = await updateIf({
-      TableName,
+      TableName: tableName(),
       Key: keys.enrollment(enrollmentId),
       UpdateExpression: 'SET decision = :d',
       ConditionExpression: '#s = :review AND attribute_not_exists(decision)',
@@ -270,7 +272,7 @@ export const enrollmentStore: EnrollmentStore = {
   async setReminders(enrollmentId, reminders) {
     await db.send(
       new UpdateCommand({
-        TableName,
+        TableName: tableName(),
         Key: keys.enrollment(enrollmentId),
         UpdateExpression: 'SET reminders = :n',
         ExpressionAttributeValues: { ':n': reminders },
@@ -281,7 +283,7 @@ export const enrollmentStore: EnrollmentStore = {
   async appendNote(enrollmentId, entry) {
     await db.send(
       new UpdateCommand({
-        TableName,
+        TableName: tableName(),
         Key: keys.enrollment(enrollmentId),
         UpdateExpression: 'SET history = list_append(history, :entry)',
         ExpressionAttributeValues: { ':entry': [entry] },

@@ -1,3 +1,4 @@
+import { requireEnv } from '../config.ts';
 import type { EnrollmentDeps } from '../domain/enrollments.ts';
 import { enrollmentStore } from './enrollment-store.ts';
 import { identityStore } from './identity-store.ts';
@@ -10,6 +11,10 @@ export const enrollmentDeps: EnrollmentDeps = {
   identity: identityStore,
   mailer: sesMailer,
   clock: systemClock,
-  publicBaseUrl,
-  ...(process.env.OPERATOR_ALERT_EMAIL ? { operatorAlertEmail: process.env.OPERATOR_ALERT_EMAIL } : {}),
+  get publicBaseUrl() {
+    return publicBaseUrl();
+  },
+  get operatorAlertEmail() {
+    return requireEnv('OPERATOR_ALERT_EMAIL');
+  },
 };

@@ -10,7 +10,7 @@ import {
 } from '../domain/identity-model.ts';
 import { LinkUsedError } from '../domain/links.ts';
 import type { IdentityStore } from '../domain/ports.ts';
-import { db, tableName as TableName } from './dynamo.ts';
+import { db, tableName } from './dynamo.ts';
 import { recordOf, transactWrite } from './transact.ts';
 
 const NEW = 'attribute_not_exists(pk)';
@@ -35,7 +35,7 @@ const emailClaimItem = (u: UserRecord) => ({
 function adminCountChange(orgId: string, delta: 1 | -1) {
   return {
     Update: {
-      TableName,
+      TableName: tableName(),
       Key: keys.organization(orgId),
       UpdateExpression: 'ADD globalAdminCount :d',
       ConditionExpression:
@@ -46,7 +46,7 @@ function adminCountChange(orgId: string, delta: 1 | -1) {
 }
 
 async function get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName, Key: key }));
+  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: key }));
   return recordOf<T>(Item);
 }
 
@@ -57,25 +57,25 @@ export const identityStore: IdentityStore = {
       [
         {
           Put: {
-            TableName,
+            TableName: tableName(),
             Item: { ...keys.organization(org.id), type: 'organization', v: V, ...org },
             ConditionExpression: NEW,
           },
         },
         {
           Put: {
-            TableName,
+            TableName: tableName(),
             Item: { ...keys.domainClaim(org.domain), type: 'domainClaim', v: V, orgId: org.id },
             ConditionExpression: NEW,
           },
         },
-        { Put: { TableName, Item: emailClaimItem(admin), ConditionExpression: NEW } },
-        { Put: { TableName, Item: userItem(admin), ConditionExpression: NEW } },
+        { Put: { TableName: tableName(), Item: emailClaimItem(admin), ConditionExpression: NEW } },
+        { Put: { TableName: tableName(), Item: userItem(admin), ConditionExpression: NEW } },
         ...(link
           ? [
               {
                 Put: {
-                  TableName,
+                  TableName: tableName(),
                   Item: { ...keys.link(link.tokenHash), type: 'link', v: V, ...link },
                   ConditionExpression: NEW,
                 },
@@ -89,11 +89,11 @@ export const identityStore: IdentityStore = {
 
   async deleteOrganization(org, admin, link) {
     await transactWrite([
-      { Delete: { TableName, Key: keys.organization(org.id) } },
-      { Delete: { TableName, Key: keys.domainClaim(org.domain) } },
-      { Delete: { TableName, Key: keys.emailClaim(admin.email) } },
-      { Delete: { TableName, Key: keys.user(admin.id) } },
-      ...(link ? [{ Delete: { TableName, Key: keys.link(link.tokenHash) } }] : []),
+      { Delete: { TableName: tableName(), Key: keys.organization(org.id) } },
+      { Delete: { TableName: tableName(), Key: keys.domainClaim(org.domain) } },
+      { Delete: { TableName: tableName(), Key: keys.emailClaim(admin.email) } },
+      { Delete: { TableName: tableName(), Key: keys.user(admin.id) } },
+      ...(link ? [{ Delete: { TableName: tableName(), Key: keys.link(link.tokenHash) } }] : []),
     ]);
   },
 
@@ -112,7 +112,7 @@ export const identityStore: IdentityStore = {
       [
         {
           Update: {
-            TableName,
+            TableName: tableName(),
             Key: keys.link(link.tokenHash),
             UpdateExpression: 'SET usedAt = :at',
             ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt)',
@@ -121,7 +121,7 @@ export const identityStore: IdentityStore = {
         },
         {
           Update: {
-            TableName,
+            TableName: tableName(),
             Key: keys.user(link.userId ?? ''),
             UpdateExpression: 'SET #s = :active, verifiedAt = :at',
             ConditionExpression: 'attribute_exists(pk)',
@@ -131,7 +131,7 @@ export const identityStore: IdentityStore = {
         },
         {
           Update: {
-            TableName,
+            TableName: tableName(),
             Key: keys.organization(link.orgId),
             UpdateExpression: 'SET #s = :active',
             ConditionExpression: 'attribute_exists(pk)',
@@ -147,8 +147,8 @@ export const identityStore: IdentityStore = {
   async createUser(user) {
     await transactWrite(
       [
-        { Put: { TableName, Item: emailClaimItem(user), ConditionExpression: NEW } },
-        { Put: { TableName, Item: userItem(user), ConditionExpression: NEW } },
+        { Put: { TableName: tableName(), Item: emailClaimItem(user), ConditionExpression: NEW } },
+        { Put: { TableName: tableName(), Item: userItem(user), ConditionExpression: NEW } },
         ...(user.adminRole === 'GLOBAL_ADMIN' ? [adminCountChange(user.orgId, 1)] : []),
       ],
       [() => new EmailTakenError(user.email)],
@@ -162,7 +162,7 @@ export const identityStore: IdentityStore = {
       [
         {
           Update: {
-            TableName,
+            TableName: tableName(),
             Key: keys.user(before.id),
             UpdateExpression: 'SET firstName = :f, lastName = :l, agentRole = :ag, adminRole = :ad',
             // Optimistic lock: roles must not have changed since we read them.
@@ -188,8 +188,14 @@ export const identityStore: IdentityStore = {
   async deleteUser(user) {
     await transactWrite(
       [
-        { Delete: { TableName, Key: keys.user(user.id), ConditionExpression: 'attribute_exists(pk)' } },
-        { Delete: { TableName, Key: keys.emailClaim(user.email) } },
+        {
+          Delete: {
+            TableName: tableName(),
+            Key: keys.user(user.id),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+        { Delete: { TableName: tableName(), Key: keys.emailClaim(user.email) } },
         ...(user.adminRole === 'GLOBAL_ADMIN' ? [adminCountChange(user.orgId, -1)] : []),
       ],
       [undefined, undefined, () => new LastGlobalAdminError()],
@@ -199,7 +205,7 @@ export const identityStore: IdentityStore = {
   async setTemporaryPasswordVerifier(userId, verifier) {
     await db.send(
       new UpdateCommand({
-        TableName,
+        TableName: tableName(),
         Key: keys.user(userId),
         ConditionExpression: 'attribute_exists(pk)',
         ...(verifier
@@ -216,7 +222,7 @@ export const identityStore: IdentityStore = {
     const { gsi1pk } = keys.usersOfOrganization(orgId);
     const result = await db.send(
       new QueryCommand({
-        TableName,
+        TableName: tableName(),
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': gsi1pk },

@@ -10,5 +10,7 @@ export const identityDeps: IdentityDeps = {
   directory: cognitoDirectory,
   mailer: sesMailer,
   clock: systemClock,
-  publicBaseUrl,
+  get publicBaseUrl() {
+    return publicBaseUrl();
+  },
 };

@@ -1,20 +1,19 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { requireEnv } from '../config.ts';
+import { lazy, requireEnv } from '../config.ts';
 import type { Mailer } from '../domain/ports.ts';
 import { awsClientConfig } from './aws.ts';
 
-const from = requireEnv('MAIL_FROM');
-const configurationSet = process.env.SES_CONFIGURATION_SET;
-const client = new SESv2Client(awsClientConfig);
+const client = lazy(() => new SESv2Client(awsClientConfig));
 
 /** SES (v2 API) implementation of the Mailer port: one message, text and HTML. */
 export const sesMailer: Mailer = {
   async send(email) {
+    const configurationSet = requireEnv('SES_CONFIGURATION_SET');
     const result = await client.send(
       new SendEmailCommand({
-        FromEmailAddress: from,
+        FromEmailAddress: requireEnv('MAIL_FROM'),
         Destination: { ToAddresses: [email.to] },
-        ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
+        ConfigurationSetName: configurationSet,
         Content: {
           Simple: {
             Subject: { Data: email.subject, Charset: 'UTF-8' },

@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor, keys } from '../data/table.ts';
 import type { LinkRecord } from '../domain/identity-model.ts';
 import type { RelationshipRow, RelationshipStore } from '../domain/ports.ts';
 import { type InvitationRecord, relationshipErrors } from '../domain/relationship-model.ts';
-import { db, tableName as TableName } from './dynamo.ts';
+import { db, tableName } from './dynamo.ts';
 import { countUpTo, recordOf, transactWrite, updateIf } from './transact.ts';
 
 const V = 1;
@@ -27,13 +27,15 @@ class InvitationChangedError extends Error {}
 export const relationshipStore: RelationshipStore = {
   async createInvitation(inv, link) {
     await transactWrite([
-      { Put: { TableName, Item: invitationItem(inv), ConditionExpression: NEW } },
-      { Put: { TableName, Item: linkItem(link), ConditionExpression: NEW } },
+      { Put: { TableName: tableName(), Item: invitationItem(inv), ConditionExpression: NEW } },
+      { Put: { TableName: tableName(), Item: linkItem(link), ConditionExpression: NEW } },
     ]);
   },
 
   async getInvitation(invitationId) {
-    const { Item } = await db.send(new GetCommand({ TableName, Key: keys.invitation(invitationId) }));
+    const { Item } = await db.send(
+      new GetCommand({ TableName: tableName(), Key: keys.invitation(invitationId) }),
+    );
     return recordOf<InvitationRecord>(Item);
   },
 
@@ -42,7 +44,7 @@ export const relationshipStore: RelationshipStore = {
       [
         {
           Update: {
-            TableName,
+            TableName: tableName(),
             Key: keys.invitation(inv.id),
             UpdateExpression: 'SET tokenHash = :new, expiresAt = :exp',
             ConditionExpression: '#s = :pending AND tokenHash = :old',
@@ -55,8 +57,8 @@ export const relationshipStore: RelationshipStore = {
             },
           },
         },
-        { Delete: { TableName, Key: keys.link(inv.tokenHash) } },
-        { Put: { TableName, Item: linkItem(link), ConditionExpression: NEW } },
+        { Delete: { TableName: tableName(), Key: keys.link(inv.tokenHash) } },
+        { Put: { TableName: tableName(), Item: linkItem(link), ConditionExpression: NEW } },
       ],
       [() => relationshipErrors.notPending('no longer pending')],
     );
@@ -64,7 +66,7 @@ export const relationshipStore: RelationshipStore = {
 
   closeInvitation: (inv, to, at, by) =>
     updateIf({
-      TableName,
+      TableName: tableName(),
       Key: keys.invitation(inv.id),
       UpdateExpression: `SET #s = :to, decidedAt = :at${by ? ', acceptedBy = :by' : ''}`,
       ConditionExpression: '#s = :pending AND expiresAt > :now',
@@ -84,7 +86,7 @@ export const relationshipStore: RelationshipStore = {
         [
           {
             Update: {
-              TableName,
+              TableName: tableName(),
               Key: keys.invitation(inv.id),
               UpdateExpression: 'SET #s = :accepted, decidedAt = :at, acceptedBy = :by',
               // The one write that makes an invitation change once: of concurrent accepts one wins.
@@ -102,13 +104,17 @@ export const relationshipStore: RelationshipStore = {
           },
           ...rows.map((r) => ({
             Put: {
-              TableName,
+              TableName: tableName(),
               Item: { ...rowKey(r), type: `relationship:${r.kind}`, v: V, ...r.data },
               ConditionExpression: NEW,
             },
           })),
           ...requires.map((r) => ({
-            ConditionCheck: { TableName, Key: rowKey(r), ConditionExpression: 'attribute_exists(pk)' },
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: rowKey(r),
+              ConditionExpression: 'attribute_exists(pk)',
+            },
           })),
         ],
         [
@@ -150,7 +156,7 @@ export const relationshipStore: RelationshipStore = {
             : { FilterExpression: '#s = :status', values: { ':status': status } };
     const result = await db.send(
       new QueryCommand({
-        TableName,
+        TableName: tableName(),
         IndexName: index.name,
         KeyConditionExpression: '#pk = :pk',
         ScanIndexForward: false,
@@ -168,7 +174,7 @@ export const relationshipStore: RelationshipStore = {
 
   async getRelationship(orgId, kind, otherId, customerId) {
     const { Item } = await db.send(
-      new GetCommand({ TableName, Key: keys.relationship(orgId, kind, otherId, customerId) }),
+      new GetCommand({ TableName: tableName(), Key: keys.relationship(orgId, kind, otherId, customerId) }),
     );
     return recordOf<Record<string, unknown>>(Item);
   },
@@ -178,7 +184,7 @@ export const relationshipStore: RelationshipStore = {
     const prefix = otherId === undefined ? sk : `${sk}#`;
     const result = await db.send(
       new QueryCommand({
-        TableName,
+        TableName: tableName(),
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
         Limit: limit,

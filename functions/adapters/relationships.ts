@@ -10,5 +10,7 @@ export const relationshipDeps: RelationshipDeps = {
   identity: identityStore,
   mailer: sesMailer,
   clock: systemClock,
-  publicBaseUrl,
+  get publicBaseUrl() {
+    return publicBaseUrl();
+  },
 };

@@ -4,13 +4,13 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { requireEnv } from '../config.ts';
+import { lazy, requireEnv } from '../config.ts';
 import type { ReviewWorkflow } from '../domain/ports.ts';
 import { stateMachineArnEnvName } from '../workflows.ts';
 import { awsClientConfig } from './aws.ts';
 
-const stateMachineArn = requireEnv(stateMachineArnEnvName('enrollment-review'));
-const client = new SFNClient(awsClientConfig);
+const stateMachineArn = () => requireEnv(stateMachineArnEnvName('enrollment-review'));
+const client = lazy(() => new SFNClient(awsClientConfig));
 /** What the service answers for a token nobody waits on any more. */
 const GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
@@ -20,7 +20,7 @@ export const stepFunctionsReview: ReviewWorkflow = {
     try {
       await client.send(
         new StartExecutionCommand({
-          stateMachineArn,
+          stateMachineArn: stateMachineArn(),
           name: enrollmentId,
           input: JSON.stringify({ enrollmentId }),
         }),

@@ -71,7 +71,7 @@ export function countUpTo(
   expiresAt: number,
 ): Promise<boolean> {
   return updateIf({
-    TableName: tableName,
+    TableName: tableName(),
     Key: key,
     UpdateExpression: 'ADD sent :one SET expiresAt = :exp, #t = :type, v = :v',
     ConditionExpression: 'attribute_not_exists(sent) OR sent < :limit',

@@ -40,8 +40,8 @@ export interface EnrollmentDeps {
   mailer: Mailer;
   clock: Clock;
   publicBaseUrl: string;
-  /** Where overdue reviews are reported; unset = not reported. */
-  operatorAlertEmail?: string;
+  /** Where overdue reviews are reported (the operators' alert address, a deploy setting). */
+  operatorAlertEmail: string;
 }
 
 /** The API side also drives the state machine; its task functions never do (that would be a deploy cycle). */
@@ -360,7 +360,7 @@ export async function stepRemind(deps: EnrollmentDeps, enrollmentId: string) {
     }),
   );
   const escalate = reminders % REMINDERS_BEFORE_ESCALATION === 0;
-  if (escalate && deps.operatorAlertEmail) {
+  if (escalate) {
     const org = await organizationOf(deps, enrollment.orgId);
     await deps.mailer.send({
       to: deps.operatorAlertEmail,

@@ -1,14 +1,16 @@
 import { identityDeps } from '../adapters/identity.ts';
-import { requireEnv } from '../config.ts';
+import { once, requireEnv } from '../config.ts';
 import { signIn } from '../domain/accounts.ts';
 import { InvalidCredentialsError, type Principal } from '../domain/identity-model.ts';
 import { accessTokenVerifier, bearerToken } from './access-token.ts';
 import { UnauthenticatedError } from './errors.ts';
 
-const verify = accessTokenVerifier({
-  issuer: requireEnv('USER_POOL_ISSUER'),
-  clientId: requireEnv('USER_POOL_CLIENT_ID'),
-});
+const verify = once(() =>
+  accessTokenVerifier({
+    issuer: requireEnv('USER_POOL_ISSUER'),
+    clientId: requireEnv('USER_POOL_CLIENT_ID'),
+  }),
+);
 
 /**
  * Who answers an emailed link's page: an API caller's Bearer access token (verified here, since
@@ -21,7 +23,7 @@ export async function linkPrincipal(
   const token = bearerToken(headers.authorization);
   let user: Awaited<ReturnType<typeof identityDeps.store.getUser>>;
   if (token) {
-    const claims = await verify(token);
+    const claims = await verify()(token);
     if (!claims)
       throw new UnauthenticatedError('The access token is not valid or has expired; sign in again.');
     user = await identityDeps.store.getUser(String(claims.username ?? ''));
