@@ -48,3 +48,18 @@ export function lazy<T extends object>(build: () => T): T {
     getOwnPropertyDescriptor: (_, property) => Reflect.getOwnPropertyDescriptor(target(), property),
   });
 }
+
+/**
+ * Stands in for a port this function does not wire (its resource is not in the route's
+ * `uses`): any use fails at once, naming what to add, instead of reaching an undeclared resource.
+ */
+export function notWired<T extends object>(port: string, resource: string): T {
+  return new Proxy({} as T, {
+    get(_, property) {
+      if (property === 'then') return undefined; // not a thenable
+      throw new Error(
+        `This function does not wire the ${port} port: add '${resource}' to its route's uses and pass the adapter in its handler`,
+      );
+    },
+  });
+}

@@ -1,6 +1,10 @@
-import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import * as z from 'zod';
 import { routeList } from './routes.ts';
 import { Problem } from './schemas/common.ts';
+
+// Only this document needs zod-to-openapi's `.openapi()`; schemas carry their names with zod's `.meta({ id })`.
+extendZodWithOpenApi(z);
 
 /** Builds the OpenAPI 3 document from the route table and its zod schemas. */
 export function buildOpenApiDocument() {

@@ -1,3 +1,5 @@
+import type { Resource } from './platform/resources.ts';
+
 /**
  * The state machines and the task functions each one invokes. CDK and the local
  * runtime both read this: the definition file's `${<Task>FunctionArn}` placeholders
@@ -10,10 +12,7 @@ export interface WorkflowSpec {
   /** Path from the repository root, under `statemachines/`. */
   definitionFile: string;
   /** Placeholder base name (`SendEmail` fills `${SendEmailFunctionArn}`) → task handler. */
-  tasks: Record<
-    string,
-    { handler: string; uses: ReadonlyArray<'table' | 'mail' | 'userPool' | 'stateMachine'> }
-  >;
+  tasks: Record<string, { handler: string; uses: ReadonlyArray<Resource> }>;
 }
 
 export const workflows: ReadonlyArray<WorkflowSpec> = [
@@ -36,6 +35,4 @@ export const workflows: ReadonlyArray<WorkflowSpec> = [
 /** The placeholder a task's function ARN fills in a definition. */
 export const functionArnPlaceholder = (task: string) => `${task}FunctionArn`;
 
-/** The env var that carries a state machine's ARN to functions, e.g. ENROLLMENT_REVIEW_STATE_MACHINE_ARN. */
-export const stateMachineArnEnvName = (name: string) =>
-  `${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_STATE_MACHINE_ARN`;
+export { stateMachineArnEnvName } from './platform/resources.ts';

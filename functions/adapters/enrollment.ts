@@ -1,20 +1,25 @@
-import { requireEnv } from '../config.ts';
-import type { EnrollmentDeps } from '../domain/enrollments.ts';
+import { notWired, requireEnv } from '../config.ts';
+import type { EnrollmentApiDeps } from '../domain/enrollments.ts';
+import type { Mailer, ReviewWorkflow } from '../domain/ports.ts';
 import { enrollmentStore } from './enrollment-store.ts';
 import { identityStore } from './identity-store.ts';
-import { sesMailer } from './mail.ts';
 import { publicBaseUrl, systemClock } from './runtime.ts';
 
-/** The enrollment domain's ports, wired once per cold start (task functions use exactly these). */
-export const enrollmentDeps: EnrollmentDeps = {
-  enrollments: enrollmentStore,
-  identity: identityStore,
-  mailer: sesMailer,
-  clock: systemClock,
-  get publicBaseUrl() {
-    return publicBaseUrl();
-  },
-  get operatorAlertEmail() {
-    return requireEnv('OPERATOR_ALERT_EMAIL');
-  },
-};
+/** The enrollment domain's ports (API handlers and workflow tasks); each passes the adapters its uses name. */
+export function enrollmentDeps(
+  ports: { mailer?: Mailer; workflow?: ReviewWorkflow } = {},
+): EnrollmentApiDeps {
+  return {
+    enrollments: enrollmentStore,
+    identity: identityStore,
+    mailer: ports.mailer ?? notWired('mailer', 'mail'),
+    workflow: ports.workflow ?? notWired('workflow', 'stateMachine'),
+    clock: systemClock,
+    get publicBaseUrl() {
+      return publicBaseUrl();
+    },
+    get operatorAlertEmail() {
+      return requireEnv('OPERATOR_ALERT_EMAIL');
+    },
+  };
+}

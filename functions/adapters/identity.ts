@@ -1,16 +1,21 @@
+import { notWired } from '../config.ts';
 import type { IdentityDeps } from '../domain/accounts.ts';
-import { cognitoDirectory } from './directory.ts';
+import type { Directory, Mailer } from '../domain/ports.ts';
 import { identityStore } from './identity-store.ts';
-import { sesMailer } from './mail.ts';
 import { publicBaseUrl, systemClock } from './runtime.ts';
 
-/** The identity domain's ports, wired to AWS (or its local stand-ins) once per cold start. */
-export const identityDeps: IdentityDeps = {
-  store: identityStore,
-  directory: cognitoDirectory,
-  mailer: sesMailer,
-  clock: systemClock,
-  get publicBaseUrl() {
-    return publicBaseUrl();
-  },
-};
+/**
+ * The identity domain's ports. The table store is always wired; a handler passes the
+ * adapters of the other resources its route uses, so its bundle holds only those.
+ */
+export function identityDeps(ports: { directory?: Directory; mailer?: Mailer } = {}): IdentityDeps {
+  return {
+    store: identityStore,
+    directory: ports.directory ?? notWired('directory', 'userPool'),
+    mailer: ports.mailer ?? notWired('mailer', 'mail'),
+    clock: systemClock,
+    get publicBaseUrl() {
+      return publicBaseUrl();
+    },
+  };
+}

@@ -4,7 +4,7 @@ import { httpHandler } from '../http/handler.ts';
 import { linkPrincipal } from '../http/link-principal.ts';
 import { answeredPage } from '../pages/invitation.ts';
 import { asPageWhenForm } from '../pages/results.ts';
-import { routes } from '../routes.ts';
+import { relationshipRoutes as routes } from '../relationships/routes.ts';
 
 export const handler = httpHandler(routes.acceptInvitation, ({ body, headers }) =>
   asPageWhenForm(
@@ -12,7 +12,7 @@ export const handler = httpHandler(routes.acceptInvitation, ({ body, headers }) 
     async () => {
       const actor = await linkPrincipal(headers, body);
       const { status, invitationId, invitation } = await acceptInvitation(
-        relationshipDeps,
+        relationshipDeps(),
         body.token,
         actor,
         body.authorize,

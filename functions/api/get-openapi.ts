@@ -1,6 +1,6 @@
 import { httpHandler } from '../http/handler.ts';
 import { buildOpenApiDocument } from '../openapi.ts';
-import { routes } from '../routes.ts';
+import { platformRoutes as routes } from '../platform/routes.ts';
 
 // Built once per cold start: the document only changes with a deploy.
 const document = buildOpenApiDocument();

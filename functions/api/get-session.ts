@@ -1,5 +1,5 @@
 import { httpHandler } from '../http/handler.ts';
-import { routes } from '../routes.ts';
+import { platformRoutes as routes } from '../platform/routes.ts';
 
 export const handler = httpHandler(routes.getSession, async ({ caller }) => ({
   status: 200,

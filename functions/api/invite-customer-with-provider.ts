@@ -1,13 +1,21 @@
+import { sesMailer } from '../adapters/mail.ts';
 import { relationshipDeps } from '../adapters/relationships.ts';
 import { requestCustomerRelationship } from '../domain/invitations.ts';
 import { httpHandler } from '../http/handler.ts';
-import { routes } from '../routes.ts';
+import { loadPrincipal } from '../http/principal.ts';
+import { relationshipRoutes as routes } from '../relationships/routes.ts';
 
 export const handler = httpHandler(
   routes.inviteCustomerWithProvider,
   async ({ principal, body, params }) => ({
     status: 201,
-    body: await requestCustomerRelationship(relationshipDeps, principal, body, params.providerId),
+    body: await requestCustomerRelationship(
+      relationshipDeps({ mailer: sesMailer }),
+      principal,
+      body,
+      params.providerId,
+    ),
     headers: { 'Cache-Control': 'no-store' },
   }),
+  { loadPrincipal },
 );

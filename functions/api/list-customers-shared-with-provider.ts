@@ -1,18 +1,20 @@
 import { relationshipDeps } from '../adapters/relationships.ts';
 import { listSharedCustomers } from '../domain/invitations.ts';
 import { httpHandler } from '../http/handler.ts';
-import { routes } from '../routes.ts';
+import { loadPrincipal } from '../http/principal.ts';
+import { relationshipRoutes as routes } from '../relationships/routes.ts';
 
 export const handler = httpHandler(
   routes.listCustomersSharedWithProvider,
   async ({ principal, params, query }) => ({
     status: 200,
     body: await listSharedCustomers(
-      relationshipDeps,
+      relationshipDeps(),
       principal,
       params.providerId,
       query.limit,
       query.cursor,
     ),
   }),
+  { loadPrincipal },
 );

@@ -1,9 +1,15 @@
+import { cognitoDirectory } from '../adapters/directory.ts';
 import { identityDeps } from '../adapters/identity.ts';
 import { completeNewPassword } from '../domain/accounts.ts';
 import { httpHandler } from '../http/handler.ts';
-import { routes } from '../routes.ts';
+import { identityRoutes as routes } from '../identity/routes.ts';
 
 export const handler = httpHandler(routes.newPassword, async ({ body }) => ({
   status: 200,
-  body: await completeNewPassword(identityDeps, body.email, body.session, body.newPassword),
+  body: await completeNewPassword(
+    identityDeps({ directory: cognitoDirectory }),
+    body.email,
+    body.session,
+    body.newPassword,
+  ),
 }));

@@ -52,6 +52,17 @@ export class UnsupportedMediaTypeError extends ProblemError {
   }
 }
 
+export class PayloadTooLargeError extends ProblemError {
+  constructor(limitBytes: number) {
+    super(
+      413,
+      'PAYLOAD_TOO_LARGE',
+      'Payload too large',
+      `The request body is larger than ${limitBytes / 1024} KiB; send only the fields the operation takes.`,
+    );
+  }
+}
+
 export class UnauthenticatedError extends ProblemError {
   constructor(
     detail = 'Sign in with POST /auth/sign-in and send the access token as "Authorization: Bearer <token>".',

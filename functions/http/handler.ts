@@ -10,19 +10,19 @@ import { OPERATORS_GROUP } from '../auth-groups.ts';
 import type { Principal } from '../domain/identity-model.ts';
 import { hasPermission } from '../domain/roles.ts';
 import { logger } from '../logger.ts';
-import type { RouteSpec } from '../routes.ts';
+import type { RouteSpec } from '../platform/route-spec.ts';
 import {
   type FieldError,
   ForbiddenError,
   internalProblemBody,
   MalformedBodyError,
+  PayloadTooLargeError,
   ProblemError,
   problemBody,
   UnauthenticatedError,
   UnsupportedMediaTypeError,
   ValidationFailedError,
 } from './errors.ts';
-import { idempotencyKey } from './idempotency.ts';
 import { fieldErrors } from './validation.ts';
 
 /** Who calls, as the Cognito authorizer (or the local gateway) verified it. Nothing here comes from the body. */
@@ -52,6 +52,22 @@ export type HttpResult =
   | { status: number; html: string; headers?: Record<string, string> };
 
 type Request = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
+type Middleware = middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
+
+/**
+ * What some routes need beyond the shared stack, passed in by their handler module so that
+ * a bundle holds only what its route uses (the principal loader and idempotency both reach
+ * the table). Missing ones are refused when the module loads, so the bundle test sees it.
+ */
+export interface HandlerExtensions {
+  /** The stored partner user behind a verified token: routes whose access names a permission or role. */
+  loadPrincipal?: (caller: Caller) => Promise<Principal | undefined>;
+  /** The Idempotency-Key middleware: routes marked `idempotent`. */
+  idempotency?: (routeId: string) => Middleware;
+}
+
+/** Request bodies above this answer 413 (the HTML forms and every JSON body of the contract need far less). */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 function requestIdOf(request: Request): string {
   return request.event.requestContext?.requestId ?? request.context.awsRequestId ?? 'unknown';
@@ -116,7 +132,16 @@ const problemJson = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
 export function httpHandler<R extends RouteSpec>(
   route: R,
   fn: (req: HandlerRequest<R>) => Promise<HttpResult>,
+  extensions: HandlerExtensions = {},
 ) {
+  const name = `${route.method} ${route.path}`;
+  const loadPrincipal = extensions.loadPrincipal;
+  if (needsPrincipal(route) && !loadPrincipal) {
+    throw new Error(`${name}: its access needs the caller's stored user; pass { loadPrincipal }`);
+  }
+  if (route.idempotent && !extensions.idempotency) {
+    throw new Error(`${name} honors Idempotency-Key; pass { idempotency: idempotencyKey }`);
+  }
   const core = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     const caller = callerOf(event);
@@ -124,7 +149,11 @@ export function httpHandler<R extends RouteSpec>(
     if (route.auth === 'operator' && !caller?.groups.includes(OPERATORS_GROUP)) {
       throw new ForbiddenError('This operation is for platform operators only.');
     }
-    const principal = await authorize(route, caller);
+    if (route.auth === 'signed-in' && !route.permission) {
+      // Deny by default: a signed-in route must name its access in the route table.
+      throw new ForbiddenError('This operation is not open to anyone yet.');
+    }
+    const principal = loadPrincipal ? await authorize(route, caller, loadPrincipal) : undefined;
     const errors: FieldError[] = [];
     const parse = <S extends z.ZodType | undefined>(schema: S, value: unknown, where: string) => {
       if (!schema) return undefined;
@@ -172,6 +201,7 @@ export function httpHandler<R extends RouteSpec>(
   };
 
   const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(withoutEmptyHeaders())
     .use(httpErrorHandler({ logger: false, fallbackMessage: 'Internal error' }))
     .use(
       httpSecurityHeaders({
@@ -182,13 +212,30 @@ export function httpHandler<R extends RouteSpec>(
           'style-src': "'unsafe-inline'",
           sandbox: 'allow-forms',
         },
+        // No reporting endpoint exists; middy would send Report-To empty.
+        reportTo: false,
       }),
     )
     .use(problemJson())
     .use(httpHeaderNormalizer())
     .use(bodyParsers());
-  if (route.idempotent) stack.use(idempotencyKey(`${route.method} ${route.path}`));
+  if (route.idempotent && extensions.idempotency) stack.use(extensions.idempotency(name));
   return stack.handler(core);
+}
+
+const needsPrincipal = (route: RouteSpec) =>
+  route.auth === 'signed-in' && route.permission !== undefined && route.permission !== 'ANY_SIGNED_IN';
+
+/** Runs last: a header is never sent as `undefined` or empty (middy removes `Server` by setting it undefined). */
+function withoutEmptyHeaders(): Middleware {
+  const clean = async (request: middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult>) => {
+    const headers = request.response?.headers;
+    if (!headers) return;
+    for (const [key, value] of Object.entries(headers)) {
+      if (value === undefined || value === null || value === '') delete headers[key];
+    }
+  };
+  return { after: clean, onError: clean };
 }
 
 /**
@@ -196,12 +243,14 @@ export function httpHandler<R extends RouteSpec>(
  * checked against the stored user's roles (loaded only for routes that need them),
  * never against anything in the request.
  */
-async function authorize(route: RouteSpec, caller: Caller | undefined): Promise<Principal | undefined> {
+async function authorize(
+  route: RouteSpec,
+  caller: Caller | undefined,
+  loadPrincipal: NonNullable<HandlerExtensions['loadPrincipal']>,
+): Promise<Principal | undefined> {
   if (route.auth !== 'signed-in' || !caller) return undefined;
   const access = route.permission;
-  if (!access) throw new ForbiddenError('This operation is not open to anyone yet.');
-  if (access === 'ANY_SIGNED_IN') return undefined;
-  const { loadPrincipal } = await import('./principal.ts');
+  if (!access || access === 'ANY_SIGNED_IN') return undefined;
   const principal = await loadPrincipal(caller);
   if (!principal) throw new ForbiddenError('This operation is for users of a partner organization.');
   if (access === 'GLOBAL_ADMIN') {
@@ -226,6 +275,8 @@ function bodyParsers(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
         request.event.body = null;
         return;
       }
+      const size = Buffer.byteLength(body, request.event.isBase64Encoded ? 'base64' : 'utf8');
+      if (size > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
       const type = request.event.headers?.['content-type'] ?? '';
       if (/^application\/(.+\+)?json/i.test(type)) return json.before?.(request);
       if (/^application\/x-www-form-urlencoded/i.test(type)) return form.before?.(request);

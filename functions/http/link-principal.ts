@@ -1,10 +1,12 @@
+import { cognitoDirectory } from '../adapters/directory.ts';
 import { identityDeps } from '../adapters/identity.ts';
 import { once, requireEnv } from '../config.ts';
 import { signIn } from '../domain/accounts.ts';
-import { InvalidCredentialsError, type Principal } from '../domain/identity-model.ts';
+import { InvalidCredentialsError, type Principal, type UserRecord } from '../domain/identity-model.ts';
 import { accessTokenVerifier, bearerToken } from './access-token.ts';
 import { UnauthenticatedError } from './errors.ts';
 
+const deps = once(() => identityDeps({ directory: cognitoDirectory }));
 const verify = once(() =>
   accessTokenVerifier({
     issuer: requireEnv('USER_POOL_ISSUER'),
@@ -21,18 +23,18 @@ export async function linkPrincipal(
   credentials: { email?: string | undefined; password?: string | undefined },
 ): Promise<Principal> {
   const token = bearerToken(headers.authorization);
-  let user: Awaited<ReturnType<typeof identityDeps.store.getUser>>;
+  let user: UserRecord | undefined;
   if (token) {
     const claims = await verify()(token);
     if (!claims)
       throw new UnauthenticatedError('The access token is not valid or has expired; sign in again.');
-    user = await identityDeps.store.getUser(String(claims.username ?? ''));
+    user = await deps().store.getUser(String(claims.username ?? ''));
   } else if (credentials.email && credentials.password) {
-    const result = await signIn(identityDeps, credentials.email, credentials.password);
+    const result = await signIn(deps(), credentials.email, credentials.password);
     if ('challenge' in result) {
       throw new InvalidCredentialsError();
     }
-    user = await identityDeps.store.getUserByEmail(credentials.email);
+    user = await deps().store.getUserByEmail(credentials.email);
   } else {
     throw new UnauthenticatedError(
       'Sign in to answer: send a Bearer access token, or your email and password.',

@@ -1,9 +1,5 @@
-import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
-
-extendZodWithOpenApi(z);
-
-export { z };
+// A namespace import lets the bundler keep only the parts of zod in use (`import { z }` keeps all of it).
+import * as z from 'zod';
 
 export const Problem = z
   .object({
@@ -15,9 +11,9 @@ export const Problem = z
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     requestId: z.string(),
   })
-  .openapi('Problem');
+  .meta({ id: 'Problem' });
 
-export const Health = z.object({ status: z.literal('ok') }).openapi('Health');
+export const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
 export const Session = z
   .object({
@@ -25,4 +21,4 @@ export const Session = z
     username: z.string(),
     groups: z.array(z.string()),
   })
-  .openapi('Session');
+  .meta({ id: 'Session' });

@@ -1,5 +1,5 @@
+import * as z from 'zod';
 import { ENROLLMENT_STATUSES } from '../domain/enrollment-model.ts';
-import { z } from './common.ts';
 import { Country, Email, ListQuery } from './identity.ts';
 
 const Text = (max: number) => z.string().trim().min(1, { message: 'is required' }).max(max);
@@ -37,7 +37,7 @@ export const EnrollmentBody = z
       })
       .optional(),
   })
-  .openapi('EnrollmentRequest');
+  .meta({ id: 'EnrollmentRequest' });
 
 export const EnrollmentStatus = z.enum(ENROLLMENT_STATUSES);
 export const EnrollmentAccepted = z.object({ enrollmentId: z.string(), status: EnrollmentStatus });
@@ -58,7 +58,7 @@ export const Enrollment = z
     history: z.array(z.object({ status: EnrollmentStatus, at: z.string(), note: z.string().optional() })),
     createdAt: z.string(),
   })
-  .openapi('Enrollment');
+  .meta({ id: 'Enrollment' });
 
 export const EnrollmentIdParams = z.object({ id: z.string().min(1).max(100) });
 export const OperatorEnrollmentsQuery = ListQuery.extend({ status: EnrollmentStatus.optional() });
@@ -70,13 +70,13 @@ export const DecisionBody = z
     message: 'a reason is required to reject; the primary contact receives it',
     path: ['reason'],
   })
-  .openapi('EnrollmentDecision');
+  .meta({ id: 'EnrollmentDecision' });
 
 export const MpnParams = z.object({ mpnId: MpnId });
 export const PartnerNetworkBody = z
   .object({ legalName: Text(200), country: Country, status: z.enum(['ACTIVE', 'INACTIVE']) })
-  .openapi('PartnerNetworkProfileRequest');
+  .meta({ id: 'PartnerNetworkProfileRequest' });
 export const PartnerNetworkProfile = PartnerNetworkBody.extend({
   mpnId: z.string(),
   updatedAt: z.string(),
-}).openapi('PartnerNetworkProfile');
+}).meta({ id: 'PartnerNetworkProfile' });

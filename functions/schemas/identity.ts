@@ -1,21 +1,21 @@
+import * as z from 'zod';
 import { isCountryCode } from '../domain/countries.ts';
 import { passwordProblems } from '../domain/passwords.ts';
 import { ADMIN_ROLES, AGENT_ROLES } from '../domain/roles.ts';
-import { z } from './common.ts';
 
 export const Email = z
   .string()
   .trim()
   .toLowerCase()
   .pipe(z.email({ message: 'must be an email address' }))
-  .openapi({ example: 'admin@contoso.com' });
+  .meta({ example: 'admin@contoso.com' });
 
 export const Country = z
   .string()
   .trim()
   .toUpperCase()
   .refine(isCountryCode, { message: 'must be an ISO 3166-1 alpha-2 country code, e.g. "US" or "ES"' })
-  .openapi({ example: 'ES' });
+  .meta({ example: 'ES' });
 
 export const DomainName = z
   .string()
@@ -24,7 +24,7 @@ export const DomainName = z
   .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
     message: 'must be a domain name such as contoso.com',
   })
-  .openapi({ example: 'contoso.com' });
+  .meta({ example: 'contoso.com' });
 
 export const Password = z.string().superRefine((value, ctx) => {
   for (const problem of passwordProblems(value))
@@ -47,11 +47,11 @@ export const CreateAccountBody = z
     organization: OrganizationInput,
     admin: z.object({ firstName: Name, lastName: Name, email: Email, password: Password }),
   })
-  .openapi('CreateAccountRequest');
+  .meta({ id: 'CreateAccountRequest' });
 
 export const CreateAccountResult = z
   .object({ organizationId: z.string(), userId: z.string(), status: z.literal('PENDING_EMAIL_VERIFICATION') })
-  .openapi('CreateAccountResult');
+  .meta({ id: 'CreateAccountResult' });
 
 export const TokenQuery = z.object({ token: z.string().min(1).max(200) });
 export const TokenBody = z.object({ token: z.string().min(1, { message: 'is required' }).max(200) });
@@ -59,7 +59,7 @@ export const VerifiedResult = z.object({ status: z.literal('VERIFIED') });
 
 export const SignInBody = z
   .object({ email: Email, password: z.string().min(1).max(256) })
-  .openapi('SignInRequest');
+  .meta({ id: 'SignInRequest' });
 export const Tokens = z
   .object({
     accessToken: z.string(),
@@ -68,10 +68,10 @@ export const Tokens = z
     expiresIn: z.number().int(),
     tokenType: z.literal('Bearer'),
   })
-  .openapi('Tokens');
+  .meta({ id: 'Tokens' });
 export const SignInResult = z
   .union([Tokens, z.object({ challenge: z.literal('NEW_PASSWORD_REQUIRED'), session: z.string() })])
-  .openapi('SignInResult');
+  .meta({ id: 'SignInResult' });
 export const NewPasswordBody = z.object({ email: Email, session: z.string().min(1), newPassword: Password });
 export const RefreshBody = z.object({ refreshToken: z.string().min(1) });
 
@@ -85,7 +85,7 @@ export const User = z
     adminRole: AdminRole,
     status: z.enum(['ACTIVE', 'PENDING_EMAIL_VERIFICATION', 'MUST_CHANGE_PASSWORD']),
   })
-  .openapi('User');
+  .meta({ id: 'User' });
 
 export const PartnerType = z.enum(['RESELLER', 'INDIRECT_PROVIDER']);
 export const Organization = z
@@ -96,9 +96,11 @@ export const Organization = z
     country: z.string(),
     partnerTypes: z.array(PartnerType),
   })
-  .openapi('Organization');
+  .meta({ id: 'Organization' });
 
-export const Me = z.object({ user: User.omit({ status: true }), organization: Organization }).openapi('Me');
+export const Me = z
+  .object({ user: User.omit({ status: true }), organization: Organization })
+  .meta({ id: 'Me' });
 
 const rolesNotBothNone = (v: { agentRole?: string; adminRole?: string }) =>
   v.agentRole !== 'NONE' || v.adminRole !== 'NONE';
@@ -109,7 +111,7 @@ export const CreateUserBody = z
     message: 'a user needs at least one role: agentRole and adminRole cannot both be NONE',
     path: ['adminRole'],
   })
-  .openapi('CreateUserRequest');
+  .meta({ id: 'CreateUserRequest' });
 
 export const UpdateUserBody = z
   .object({
@@ -121,10 +123,12 @@ export const UpdateUserBody = z
   .refine((v) => Object.keys(v).length > 0, {
     message: 'send at least one of firstName, lastName, agentRole, adminRole',
   })
-  .openapi('UpdateUserRequest');
+  .meta({ id: 'UpdateUserRequest' });
 
 export const UserIdParams = z.object({ id: z.string().min(1).max(100) });
-export const CreatedUser = z.object({ user: User, temporaryPassword: z.string() }).openapi('CreatedUser');
+export const CreatedUser = z
+  .object({ user: User, temporaryPassword: z.string() })
+  .meta({ id: 'CreatedUser' });
 export const TemporaryPassword = z.object({ temporaryPassword: z.string() });
 
 export const ListQuery = z.object({
@@ -139,7 +143,7 @@ export const CreateProviderBody = z
     organization: OrganizationInput,
     admin: z.object({ firstName: Name, lastName: Name, email: Email }),
   })
-  .openapi('CreateIndirectProviderRequest');
+  .meta({ id: 'CreateIndirectProviderRequest' });
 export const CreatedProvider = z.object({
   organizationId: z.string(),
   userId: z.string(),

@@ -1,5 +1,5 @@
+import * as z from 'zod';
 import { INVITATION_STATUSES } from '../domain/relationship-model.ts';
-import { z } from './common.ts';
 import { Email, ListQuery } from './identity.ts';
 
 const Locale = z
@@ -9,7 +9,7 @@ const Locale = z
 
 export const InviteResellerBody = z
   .object({ email: Email, message: z.string().trim().max(1000).optional(), locale: Locale })
-  .openapi('IndirectResellerInvitationRequest');
+  .meta({ id: 'IndirectResellerInvitationRequest' });
 
 export const CustomerRequestBody = z
   .object({
@@ -18,7 +18,7 @@ export const CustomerRequestBody = z
     send: z.boolean().default(false),
     locale: Locale,
   })
-  .openapi('CustomerRelationshipRequest');
+  .meta({ id: 'CustomerRelationshipRequest' });
 
 const OrgRef = z.object({ id: z.string(), name: z.string(), domain: z.string() });
 export const InvitationCreated = z.object({
@@ -29,7 +29,7 @@ export const InvitationCreated = z.object({
 export const CustomerRequestCreated = InvitationCreated.extend({
   link: z.string(),
   draftEmail: z.object({ subject: z.string(), text: z.string() }),
-}).openapi('CustomerRelationshipRequestCreated');
+}).meta({ id: 'CustomerRelationshipRequestCreated' });
 
 /** The page's own form sends `authorize=on` and credentials; API callers send JSON and a Bearer token. */
 const Checkbox = z
@@ -60,7 +60,7 @@ export const Invitation = z
     acceptedBy: OrgRef.optional(),
     decidedAt: z.string().optional(),
   })
-  .openapi('Invitation');
+  .meta({ id: 'Invitation' });
 export const InvitationsQuery = ListQuery.extend({
   direction: z.enum(['sent', 'received']),
   status: InvitationStatus.optional(),
@@ -75,7 +75,7 @@ export const Partner = z
     country: z.string(),
     since: z.string(),
   })
-  .openapi('Partner');
+  .meta({ id: 'Partner' });
 export const Customer = z
   .object({
     customerId: z.string(),
@@ -86,7 +86,7 @@ export const Customer = z
     since: z.string(),
     indirectProviderId: z.string().optional(),
   })
-  .openapi('Customer');
+  .meta({ id: 'Customer' });
 export const ProviderIdParams = z.object({ providerId: z.string().min(1).max(100) });
 export const ResellerIdParams = z.object({ resellerId: z.string().min(1).max(100) });
 export const CustomerIdParams = z.object({ id: z.string().min(1).max(100) });

@@ -3,4 +3,4 @@ import { stepAutomatedChecks } from '../domain/enrollments.ts';
 
 /** enrollment-review › Automated checks. */
 export const handler = (event: { enrollmentId: string }) =>
-  stepAutomatedChecks(enrollmentDeps, event.enrollmentId);
+  stepAutomatedChecks(enrollmentDeps(), event.enrollmentId);

@@ -240,16 +240,17 @@ async function seedOperator(cognito: LocalCognito, operator: { email: string; pa
 async function seedPartnerNetwork(profiles: NonNullable<LocalRuntimeOptions['partnerNetwork']>) {
   const { enrollmentDeps } = await import('../../functions/adapters/enrollment.ts');
   const { putPartnerProfile } = await import('../../functions/domain/enrollments.ts');
-  for (const { mpnId, ...profile } of profiles) await putPartnerProfile(enrollmentDeps, mpnId, profile);
+  for (const { mpnId, ...profile } of profiles) await putPartnerProfile(enrollmentDeps(), mpnId, profile);
 }
 
 /** Seeds through the same domain code POST /operator/indirect-providers runs, with a permanent password. */
 async function seedProvider(p: SampleProvider) {
   const { identityDeps } = await import('../../functions/adapters/identity.ts');
+  const { cognitoDirectory } = await import('../../functions/adapters/directory.ts');
   const { createIndirectProvider } = await import('../../functions/domain/accounts.ts');
   const { password, ...admin } = p.admin;
   await createIndirectProvider(
-    identityDeps,
+    identityDeps({ directory: cognitoDirectory }),
     { organization: { name: p.name, domain: p.domain, country: p.country }, admin },
     { value: password, permanent: true },
   );

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { ConflictError } from '../../functions/http/errors.ts';
 import { httpHandler } from '../../functions/http/handler.ts';
 import type { RouteSpec } from '../../functions/routes.ts';
-import { z } from '../../functions/schemas/common.ts';
 
 const route = {
   method: 'POST',

@@ -1,0 +1,100 @@
+/**
+ * One declaration per resource a function may use. From it come a function's environment
+ * variables (here, for CDK and the local runtime alike) and its IAM grants (infra/, keyed
+ * by the same names). A route or task lists what it uses in `uses`; the bundle test checks
+ * that list against the adapter modules its bundle actually holds, both ways.
+ */
+
+/** Values of one deployment (CDK tokens on AWS, strings locally). */
+export interface ResourceSettings {
+  tableName: string;
+  mailFrom: string;
+  configurationSetName: string;
+  operatorAlertEmail: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  userPoolIssuer: string;
+  /** Workflow name → state machine ARN. */
+  stateMachineArns: Readonly<Record<string, string>>;
+}
+
+interface ResourceDeclaration {
+  /** What the function is told about the resource. */
+  environment(settings: ResourceSettings): Record<string, string>;
+  /**
+   * Modules (from the repository root) that talk to the resource: a bundle holding one of
+   * them uses the resource, and a function using the resource holds one of them.
+   */
+  modules: readonly string[];
+}
+
+/** The env var that carries a state machine's ARN to functions, e.g. ENROLLMENT_REVIEW_STATE_MACHINE_ARN. */
+export const stateMachineArnEnvName = (name: string) =>
+  `${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_STATE_MACHINE_ARN`;
+
+export const RESOURCES = {
+  table: {
+    environment: (s) => ({ TABLE_NAME: s.tableName }),
+    modules: ['functions/adapters/dynamo.ts', 'functions/http/idempotency.ts'],
+  },
+  mail: {
+    environment: (s) => ({
+      MAIL_FROM: s.mailFrom,
+      SES_CONFIGURATION_SET: s.configurationSetName,
+      // Where mail for operators goes (overdue reviews); only functions that send mail can send it.
+      OPERATOR_ALERT_EMAIL: s.operatorAlertEmail,
+    }),
+    modules: ['functions/adapters/mail.ts'],
+  },
+  userPool: {
+    environment: (s) => ({
+      USER_POOL_ID: s.userPoolId,
+      USER_POOL_CLIENT_ID: s.userPoolClientId,
+      // Public routes that also take a Bearer token verify it themselves against this issuer's JWKS.
+      USER_POOL_ISSUER: s.userPoolIssuer,
+    }),
+    modules: ['functions/adapters/directory.ts', 'functions/http/link-principal.ts'],
+  },
+  stateMachine: {
+    environment: (s) =>
+      Object.fromEntries(
+        Object.entries(s.stateMachineArns).map(([name, arn]) => [stateMachineArnEnvName(name), arn]),
+      ),
+    modules: ['functions/adapters/review-workflow.ts'],
+  },
+} as const satisfies Record<string, ResourceDeclaration>;
+
+export type Resource = keyof typeof RESOURCES;
+export const RESOURCE_NAMES = Object.keys(RESOURCES) as Resource[];
+
+/** Settings every function gets, whatever it uses. */
+export interface FunctionSettings {
+  /** Where emailed links point (the API's public URL). */
+  publicBaseUrl: string;
+  serviceName: string;
+}
+
+/**
+ * The whole environment of one function: the common settings plus what each resource it
+ * uses declares. CDK sets exactly this on the Lambda function; the local runtime gives
+ * exactly this to the function's own worker.
+ */
+export function functionEnvironment(
+  uses: ReadonlyArray<Resource>,
+  resources: ResourceSettings,
+  settings: FunctionSettings,
+): Record<string, string> {
+  const env: Record<string, string> = {
+    POWERTOOLS_SERVICE_NAME: settings.serviceName,
+    PUBLIC_BASE_URL: settings.publicBaseUrl,
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+  for (const use of new Set(uses)) Object.assign(env, RESOURCES[use].environment(resources));
+  return env;
+}
+
+/** The resources whose modules a bundle holds (its esbuild metafile inputs, relative to the repository root). */
+export function resourcesHeldBy(inputs: Iterable<string>): Resource[] {
+  const held = new Set(inputs);
+  return RESOURCE_NAMES.filter((name) => RESOURCES[name].modules.some((m) => held.has(m)));
+}

@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+import type { Permission } from '../domain/permissions.ts';
+import type { Resource } from '../platform/resources.ts';
+
+/**
+ * The shape of a route table entry; `functions/routes.ts` assembles the one table. The CDK stack makes one Lambda per entry and wires the
+ * Cognito authorizer on every non-public route; the local gateway serves the same
+ * entries. Nothing else lists routes.
+ *
+ * auth: `public` (anyone, incl. emailed links), `signed-in` (a verified Cognito
+ * token), `operator` (a token in the operators group). `permission` is checked
+ * against the caller's stored roles; a signed-in route without one is open to any
+ * signed-in user, and tests walk the table to keep that deliberate.
+ */
+export type Auth = 'public' | 'signed-in' | 'operator';
+export type Access = Permission | 'GLOBAL_ADMIN' | 'ANY_PARTNER_USER' | 'ANY_SIGNED_IN';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteSpec {
+  method: Method;
+  /** API Gateway style: `/users/{id}`. */
+  path: string;
+  /** Module under `functions/`, without extension; it exports `handler`. */
+  handler: string;
+  auth: Auth;
+  /**
+   * Required on `signed-in` routes (deny by default: without one the route answers 403):
+   * a matrix permission, `GLOBAL_ADMIN` (a partner user holding that role), `ANY_PARTNER_USER`
+   * (any user of a partner organization) or `ANY_SIGNED_IN` (operators too).
+   */
+  permission?: Access;
+  summary: string;
+  request?: { body?: z.ZodType; query?: z.ZodType; params?: z.ZodType };
+  response: { status: number; schema?: z.ZodType; contentType?: 'application/json' | 'text/html' };
+  /** Honors the Idempotency-Key header (creates whose response holds no secret). */
+  idempotent?: true;
+  /** Resources the function touches, so infra grants exactly these. */
+  uses?: ReadonlyArray<Resource>;
+}
+
+/** Declares one entry, keeping its literal type (the handler's request types come from it). */
+export const route = <R extends RouteSpec>(spec: R) => spec;
