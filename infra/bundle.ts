@@ -55,12 +55,14 @@ export interface Bundle {
  */
 export async function buildBundles(handlers: Iterable<string>, outDir: string): Promise<Map<string, Bundle>> {
   const unique = [...new Set(handlers)];
+  // Test fixtures live outside functions/ ('../test/…'); their folders stay inside outDir.
+  const folder = (handler: string) => handler.replace(/^(\.\.\/)+/, '');
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const result = await build({
     absWorkingDir: REPO_ROOT,
     entryPoints: Object.fromEntries(
-      unique.map((handler) => [`${handler}/index`, join(REPO_ROOT, 'functions', `${handler}.ts`)]),
+      unique.map((handler) => [`${folder(handler)}/index`, join(REPO_ROOT, 'functions', `${handler}.ts`)]),
     ),
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
@@ -82,7 +84,7 @@ export async function buildBundles(handlers: Iterable<string>, outDir: string): 
   });
   const bundles = new Map<string, Bundle>();
   for (const handler of unique) {
-    const dir = join(outDir, handler);
+    const dir = join(outDir, folder(handler));
     const file = join(dir, BUNDLE_FILE);
     const output = outputOf(result.metafile, relative(REPO_ROOT, file));
     const inputs = Object.keys(output.inputs).filter((input) => !input.includes(':'));

@@ -1,35 +1,24 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LAMBDA_HANDLER } from './bundle.ts';
 
-/**
- * The repository root. Entries, the lockfile and state machine definitions are resolved
- * from here rather than from the working directory, so `cdk synth` and the tests agree.
- */
-export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export { REPO_ROOT } from './bundle.ts';
 
 /** The Powertools service name every function logs under (the logger's own fallback is the same). */
 export const SERVICE_NAME = 'csp-partner-platform';
 
-/**
- * esbuild emits ESM, but some dependencies still call `require` for Node built-ins;
- * this shim gives them one inside the ES module.
- */
-const ESM_REQUIRE_SHIM =
-  "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
-
 export interface PlatformFunctionProps {
   /** Module under `functions/`, without extension, exporting `handler` (as in the route table). */
   readonly handler: string;
+  /** The folder `infra/bundle.ts` built for that module: deployed as it is, the same file the tests ran. */
+  readonly bundleDir: string;
   /** Shown in the console; says which route or task the function serves. */
   readonly description: string;
-  /** Added to the defaults (service name, source maps). */
-  readonly environment?: Readonly<Record<string, string>>;
+  /** The whole environment (functions/platform/resources.ts builds it from what the function uses). */
+  readonly environment: Readonly<Record<string, string>>;
   /** @default 512 */
   readonly memorySize?: number;
   /** @default 10 seconds */
@@ -40,11 +29,11 @@ export interface PlatformFunctionProps {
 
 /**
  * The one way this app makes a Lambda function: Node.js 22 on ARM64, active X-Ray
- * tracing, its own log group with a retention, an esbuild ESM bundle with source maps,
- * and a role that may write only to that log group until a `grant*` adds more.
+ * tracing, its own log group with a retention, the ESM bundle with source maps built by
+ * infra/bundle.ts, and a role that may write only to that log group until a `grant*` adds more.
  */
 export class PlatformFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly logGroup: LogGroup;
   readonly role: Role;
 
@@ -61,9 +50,9 @@ export class PlatformFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: join(REPO_ROOT, 'functions', `${props.handler}.ts`),
-      handler: 'handler',
+    this.function = new LambdaFunction(this, 'Function', {
+      code: Code.fromAsset(props.bundleDir),
+      handler: LAMBDA_HANDLER,
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -72,24 +61,7 @@ export class PlatformFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       logGroup: this.logGroup,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-      environment: {
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        NODE_OPTIONS: '--enable-source-maps',
-        ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        sourceMap: true,
-        minify: true,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_SHIM,
-        // Bundle the AWS SDK too: the deployed code then runs the exact SDK versions
-        // pinned in package.json and tested locally, not whatever the runtime ships.
-        externalModules: [],
-      },
+      environment: { ...props.environment },
     });
 
     Validations.of(this.role).acknowledge({

@@ -30,25 +30,18 @@ import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { TABLE } from '../functions/data/table.ts';
 import {
-  ForbiddenError,
-  internalProblemBody,
-  NotFoundError,
-  type ProblemError,
-  problemBody,
-  RateLimitedError,
-  UnauthenticatedError,
-} from '../functions/http/errors.ts';
+  functionEnvironment,
+  type Resource,
+  type ResourceSettings,
+} from '../functions/platform/resources.ts';
 import { type RouteSpec, routeList } from '../functions/routes.ts';
-import {
-  functionArnPlaceholder,
-  stateMachineArnEnvName,
-  type WorkflowSpec,
-  workflows,
-} from '../functions/workflows.ts';
-import { PlatformFunction, REPO_ROOT } from './function.ts';
+import { functionArnPlaceholder, type WorkflowSpec, workflows } from '../functions/workflows.ts';
+import { PlatformFunction, REPO_ROOT, SERVICE_NAME } from './function.ts';
+import { GATEWAY_HEADERS, GATEWAY_RESPONSES } from './gateway-responses.ts';
+import type { DeploySettings } from './settings.ts';
 
 /** A resource a function may touch; `uses` in the route and workflow tables lists them. */
-export type Use = NonNullable<RouteSpec['uses']>[number];
+export type Use = Resource;
 
 /** The scope Cognito puts in access tokens; requiring it makes the authorizer accept access tokens. */
 const ACCESS_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
@@ -99,6 +92,10 @@ export interface StatelessStackProps extends StackProps {
   readonly routes?: ReadonlyArray<RouteSpec & { id: string }>;
   /** @default the workflows of `functions/workflows.ts`; tests pass a fixture */
   readonly workflows?: ReadonlyArray<WorkflowSpec>;
+  /** Handler module → the folder infra/bundle.ts built for it; deployed as it is. */
+  readonly bundleDirs: ReadonlyMap<string, string>;
+  /** Sender, public URL and operators' address of this deployment (infra/settings.ts). */
+  readonly settings: DeploySettings;
 }
 
 interface Workflow {
@@ -123,7 +120,6 @@ export class StatelessStack extends Stack {
 
   private readonly props: StatelessStackProps;
   private readonly mailFrom: string;
-  private readonly publicBaseUrl: string;
   private readonly workflows: Workflow[] = [];
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -132,15 +128,7 @@ export class StatelessStack extends Stack {
     // replace a table or pool this stack still uses. Set before any child exists.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     this.props = props;
-    this.mailFrom = contextString(this, 'mailFrom', 'no-reply@example.com', /^[^@\s]+@[^@\s]+\.[^@\s]+$/);
-    // Links in emails point here. It cannot be derived from the API URL without a
-    // dependency cycle (every function's environment would depend on the API).
-    this.publicBaseUrl = contextString(
-      this,
-      'publicBaseUrl',
-      'https://example.com',
-      /^https:\/\/[^\s/]+(\/[^\s]*[^\s/])?$/,
-    );
+    this.mailFrom = props.settings.mailFrom;
 
     const machines = new Map<string, StateMachine>();
     for (const workflow of props.workflows ?? workflows) {
@@ -193,17 +181,40 @@ export class StatelessStack extends Stack {
 
   /** One function through the one construct, with the grants and variables its `uses` need. */
   private makeFunction(id: string, spec: { handler: string; description: string; uses: ReadonlyArray<Use> }) {
+    const bundleDir = this.props.bundleDirs.get(spec.handler);
+    if (!bundleDir) throw new Error(`No bundle was built for functions/${spec.handler}.ts`);
     const fn = new PlatformFunction(this, id, {
       handler: spec.handler,
+      bundleDir,
       description: spec.description,
-      environment: { PUBLIC_BASE_URL: this.publicBaseUrl },
+      environment: functionEnvironment(spec.uses, this.resourceSettings(), {
+        publicBaseUrl: this.props.settings.publicBaseUrl,
+        serviceName: SERVICE_NAME,
+      }),
     });
     for (const use of new Set(spec.uses)) this.grant(fn, use);
     return fn;
   }
 
+  /** What the resource declarations tell functions, as CloudFormation references. */
+  private resourceSettings(): ResourceSettings {
+    const { table, userPool, userPoolClient, configurationSet, settings } = this.props;
+    return {
+      tableName: table.tableName,
+      mailFrom: settings.mailFrom,
+      configurationSetName: configurationSet.configurationSetName,
+      operatorAlertEmail: settings.operatorAlertEmail,
+      userPoolId: userPool.userPoolId,
+      userPoolClientId: userPoolClient.userPoolClientId,
+      userPoolIssuer: `https://${userPool.userPoolProviderName}`,
+      stateMachineArns: Object.fromEntries(
+        this.workflows.map((w) => [w.name, w.stateMachine.stateMachineArn]),
+      ),
+    };
+  }
+
   private grant(fn: PlatformFunction, use: Use): void {
-    const { table, userPool, userPoolClient, configurationSet } = this.props;
+    const { table, userPool, configurationSet } = this.props;
     const lambda = fn.function;
     switch (use) {
       case 'table': {
@@ -217,7 +228,6 @@ export class StatelessStack extends Stack {
             ...TABLE.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
           ],
         });
-        lambda.addEnvironment('TABLE_NAME', table.tableName);
         return;
       }
       case 'mail': {
@@ -239,16 +249,10 @@ export class StatelessStack extends Stack {
             conditions: { StringEquals: { 'ses:FromAddress': this.mailFrom } },
           }),
         );
-        lambda.addEnvironment('MAIL_FROM', this.mailFrom);
-        lambda.addEnvironment('SES_CONFIGURATION_SET', configurationSet.configurationSetName);
         return;
       }
       case 'userPool': {
         userPool.grant(lambda, ...USER_POOL_ACTIONS);
-        lambda.addEnvironment('USER_POOL_ID', userPool.userPoolId);
-        lambda.addEnvironment('USER_POOL_CLIENT_ID', userPoolClient.userPoolClientId);
-        // Public routes that also take a Bearer token verify it themselves against this issuer's JWKS.
-        lambda.addEnvironment('USER_POOL_ISSUER', `https://${userPool.userPoolProviderName}`);
         return;
       }
       case 'stateMachine': {
@@ -261,7 +265,6 @@ export class StatelessStack extends Stack {
               resources: [workflow.executionArn],
             }),
           );
-          lambda.addEnvironment(stateMachineArnEnvName(workflow.name), workflow.stateMachine.stateMachineArn);
           Validations.of(fn.role).acknowledge({
             id: `AwsSolutions-IAM5[Resource::${nagSpelling(this.resolve(workflow.executionArn))}]`,
             reason: `Executions get generated names; the wildcard covers executions of the ${workflow.name} state machine only.`,
@@ -366,32 +369,16 @@ export class StatelessStack extends Stack {
         'Requests are validated in each handler with the zod schemas of the route table, which answer with the contract’s problem+json errors listing every bad field; API Gateway validators answer in their own format.',
     });
 
-    // Errors raised by API Gateway itself answer in the contract's problem+json format too.
-    const gatewayErrors: Array<[string, ResponseType, string, Record<string, unknown>]> = [
-      ['Unauthorized', ResponseType.UNAUTHORIZED, '401', gatewayProblem(new UnauthenticatedError())],
-      ['AccessDenied', ResponseType.ACCESS_DENIED, '403', gatewayProblem(new ForbiddenError())],
-      [
-        'WafFiltered',
-        ResponseType.WAF_FILTERED,
-        '403',
-        gatewayProblem(new ForbiddenError('The request was blocked.')),
-      ],
-      // API Gateway answers an unknown path or method this way; the contract says 404.
-      ['NoRoute', ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', gatewayProblem(new NotFoundError())],
-      [
-        'Throttled',
-        ResponseType.THROTTLED,
-        '429',
-        gatewayProblem(new RateLimitedError('Too many requests; wait a moment and retry.')),
-      ],
-      ['Default5xx', ResponseType.DEFAULT_5XX, '500', internalProblemBody(REQUEST_ID)],
-    ];
-    for (const [id, type, statusCode, body] of gatewayErrors) {
-      api.addGatewayResponse(id, {
-        type,
-        statusCode,
-        responseHeaders: { 'Content-Type': "'application/problem+json'" },
-        templates: { 'application/json': JSON.stringify(body) },
+    // Errors raised by API Gateway itself answer like the functions: problem+json, the same
+    // security headers, the same table as the local gateway.
+    const quoted = (headers: Readonly<Record<string, string>>) =>
+      Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, `'${value}'`]));
+    for (const response of Object.values(GATEWAY_RESPONSES)) {
+      api.addGatewayResponse(response.id, {
+        type: ResponseType.of(response.type),
+        statusCode: String(response.status),
+        responseHeaders: quoted({ ...GATEWAY_HEADERS, ...('headers' in response ? response.headers : {}) }),
+        templates: { 'application/json': JSON.stringify(response.body(REQUEST_ID)) },
       });
     }
     return api;
@@ -438,8 +425,6 @@ export class StatelessStack extends Stack {
 /** API Gateway fills `$context.requestId` in gateway response templates. */
 const REQUEST_ID = '$context.requestId';
 
-const gatewayProblem = (error: ProblemError) => problemBody(error, REQUEST_ID);
-
 /** Public routes have no authorizer by design; say so where cdk-nag looks, naming the route. */
 function acknowledgePublic(method: Method, route: RouteSpec & { id: string }): void {
   const reason = `Public by design in functions/routes.ts (${route.id}: ${route.summary}); the handler applies its own checks, e.g. link tokens.`;
@@ -447,16 +432,6 @@ function acknowledgePublic(method: Method, route: RouteSpec & { id: string }): v
     { id: 'AwsSolutions-APIG4', reason },
     { id: 'AwsSolutions-COG4', reason },
   );
-}
-
-/** A string from CDK context (`-c key=value` or cdk.json), checked at synth so a typo fails early. */
-function contextString(scope: Construct, key: string, fallback: string, pattern: RegExp): string {
-  const raw: unknown = scope.node.tryGetContext(key);
-  const value = raw === undefined ? fallback : raw;
-  if (typeof value !== 'string' || !pattern.test(value)) {
-    throw new Error(`Context value ${key} must match ${pattern}, got ${JSON.stringify(value)}`);
-  }
-  return value;
 }
 
 /**

@@ -232,7 +232,7 @@ export async function completeNewPassword(
   return tokens;
 }
 
-export async function refreshTokens(deps: IdentityDeps, refreshToken: string) {
+export async function refreshTokens(deps: Pick<IdentityDeps, 'directory'>, refreshToken: string) {
   const result = await deps.directory.refresh(refreshToken);
   return tokensOf(
     result.kind === 'tokens' ? { ...result, refreshToken: result.refreshToken || refreshToken } : result,

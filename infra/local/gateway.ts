@@ -4,7 +4,12 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
 import { accessTokenVerifier, bearerToken } from '../../functions/http/access-token.ts';
 import type { RouteSpec } from '../../functions/routes.ts';
-import { lambdaContext, loadHandler } from './lambda.ts';
+import {
+  GATEWAY_HEADERS,
+  GATEWAY_MAX_BODY_BYTES,
+  GATEWAY_RESPONSES,
+  type GatewayResponse,
+} from '../gateway-responses.ts';
 
 export interface GatewayOptions {
   port: number;
@@ -12,6 +17,8 @@ export interface GatewayOptions {
   routes: ReadonlyArray<RouteSpec & { id: string }>;
   /** How the Cognito authorizer is configured: pool issuer, JWKS and app client. */
   auth: { issuer: string; jwksUrl: string; clientId: string };
+  /** Runs the route's function with a REST proxy event (infra/local/lambda.ts). */
+  invoke(route: RouteSpec & { id: string }, event: APIGatewayProxyEvent): Promise<unknown>;
   stage?: string;
 }
 
@@ -19,8 +26,6 @@ export interface LocalGateway {
   url: string;
   stop(): Promise<void>;
 }
-
-const MAX_BODY_BYTES = 1024 * 1024;
 
 interface CompiledRoute {
   route: RouteSpec & { id: string };
@@ -44,30 +49,28 @@ function compile(route: RouteSpec & { id: string }): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}$`), names, specificity: -names.length };
 }
 
-function problem(
-  res: ServerResponse,
-  status: number,
-  code: string,
-  title: string,
-  detail: string,
-  requestId: string,
-) {
-  res.writeHead(status, { 'Content-Type': 'application/problem+json' });
-  res.end(JSON.stringify({ type: 'about:blank', title, status, code, detail, requestId }));
+/** Answers as API Gateway's own gateway response of that kind (the one table CDK deploys too). */
+function gatewayAnswer(res: ServerResponse, response: GatewayResponse, requestId: string) {
+  res.writeHead(response.status, {
+    ...GATEWAY_HEADERS,
+    ...(response.headers ?? {}),
+    'x-amzn-requestid': requestId,
+  });
+  res.end(JSON.stringify(response.body(requestId)));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The body, or undefined when it exceeds API Gateway's limit (the rest is read and dropped, so the client gets its answer). */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(chunk);
+      if (size <= GATEWAY_MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () =>
+      resolve(size > GATEWAY_MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')),
+    );
     req.on('error', reject);
   });
 }
@@ -104,55 +107,16 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalGateway> 
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     const byPath = compiled.filter((c) => c.pattern.test(url.pathname));
     const match = byPath.find((c) => c.route.method === method);
-    if (!match) {
-      if (byPath.length > 0) {
-        res.setHeader('Allow', [...new Set(byPath.map((c) => c.route.method))].join(', '));
-        return problem(
-          res,
-          405,
-          'METHOD_NOT_ALLOWED',
-          'Method not allowed',
-          `Use one of: ${res.getHeader('Allow')}.`,
-          requestId,
-        );
-      }
-      return problem(
-        res,
-        404,
-        'NOT_FOUND',
-        'Not found',
-        `No operation at ${url.pathname}; see GET /openapi.json.`,
-        requestId,
-      );
-    }
+    // API Gateway answers an unknown path and a known path with another method alike.
+    if (!match) return gatewayAnswer(res, GATEWAY_RESPONSES.noRoute, requestId);
     const { route } = match;
     let claims: Record<string, string> | undefined;
     if (route.auth !== 'public') {
       claims = await verify(req.headers.authorization);
-      if (!claims) {
-        return problem(
-          res,
-          401,
-          'UNAUTHENTICATED',
-          'Unauthenticated',
-          'Sign in with POST /auth/sign-in and send the access token as "Authorization: Bearer <token>".',
-          requestId,
-        );
-      }
+      if (!claims) return gatewayAnswer(res, GATEWAY_RESPONSES.unauthorized, requestId);
     }
-    let body: string;
-    try {
-      body = await readBody(req);
-    } catch {
-      return problem(
-        res,
-        413,
-        'PAYLOAD_TOO_LARGE',
-        'Payload too large',
-        'Send a body under 1 MiB.',
-        requestId,
-      );
-    }
+    const body = await readBody(req);
+    if (body === undefined) return gatewayAnswer(res, GATEWAY_RESPONSES.requestTooLarge, requestId);
     const values = match.pattern.exec(url.pathname)?.slice(1) ?? [];
     const pathParameters = Object.fromEntries(
       match.names.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]),
@@ -215,23 +179,17 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalGateway> 
         resourcePath: route.path,
       },
     };
-    const handler = await loadHandler(route.handler);
     let result: APIGatewayProxyResult;
     try {
-      result = (await handler(event, lambdaContext(route.id))) as APIGatewayProxyResult;
+      result = (await opts.invoke(route, event)) as APIGatewayProxyResult;
     } catch {
-      // What API Gateway answers when the Lambda itself fails; the error stays in the process.
-      return problem(
-        res,
-        502,
-        'BAD_GATEWAY',
-        'Bad gateway',
-        `The operation failed; retry later (request id ${requestId}).`,
-        requestId,
-      );
+      // What API Gateway answers when the function itself fails; the error stays in the function's logs.
+      return gatewayAnswer(res, GATEWAY_RESPONSES.default5xx, requestId);
     }
     const outHeaders: Record<string, string | string[]> = { 'x-amzn-requestid': requestId };
-    for (const [k, v] of Object.entries(result.headers ?? {})) outHeaders[k] = String(v);
+    // A header without a value is not sent (API Gateway drops it too).
+    for (const [k, v] of Object.entries(result.headers ?? {}))
+      if (v !== undefined && v !== null && v !== '') outHeaders[k] = String(v);
     for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) outHeaders[k] = v.map(String);
     res.writeHead(result.statusCode, outHeaders);
     const payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
@@ -240,7 +198,7 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalGateway> 
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => {
-      if (!res.headersSent) problem(res, 500, 'INTERNAL_ERROR', 'Internal error', 'Retry later.', 'gateway');
+      if (!res.headersSent) gatewayAnswer(res, GATEWAY_RESPONSES.default5xx, randomUUID());
       else res.end();
     });
   });

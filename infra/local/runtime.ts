@@ -1,3 +1,5 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -7,17 +9,24 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { OPERATORS_GROUP } from '../../functions/auth-groups.ts';
+import {
+  functionEnvironment,
+  RESOURCE_NAMES,
+  type ResourceSettings,
+  stateMachineArnEnvName,
+} from '../../functions/platform/resources.ts';
 import { routeList } from '../../functions/routes.ts';
 import {
   functionArnPlaceholder,
   workflows as realWorkflows,
-  stateMachineArnEnvName,
   type WorkflowSpec,
 } from '../../functions/workflows.ts';
+import { SERVICE_NAME } from '../function.ts';
+import { buildPlatformBundles, platformFunctions } from '../functions.ts';
 import { type LocalCognito, startCognito } from './cognito.ts';
 import { startDynamoDb } from './dynamodb.ts';
 import { startGateway } from './gateway.ts';
-import { lambdaContext, loadHandler } from './lambda.ts';
+import { type LocalFunction, LocalFunctions, lambdaReservedEnvironment } from './lambda.ts';
 import { startMailbox } from './mailbox.ts';
 import { type DynamoDbMetrics, startDynamoDbMeter } from './meter.ts';
 import { freePort } from './ports.ts';
@@ -79,6 +88,10 @@ export interface RuntimeMetrics {
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 const TABLE_NAME = 'csp-partner-platform';
+/** Lambda's configured timeout is 10 s; a shared test machine gets more before a call counts as hung. */
+const FUNCTION_TIMEOUT_MS = 30_000;
+/** A worker idle this long stops, like a reclaimed Lambda instance. */
+const FUNCTION_IDLE_MS = 5 * 60_000;
 const localFunctionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 
 /**
@@ -93,7 +106,13 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     stops.length = 0;
   };
   try {
-    const [dynamo, mailbox, cognito] = await Promise.all([
+    const allWorkflows = [...realWorkflows, ...(opts.extraWorkflows ?? [])];
+    const specs = platformFunctions(routeList, allWorkflows);
+    const bundlesDir = await mkdtemp(join(tmpdir(), 'csp-local-functions-'));
+    stops.push(() => rm(bundlesDir, { recursive: true, force: true }));
+    // The same bundles CDK deploys, built while Java and cognito-local start.
+    const [bundles, dynamo, mailbox, cognito] = await Promise.all([
+      buildPlatformBundles(specs, bundlesDir),
       startDynamoDb({ tableName: TABLE_NAME, ...(opts.dataDir ? { path: opts.dataDir } : {}) }).then((d) => {
         stops.push(d.stop);
         return d;
@@ -112,12 +131,21 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const apiPort = opts.port || (await freePort());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
 
-    const allWorkflows = [...realWorkflows, ...(opts.extraWorkflows ?? [])];
     const taskHandlers = new Map<string, string>();
     for (const wf of allWorkflows) {
       for (const [task, spec] of Object.entries(wf.tasks))
         taskHandlers.set(localFunctionArn(`${wf.name}-${task}`), spec.handler);
     }
+    // Functions reach the stand-ins as they reach AWS: the SDK reads these endpoints.
+    const aws: Record<string, string> = {
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: meter?.endpoint ?? dynamo.endpoint,
+      AWS_ENDPOINT_URL_SESV2: mailbox.url,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+      POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN',
+    };
+    let functions: LocalFunctions | undefined;
     const sfn = await startStepFunctionsAdapter({
       port: 0,
       timeScale: opts.timeScale,
@@ -136,40 +164,53 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       invokeFunction: async (nameOrArn, payload) => {
         const arn = nameOrArn.startsWith('arn:') ? nameOrArn : localFunctionArn(nameOrArn);
         const module = taskHandlers.get(arn);
-        if (!module)
+        if (!module || !functions)
           throw Object.assign(new Error(`Function not found: ${nameOrArn}`), {
             name: 'Lambda.ResourceNotFoundException',
           });
-        const handler = await loadHandler(module);
-        return handler(payload, lambdaContext(arn.split(':').pop() ?? module));
+        return functions.invoke(module, payload);
       },
     });
     stops.push(sfn.close);
+    aws.AWS_ENDPOINT_URL_SFN = sfn.url;
 
-    const env: Record<string, string> = {
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: meter?.endpoint ?? dynamo.endpoint,
-      AWS_ENDPOINT_URL_SESV2: mailbox.url,
-      AWS_ENDPOINT_URL_SFN: sfn.url,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
-      TABLE_NAME,
-      USER_POOL_ID: cognito.userPoolId,
-      USER_POOL_CLIENT_ID: cognito.clientId,
-      USER_POOL_ISSUER: cognito.issuer,
-      MAIL_FROM: 'no-reply@csp-partner-platform.local',
-      SES_CONFIGURATION_SET: 'local',
-      PUBLIC_BASE_URL: apiUrl,
-      OPERATOR_ALERT_EMAIL: opts.operator.email,
-      LOCAL_TIME_SCALE: String(opts.timeScale),
-      POWERTOOLS_SERVICE_NAME: 'csp-partner-platform',
-      POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN',
-      ...Object.fromEntries(
-        allWorkflows.map((wf) => [stateMachineArnEnvName(wf.name), sfn.stateMachineArn(wf.name)]),
-      ),
+    const resources: ResourceSettings = {
+      tableName: TABLE_NAME,
+      mailFrom: 'no-reply@csp-partner-platform.local',
+      configurationSetName: 'local',
+      operatorAlertEmail: opts.operator.email,
+      userPoolId: cognito.userPoolId,
+      userPoolClientId: cognito.clientId,
+      userPoolIssuer: cognito.issuer,
+      stateMachineArns: Object.fromEntries(allWorkflows.map((wf) => [wf.name, sfn.stateMachineArn(wf.name)])),
     };
-    // Handlers read their configuration at import, i.e. on their first request, after this.
+    const settings = { publicBaseUrl: apiUrl, serviceName: SERVICE_NAME };
+    // Each function gets exactly what CDK gives it on AWS (plus the local endpoints above).
+    const local = new Map<string, LocalFunction>();
+    for (const spec of specs) {
+      const bundle = bundles.get(spec.handler);
+      if (!bundle || local.has(spec.handler)) continue;
+      local.set(spec.handler, {
+        name: spec.name,
+        bundleDir: bundle.dir,
+        env: {
+          ...lambdaReservedEnvironment(spec.name, REGION),
+          ...aws,
+          ...functionEnvironment(spec.uses, resources, settings),
+        },
+      });
+    }
+    functions = new LocalFunctions(local, { timeoutMs: FUNCTION_TIMEOUT_MS, idleMs: FUNCTION_IDLE_MS });
+    stops.push(() => functions?.stop() ?? Promise.resolve());
+
+    // Everything, for tests and scripts that reach the stand-ins with the SDK, and for the
+    // seeding below, which runs domain code in this process as an operator's script would.
+    const env: Record<string, string> = {
+      ...lambdaReservedEnvironment('local-runtime', REGION),
+      ...aws,
+      ...functionEnvironment(RESOURCE_NAMES, resources, settings),
+      LOCAL_TIME_SCALE: String(opts.timeScale),
+    };
     Object.assign(process.env, env);
 
     await seedOperator(cognito, opts.operator);
@@ -180,6 +221,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       port: apiPort,
       routes: routeList,
       auth: { issuer: cognito.issuer, jwksUrl: cognito.jwksUrl, clientId: cognito.clientId },
+      invoke: (route, event) => functions.invoke(route.handler, event),
     });
     stops.push(gateway.stop);
     const runtime: LocalRuntime = {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -14,18 +15,38 @@ import {
   workflows,
 } from '../../functions/workflows.ts';
 import { REPO_ROOT } from '../../infra/function.ts';
+import { buildPlatformBundles, platformFunctions as functionSpecs } from '../../infra/functions.ts';
+import type { DeploySettings } from '../../infra/settings.ts';
 import { StatefulStack } from '../../infra/stateful-stack.ts';
 import { StatelessStack } from '../../infra/stateless-stack.ts';
 
 type Route = RouteSpec & { id: string };
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
-/** Skips esbuild: for apps whose assertions do not look at the bundles. */
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+const SETTINGS: DeploySettings = {
+  mailFrom: 'no-reply@platform.example',
+  publicBaseUrl: 'https://api.platform.example',
+  operatorAlertEmail: 'operators@platform.example',
+};
 
-/** The same wiring as infra/app.ts, with the route and workflow tables as parameters. */
-function buildApp(options: { routes?: Route[]; workflows?: WorkflowSpec[]; bundle: boolean; nag: boolean }) {
-  const app = new App({ context: options.bundle ? {} : NO_BUNDLING });
+/** One empty bundle folder standing in for every handler: for apps whose assertions do not look at the code. */
+function placeholderBundles(): ReadonlyMap<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'csp-placeholder-bundle-'));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'index.mjs'), 'export const handler = async () => ({});\n');
+  return new Proxy(new Map<string, string>(), {
+    get: (target, key) => (key === 'get' ? () => dir : Reflect.get(target, key)),
+  });
+}
+
+/** The same wiring as infra/platform.ts, with the route and workflow tables and the bundles as parameters. */
+function buildApp(options: {
+  routes?: Route[];
+  workflows?: WorkflowSpec[];
+  bundleDirs?: ReadonlyMap<string, string>;
+  nag: boolean;
+}) {
+  const app = new App();
   const stateful = new StatefulStack(app, 'Stateful');
   const stateless = new StatelessStack(app, 'Stateless', {
     table: stateful.table,
@@ -34,6 +55,8 @@ function buildApp(options: { routes?: Route[]; workflows?: WorkflowSpec[]; bundl
     configurationSet: stateful.configurationSet,
     routes: options.routes,
     workflows: options.workflows,
+    bundleDirs: options.bundleDirs ?? placeholderBundles(),
+    settings: SETTINGS,
   });
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stateful, stateless };
@@ -131,9 +154,13 @@ describe('the stacks of the real route and workflow tables', () => {
   let stateful: Template;
   let stateless: Template;
 
-  beforeAll(() => {
-    // Bundled for real once: proves every entry resolves and esbuild accepts the settings.
-    const built = buildApp({ bundle: true, nag: false });
+  beforeAll(async () => {
+    // Bundled for real once: proves every entry resolves and its declared uses match its code.
+    const bundles = await buildPlatformBundles(
+      functionSpecs(),
+      mkdtempSync(join(tmpdir(), 'csp-stack-bundles-')),
+    );
+    const built = buildApp({ bundleDirs: new Map([...bundles].map(([h, b]) => [h, b.dir])), nag: false });
     stateful = Template.fromStack(built.stateful);
     stateless = Template.fromStack(built.stateless);
   }, 120_000);
@@ -160,7 +187,7 @@ describe('the stacks of the real route and workflow tables', () => {
         Timeout: 10,
         Handler: 'index.handler',
         Environment: {
-          Variables: { NODE_OPTIONS: '--enable-source-maps', PUBLIC_BASE_URL: 'https://example.com' },
+          Variables: { NODE_OPTIONS: '--enable-source-maps', PUBLIC_BASE_URL: SETTINGS.publicBaseUrl },
         },
       });
       expect(fn.Properties?.LoggingConfig).toMatchObject({ LogGroup: { Ref: expect.any(String) } });
@@ -215,8 +242,22 @@ describe('the stacks of the real route and workflow tables', () => {
     stateless.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'UNAUTHORIZED',
       StatusCode: '401',
-      ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
+      ResponseParameters: Match.objectLike({
+        'gatewayresponse.header.Content-Type': "'application/problem+json'",
+        'gatewayresponse.header.X-Content-Type-Options': "'nosniff'",
+      }),
       ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"code":"UNAUTHENTICATED"') },
+    });
+    // An unknown path or method is 404 NOT_FOUND, as the local gateway answers; a 429 says when to retry.
+    stateless.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'MISSING_AUTHENTICATION_TOKEN',
+      StatusCode: '404',
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"code":"NOT_FOUND"') },
+    });
+    stateless.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'THROTTLED',
+      StatusCode: '429',
+      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'1'" }),
     });
   });
 
@@ -291,7 +332,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       { routes: fixtureRoutes, workflows: fixtureWorkflows },
     ],
   ])('leave no unacknowledged finding for %s', (_name, tables) => {
-    const { app } = buildApp({ ...tables, bundle: false, nag: true });
+    const { app } = buildApp({ ...tables, nag: true });
 
     // cdk-nag v3 runs as a policy validation plugin: synthesis throws on a finding.
     expect(() => app.synth()).not.toThrow();
@@ -312,7 +353,6 @@ describe('the stateless stack with a fixture workflow', () => {
     const { stateless } = buildApp({
       routes: fixtureRoutes,
       workflows: fixtureWorkflows,
-      bundle: false,
       nag: false,
     });
     template = Template.fromStack(stateless);
@@ -364,7 +404,8 @@ describe('the stateless stack with a fixture workflow', () => {
       Variables: {
         [stateMachineArnEnvName('sample-review')]: { Ref: expect.any(String) },
         TABLE_NAME: expect.anything(),
-        MAIL_FROM: 'no-reply@example.com',
+        MAIL_FROM: SETTINGS.mailFrom,
+        OPERATOR_ALERT_EMAIL: SETTINGS.operatorAlertEmail,
         SES_CONFIGURATION_SET: expect.anything(),
         USER_POOL_ID: expect.anything(),
         USER_POOL_CLIENT_ID: expect.anything(),
@@ -383,7 +424,7 @@ describe('the stateless stack with a fixture workflow', () => {
       tasks: { Notify: { handler: 'api/get-health', uses: ['stateMachine'] } },
     };
 
-    expect(() => buildApp({ routes: fixtureRoutes, workflows: [cyclic], bundle: false, nag: false })).toThrow(
+    expect(() => buildApp({ routes: fixtureRoutes, workflows: [cyclic], nag: false })).toThrow(
       /cannot use 'stateMachine'/,
     );
   });

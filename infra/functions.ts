@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import type { Resource } from '../functions/platform/resources.ts';
+import { type RouteSpec, routeList } from '../functions/routes.ts';
+import { type WorkflowSpec, workflows } from '../functions/workflows.ts';
+import { type Bundle, buildBundles, REPO_ROOT } from './bundle.ts';
+
+/** Where `cdk synth` and the local runtime write the bundles (git-ignored). */
+export const BUNDLES_DIR = join(REPO_ROOT, '.build', 'functions');
+
+/** One Lambda function of the platform: a route's or a workflow task's. */
+export interface FunctionSpec {
+  /** `GET /me (getMe)` or `enrollment-review task Remind`: the function's description. */
+  name: string;
+  handler: string;
+  uses: ReadonlyArray<Resource>;
+}
+
+/** Every function the route and workflow tables make. */
+export function platformFunctions(
+  routes: ReadonlyArray<RouteSpec & { id: string }> = routeList,
+  flows: ReadonlyArray<WorkflowSpec> = workflows,
+): FunctionSpec[] {
+  return [
+    ...routes.map((r) => ({
+      name: `${r.method} ${r.path} (${r.id})`,
+      handler: r.handler,
+      uses: r.uses ?? [],
+    })),
+    ...flows.flatMap((w) =>
+      Object.entries(w.tasks).map(([task, t]) => ({
+        name: `${w.name} task ${task}`,
+        handler: t.handler,
+        uses: t.uses,
+      })),
+    ),
+  ];
+}
+
+/**
+ * Where a function's declared `uses` and its bundle disagree: a resource used but not
+ * declared would crash (no variable, no grant); one declared but not used is a grant too many.
+ */
+export function usesProblems(
+  functions: ReadonlyArray<FunctionSpec>,
+  bundles: ReadonlyMap<string, Pick<Bundle, 'holds'>>,
+): string[] {
+  const problems: string[] = [];
+  for (const fn of functions) {
+    const held = bundles.get(fn.handler)?.holds;
+    if (!held) {
+      problems.push(`${fn.name}: no bundle of functions/${fn.handler}.ts`);
+      continue;
+    }
+    const declared = new Set(fn.uses);
+    const undeclared = held.filter((r) => !declared.has(r));
+    const unused = [...declared].filter((r) => !held.includes(r));
+    if (undeclared.length > 0)
+      problems.push(`${fn.name}: uses ${undeclared.join(', ')} without declaring it in 'uses'`);
+    if (unused.length > 0)
+      problems.push(`${fn.name}: declares ${unused.join(', ')} in 'uses' but never uses it`);
+  }
+  return problems;
+}
+
+/** Builds every function's bundle and refuses to go on when a declaration and its bundle disagree. */
+export async function buildPlatformBundles(
+  functions: ReadonlyArray<FunctionSpec> = platformFunctions(),
+  outDir = BUNDLES_DIR,
+): Promise<Map<string, Bundle>> {
+  const bundles = await buildBundles(
+    functions.map((f) => f.handler),
+    outDir,
+  );
+  const problems = usesProblems(functions, bundles);
+  if (problems.length > 0) {
+    throw new Error(`Route or task declarations disagree with their code:\n  ${problems.join('\n  ')}`);
+  }
+  return bundles;
+}
