@@ -1,4 +1,5 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, keys } from '../data/table.ts';
 import {
   DomainTakenError,
@@ -6,6 +7,7 @@ import {
   LastGlobalAdminError,
   type LinkRecord,
   type OrganizationRecord,
+  type SignInFailures,
   type UserRecord,
 } from '../domain/identity-model.ts';
 import { LinkUsedError } from '../domain/links.ts';
@@ -48,6 +50,33 @@ function adminCountChange(orgId: string, delta: 1 | -1) {
 async function get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
   const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: key }));
   return recordOf<T>(Item);
+}
+
+/**
+ * The two atomic writes of a sign-in failure: one more in the open window, or the first of a
+ * new one (no item yet, or its window ended and TTL has not deleted it). At any moment exactly
+ * one of their conditions holds.
+ */
+function signInFailureUpdates(nowSeconds: number, newWindowEndsAt: number) {
+  return [
+    {
+      UpdateExpression: 'ADD failures :one',
+      ConditionExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: { ':one': 1, ':now': nowSeconds },
+    },
+    {
+      UpdateExpression: 'SET failures = :one, expiresAt = :end, #t = :type, v = :v',
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+      ExpressionAttributeNames: { '#t': 'type' },
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':now': nowSeconds,
+        ':end': newWindowEndsAt,
+        ':type': 'signInFailures',
+        ':v': V,
+      },
+    },
+  ];
 }
 
 /** DynamoDB implementation of the IdentityStore port. */
@@ -216,6 +245,43 @@ export const identityStore: IdentityStore = {
           : { UpdateExpression: 'REMOVE temporaryPasswordVerifier' }),
       }),
     );
+  },
+
+  async getSignInFailures(email) {
+    const item = await get<{ failures?: number; expiresAt?: number }>(keys.signInFailures(email));
+    return item?.expiresAt === undefined
+      ? undefined
+      : { failures: item.failures ?? 0, windowEndsAt: item.expiresAt };
+  },
+
+  async recordSignInFailure(email, nowSeconds, newWindowEndsAt) {
+    // A concurrent failure may open the window between our two tries; a second round then
+    // adds to it. Bounded: at most four single-item writes.
+    for (let round = 0; round < 2; round++) {
+      for (const update of signInFailureUpdates(nowSeconds, newWindowEndsAt)) {
+        try {
+          const { Attributes } = await db.send(
+            new UpdateCommand({
+              TableName: tableName(),
+              Key: keys.signInFailures(email),
+              ReturnValues: 'ALL_NEW',
+              ...update,
+            }),
+          );
+          return {
+            failures: Number(Attributes?.failures),
+            windowEndsAt: Number(Attributes?.expiresAt),
+          } satisfies SignInFailures;
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }
+    }
+    throw new Error('The sign-in failure counter kept changing; giving up.');
+  },
+
+  async clearSignInFailures(email) {
+    await db.send(new DeleteCommand({ TableName: tableName(), Key: keys.signInFailures(email) }));
   },
 
   async listUsers(orgId, limit, cursor) {

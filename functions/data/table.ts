@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ValidationFailedError } from '../http/errors.ts';
 
 /**
@@ -40,6 +41,14 @@ export const keys = {
   domainClaim: (domain: string) => ({ pk: `DOMAIN#${domain.toLowerCase()}`, sk: 'CLAIM' }),
   /** Uniqueness claim and sign-in lookup: one user per email. */
   emailClaim: (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'CLAIM' }),
+  /**
+   * Failed sign-ins of one email (rate limit), known or not. Keyed by the SHA-256 of the
+   * lower-cased email, so whatever was typed into the email field is not kept readable.
+   */
+  signInFailures: (email: string) => ({
+    pk: `SIGNIN#${createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('base64url')}`,
+    sk: 'FAILURES',
+  }),
   /** A user by id (= Cognito username), one GetItem per request to resolve the caller. */
   user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'USER' }),
   /** gsi1: an organization's users, ordered by email. */

@@ -6,6 +6,7 @@ import {
   type LinkRecord,
   type OrganizationRecord,
   type PartnerType,
+  SignInRateLimitedError,
   type UserRecord,
   WebmailNotAllowedError,
 } from './identity-model.ts';
@@ -191,12 +192,49 @@ const tokensOf = (result: AuthResult) => {
   };
 };
 
+/** Failed sign-ins one email may have in a window before sign-in is refused until the window ends. */
+export const SIGN_IN_FAILURE_LIMIT = 5;
+/** The window starts at the first failure and lasts this long (wall-clock time). */
+export const SIGN_IN_FAILURE_WINDOW_SECONDS = 15 * 60;
+
+const epochSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
+
 /**
- * POST /auth/sign-in. One answer for every failure. Partner users' usernames are their
- * ids, so an email username can only be an operator's. A temporary password is checked
- * against our verifier first: cognito-local answers the challenge even to a wrong one.
+ * POST /auth/sign-in, and the email-and-password forms of the link pages. After
+ * SIGN_IN_FAILURE_LIMIT failures for one email (known or not, so the answer reveals nothing)
+ * within a window, every attempt, the right password too, is refused with RATE_LIMITED until
+ * the window ends, without asking the identity provider: a refused guess costs one read and
+ * teaches nothing. A success before the limit forgets the failures.
  */
 export async function signIn(deps: IdentityDeps, email: string, password: string) {
+  const who = email.trim().toLowerCase();
+  const now = epochSeconds(deps.clock.now());
+  const counted = await deps.store.getSignInFailures(who);
+  // DynamoDB's TTL deletes late (DynamoDB Local never): an ended window counts as none.
+  const open = counted && counted.windowEndsAt > now ? counted : undefined;
+  if (open && open.failures >= SIGN_IN_FAILURE_LIMIT) {
+    throw new SignInRateLimitedError(open.windowEndsAt - now);
+  }
+  let result: Awaited<ReturnType<typeof checkCredentials>>;
+  try {
+    result = await checkCredentials(deps, email, password);
+  } catch (error) {
+    if (error instanceof InvalidCredentialsError) {
+      const at = epochSeconds(deps.clock.now());
+      await deps.store.recordSignInFailure(who, at, at + SIGN_IN_FAILURE_WINDOW_SECONDS);
+    }
+    throw error;
+  }
+  if (open) await deps.store.clearSignInFailures(who);
+  return result;
+}
+
+/**
+ * One answer for every failure. Partner users' usernames are their ids, so an email username
+ * can only be an operator's. A temporary password is checked against our verifier first:
+ * cognito-local answers the challenge even to a wrong one.
+ */
+async function checkCredentials(deps: IdentityDeps, email: string, password: string) {
   const user = await deps.store.getUserByEmail(email);
   // Operators are not partner users: their identity-provider username is their email, and
   // only operators created on AWS (where Cognito checks temporary passwords) get a challenge.

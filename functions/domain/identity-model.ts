@@ -1,4 +1,4 @@
-import { BusinessRuleError, ConflictError, ProblemError } from '../http/errors.ts';
+import { BusinessRuleError, ConflictError, ProblemError, RateLimitedError } from '../http/errors.ts';
 import type { StoredLink } from './links.ts';
 import type { AdminRole, AgentRole } from './roles.ts';
 
@@ -39,6 +39,12 @@ export interface LinkRecord extends StoredLink {
   enrollmentId?: string;
   invitationId?: string;
   createdAt: string;
+}
+
+/** Failed sign-ins for one email within a window that ends at `windowEndsAt` (epoch seconds). */
+export interface SignInFailures {
+  failures: number;
+  windowEndsAt: number;
 }
 
 /** A signed-in partner user as resolved from the verified token and the stored user. */
@@ -108,6 +114,16 @@ export class InvalidCredentialsError extends ProblemError {
       'INVALID_CREDENTIALS',
       'Invalid credentials',
       'The email or password is not right, or the account is not verified yet. Check them, or follow the verification link we emailed you.',
+    );
+  }
+}
+/** Sign-in refused for an email until its failure window ends, whatever the password. */
+export class SignInRateLimitedError extends RateLimitedError {
+  constructor(retryAfterSeconds: number) {
+    const minutes = Math.ceil(retryAfterSeconds / 60);
+    super(
+      `Too many failed sign-ins for this email. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}; if you forgot your password, ask a global admin of your organization to reset it.`,
+      retryAfterSeconds,
     );
   }
 }

@@ -2,7 +2,7 @@
 
 import type { RelationshipKind } from '../data/table.ts';
 import type { EnrollmentRecord, EnrollmentStatus, HistoryEntry, MpnProfile } from './enrollment-model.ts';
-import type { LinkRecord, OrganizationRecord, UserRecord } from './identity-model.ts';
+import type { LinkRecord, OrganizationRecord, SignInFailures, UserRecord } from './identity-model.ts';
 import type { InvitationRecord, InvitationStatus, OrgRef } from './relationship-model.ts';
 
 export interface OutgoingEmail {
@@ -45,6 +45,18 @@ export interface IdentityStore {
   deleteUser(user: UserRecord): Promise<void>;
   setTemporaryPasswordVerifier(userId: string, verifier: string | undefined): Promise<void>;
   listUsers(orgId: string, limit: number, cursor?: string): Promise<Page<UserRecord>>;
+  /**
+   * The failed sign-ins counted for one email (any case), whether or not it has an account.
+   * The item may outlive its window (TTL deletes late): callers compare `windowEndsAt` with now.
+   */
+  getSignInFailures(email: string): Promise<SignInFailures | undefined>;
+  /**
+   * Counts one failed sign-in atomically: one more in the window still open at `nowSeconds`,
+   * or the first of a new window ending at `newWindowEndsAt` (epoch seconds). Returns the count.
+   */
+  recordSignInFailure(email: string, nowSeconds: number, newWindowEndsAt: number): Promise<SignInFailures>;
+  /** Forgets the failed sign-ins of one email (after a successful one). */
+  clearSignInFailures(email: string): Promise<void>;
 }
 
 export type AuthResult =

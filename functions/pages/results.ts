@@ -13,6 +13,7 @@ const HEADINGS: Record<string, string> = {
   UNAUTHENTICATED: 'Sign in to answer',
   FORBIDDEN: 'Only a global admin can answer',
   ALREADY_CONNECTED: 'You are already connected',
+  RATE_LIMITED: 'Too many failed sign-ins',
 };
 
 /** The page for a link that cannot be used (invalid, expired, used) or any other refusal. */
@@ -40,13 +41,19 @@ export async function asPageWhenForm<T, J = T>(
   action: () => Promise<T>,
   success: (value: T) => string,
   toJson: (value: T) => J = (value) => value as unknown as J,
-): Promise<{ status: number; html: string } | { status: number; body: J }> {
+): Promise<{ status: number; html: string; headers?: Record<string, string> } | { status: number; body: J }> {
   const form = isFormPost(headers);
   try {
     const value = await action();
     return form ? { status: 200, html: success(value) } : { status: 200, body: toJson(value) };
   } catch (error) {
-    if (form && error instanceof ProblemError) return { status: error.statusCode, html: problemPage(error) };
+    // The refusal's headers go along: a 429 page still carries its Retry-After.
+    if (form && error instanceof ProblemError)
+      return {
+        status: error.statusCode,
+        html: problemPage(error),
+        ...(error.headers ? { headers: error.headers } : {}),
+      };
     throw error;
   }
 }
