@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import {
   type IdentityDeps,
   SIGN_IN_FAILURE_LIMIT,
@@ -16,7 +17,6 @@ import { ProblemError } from '../../functions/http/errors.ts';
 import { httpHandler } from '../../functions/http/handler.ts';
 import { asPageWhenForm } from '../../functions/pages/results.ts';
 import type { RouteSpec } from '../../functions/routes.ts';
-import { z } from '../../functions/schemas/common.ts';
 
 const PASSWORD = 'Str0ng-Passw0rd';
 const WRONG = 'Wrong-Passw0rd1';
