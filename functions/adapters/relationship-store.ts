@@ -136,8 +136,8 @@ export const relationshipStore: RelationshipStore = {
   async listInvitations(by, status, now, limit, cursor) {
     const index =
       'sentBy' in by
-        ? { name: 'gsi1', attr: 'gsi1pk', key: keys.invitationsSent(by.sentBy).gsi1pk }
-        : { name: 'gsi2', attr: 'gsi2pk', key: keys.invitationsReceived(by.addressedTo).gsi2pk };
+        ? ({ name: 'gsi1', attr: 'gsi1pk', key: keys.invitationsSent(by.sentBy).gsi1pk } as const)
+        : ({ name: 'gsi2', attr: 'gsi2pk', key: keys.invitationsReceived(by.addressedTo).gsi2pk } as const);
     // EXPIRED is derived (PENDING past its expiry), so both read the stored PENDING with a time filter.
     const nowSeconds = Math.floor(now.getTime() / 1000);
     const filter =
@@ -164,7 +164,7 @@ export const relationshipStore: RelationshipStore = {
         ExpressionAttributeValues: { ':pk': index.key, ...(filter?.values ?? {}) },
         ...(filter ? { FilterExpression: filter.FilterExpression } : {}),
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { [index.attr]: index.key }),
+        ExclusiveStartKey: decodeCursor(cursor, { index: index.name, partition: index.key }),
       }),
     );
     const items = (result.Items ?? []).map((item) => recordOf<InvitationRecord>(item) as InvitationRecord);
@@ -188,7 +188,7 @@ export const relationshipStore: RelationshipStore = {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { pk }),
+        ExclusiveStartKey: decodeCursor(cursor, { partition: pk, sortKeyPrefix: prefix }),
       }),
     );
     const items = (result.Items ?? []).map((item) => recordOf<Record<string, unknown>>(item) ?? {});
