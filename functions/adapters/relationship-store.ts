@@ -18,7 +18,7 @@ const invitationItem = (inv: InvitationRecord) => ({
   ...inv,
 });
 const linkItem = (link: LinkRecord) => ({ ...keys.link(link.tokenHash), type: 'link', v: V, ...link });
-const rowKey = (r: RelationshipRow) => keys.relationship(r.orgId, r.kind, r.otherId, r.customerId);
+const rowKey = (r: RelationshipRow) => keys.relationship(r.orgId, r.kind, r.otherId, r.subId);
 
 /** The invitation's own condition (no longer pending, re-sent or expired) failed. */
 class InvitationChangedError extends Error {}
@@ -172,11 +172,26 @@ export const relationshipStore: RelationshipStore = {
     return nextCursor ? { items, nextCursor } : { items };
   },
 
-  async getRelationship(orgId, kind, otherId, customerId) {
+  async getRelationship(orgId, kind, otherId, subId) {
     const { Item } = await db.send(
-      new GetCommand({ TableName: tableName(), Key: keys.relationship(orgId, kind, otherId, customerId) }),
+      new GetCommand({ TableName: tableName(), Key: keys.relationship(orgId, kind, otherId, subId) }),
     );
     return recordOf<Record<string, unknown>>(Item);
+  },
+
+  async relationshipsWith(orgId, kind, otherId) {
+    const { pk, sk } = keys.relationship(orgId, kind, otherId);
+    // `<kind>#<otherId>` also prefixes rows of a longer id; only the row itself and `<sk>#…` are its own.
+    const result = await db.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': pk, ':sk': sk },
+      }),
+    );
+    return (result.Items ?? [])
+      .filter((item) => item.sk === sk || String(item.sk).startsWith(`${sk}#`))
+      .map((item) => recordOf<Record<string, unknown>>(item) ?? {});
   },
 
   async listRelationships(orgId, kind, otherId, limit, cursor) {

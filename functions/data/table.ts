@@ -84,17 +84,23 @@ export const keys = {
   invitationCounter: (orgId: string, hour: string) => ({ pk: `ORG#${orgId}`, sk: `INVITES#${hour}` }),
   /**
    * Relationships live in the partition of the organization whose list they appear on,
-   * so every list is one Query on `ORG#<id>` with a sort-key prefix.
+   * so every list is one Query on `ORG#<id>` with a sort-key prefix. `subId` is the
+   * second id of a row that pairs two (see RelationshipKind).
    */
-  relationship: (orgId: string, kind: RelationshipKind, otherId = '', customerId?: string) => ({
+  relationship: (orgId: string, kind: RelationshipKind, otherId = '', subId?: string) => ({
     pk: `ORG#${orgId}`,
-    sk: customerId === undefined ? `${kind}#${otherId}` : `${kind}#${otherId}#${customerId}`,
+    sk: subId === undefined ? `${kind}#${otherId}` : `${kind}#${otherId}#${subId}`,
   }),
 } as const;
 
 /**
  * PROVIDER: a reseller's indirect providers. RESELLER: a provider's indirect resellers.
- * CUSTOMER: a reseller's customers. PARTNER: a customer's partners.
+ * PARTNER: a customer's partners.
+ * CUSTOMER#<customer>: a reseller's own customer. CUSTOMER#<customer>#<reseller>: an indirect
+ * provider's customer through a combined invitation of that reseller, written in the same
+ * transaction as the SHARED row. One prefix for both: an organization that is a reseller and a
+ * provider lists all its customers in one Query and finds one customer in one Query (its own
+ * row sorts first); a customer shared by two resellers of one provider is two rows.
  * SHAREDWITH#<provider>#<customer>: a reseller's customers shared with a provider.
  * SHARED#<reseller>#<customer>: a provider's customers shared by a reseller.
  */
