@@ -98,8 +98,8 @@ export const enrollmentStore: EnrollmentStore = {
 
   async listEnrollments(status, limit, cursor) {
     const index = status
-      ? { name: 'gsi1', key: keys.enrollmentsByStatus(status).gsi1pk, attr: 'gsi1pk' }
-      : { name: 'gsi2', key: keys.allEnrollments().gsi2pk, attr: 'gsi2pk' };
+      ? ({ name: 'gsi1', key: keys.enrollmentsByStatus(status).gsi1pk, attr: 'gsi1pk' } as const)
+      : ({ name: 'gsi2', key: keys.allEnrollments().gsi2pk, attr: 'gsi2pk' } as const);
     const result = await db.send(
       new QueryCommand({
         TableName: tableName(),
@@ -108,7 +108,7 @@ export const enrollmentStore: EnrollmentStore = {
         ExpressionAttributeNames: { '#pk': index.attr },
         ExpressionAttributeValues: { ':pk': index.key },
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { [index.attr]: index.key }),
+        ExclusiveStartKey: decodeCursor(cursor, { index: index.name, partition: index.key }),
       }),
     );
     const items = (result.Items ?? []).map((item) => toEnrollment(item) as EnrollmentRecord);

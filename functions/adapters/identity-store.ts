@@ -293,7 +293,7 @@ export const identityStore: IdentityStore = {
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': gsi1pk },
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { gsi1pk }),
+        ExclusiveStartKey: decodeCursor(cursor, { index: 'gsi1', partition: gsi1pk }),
       }),
     );
     const items = (result.Items ?? []).map((item) => recordOf<UserRecord>(item) as UserRecord);

@@ -18,7 +18,7 @@ const invitationItem = (inv: InvitationRecord) => ({
   ...inv,
 });
 const linkItem = (link: LinkRecord) => ({ ...keys.link(link.tokenHash), type: 'link', v: V, ...link });
-const rowKey = (r: RelationshipRow) => keys.relationship(r.orgId, r.kind, r.otherId, r.customerId);
+const rowKey = (r: RelationshipRow) => keys.relationship(r.orgId, r.kind, r.otherId, r.subId);
 
 /** The invitation's own condition (no longer pending, re-sent or expired) failed. */
 class InvitationChangedError extends Error {}
@@ -136,8 +136,8 @@ export const relationshipStore: RelationshipStore = {
   async listInvitations(by, status, now, limit, cursor) {
     const index =
       'sentBy' in by
-        ? { name: 'gsi1', attr: 'gsi1pk', key: keys.invitationsSent(by.sentBy).gsi1pk }
-        : { name: 'gsi2', attr: 'gsi2pk', key: keys.invitationsReceived(by.addressedTo).gsi2pk };
+        ? ({ name: 'gsi1', attr: 'gsi1pk', key: keys.invitationsSent(by.sentBy).gsi1pk } as const)
+        : ({ name: 'gsi2', attr: 'gsi2pk', key: keys.invitationsReceived(by.addressedTo).gsi2pk } as const);
     // EXPIRED is derived (PENDING past its expiry), so both read the stored PENDING with a time filter.
     const nowSeconds = Math.floor(now.getTime() / 1000);
     const filter =
@@ -164,7 +164,7 @@ export const relationshipStore: RelationshipStore = {
         ExpressionAttributeValues: { ':pk': index.key, ...(filter?.values ?? {}) },
         ...(filter ? { FilterExpression: filter.FilterExpression } : {}),
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { [index.attr]: index.key }),
+        ExclusiveStartKey: decodeCursor(cursor, { index: index.name, partition: index.key }),
       }),
     );
     const items = (result.Items ?? []).map((item) => recordOf<InvitationRecord>(item) as InvitationRecord);
@@ -172,11 +172,26 @@ export const relationshipStore: RelationshipStore = {
     return nextCursor ? { items, nextCursor } : { items };
   },
 
-  async getRelationship(orgId, kind, otherId, customerId) {
+  async getRelationship(orgId, kind, otherId, subId) {
     const { Item } = await db.send(
-      new GetCommand({ TableName: tableName(), Key: keys.relationship(orgId, kind, otherId, customerId) }),
+      new GetCommand({ TableName: tableName(), Key: keys.relationship(orgId, kind, otherId, subId) }),
     );
     return recordOf<Record<string, unknown>>(Item);
+  },
+
+  async relationshipsWith(orgId, kind, otherId) {
+    const { pk, sk } = keys.relationship(orgId, kind, otherId);
+    // `<kind>#<otherId>` also prefixes rows of a longer id; only the row itself and `<sk>#…` are its own.
+    const result = await db.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': pk, ':sk': sk },
+      }),
+    );
+    return (result.Items ?? [])
+      .filter((item) => item.sk === sk || String(item.sk).startsWith(`${sk}#`))
+      .map((item) => recordOf<Record<string, unknown>>(item) ?? {});
   },
 
   async listRelationships(orgId, kind, otherId, limit, cursor) {
@@ -188,7 +203,7 @@ export const relationshipStore: RelationshipStore = {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { pk }),
+        ExclusiveStartKey: decodeCursor(cursor, { partition: pk, sortKeyPrefix: prefix }),
       }),
     );
     const items = (result.Items ?? []).map((item) => recordOf<Record<string, unknown>>(item) ?? {});

@@ -93,43 +93,99 @@ export const keys = {
   invitationCounter: (orgId: string, hour: string) => ({ pk: `ORG#${orgId}`, sk: `INVITES#${hour}` }),
   /**
    * Relationships live in the partition of the organization whose list they appear on,
-   * so every list is one Query on `ORG#<id>` with a sort-key prefix.
+   * so every list is one Query on `ORG#<id>` with a sort-key prefix. `subId` is the
+   * second id of a row that pairs two (see RelationshipKind).
    */
-  relationship: (orgId: string, kind: RelationshipKind, otherId = '', customerId?: string) => ({
+  relationship: (orgId: string, kind: RelationshipKind, otherId = '', subId?: string) => ({
     pk: `ORG#${orgId}`,
-    sk: customerId === undefined ? `${kind}#${otherId}` : `${kind}#${otherId}#${customerId}`,
+    sk: subId === undefined ? `${kind}#${otherId}` : `${kind}#${otherId}#${subId}`,
   }),
 } as const;
 
 /**
  * PROVIDER: a reseller's indirect providers. RESELLER: a provider's indirect resellers.
- * CUSTOMER: a reseller's customers. PARTNER: a customer's partners.
+ * PARTNER: a customer's partners.
+ * CUSTOMER#<customer>: a reseller's own customer. CUSTOMER#<customer>#<reseller>: an indirect
+ * provider's customer through a combined invitation of that reseller, written in the same
+ * transaction as the SHARED row. One prefix for both: an organization that is a reseller and a
+ * provider lists all its customers in one Query and finds one customer in one Query (its own
+ * row sorts first); a customer shared by two resellers of one provider is two rows.
  * SHAREDWITH#<provider>#<customer>: a reseller's customers shared with a provider.
  * SHARED#<reseller>#<customer>: a provider's customers shared by a reseller.
  */
 export type RelationshipKind = 'PROVIDER' | 'RESELLER' | 'CUSTOMER' | 'PARTNER' | 'SHAREDWITH' | 'SHARED';
 
-/** Opaque list cursors: the last key, base64url; decoding checks it belongs to the same partition. */
+/** DynamoDB's limits on one key attribute value (UTF-8 bytes). */
+const MAX_PARTITION_KEY_BYTES = 2048;
+const MAX_SORT_KEY_BYTES = 1024;
+
+/**
+ * What one list Query reads: the table or one of its indexes, one partition (the value
+ * of that table's or index's partition key), and the sort-key prefix of its key
+ * condition, if it has one. A cursor is valid only for the scope it came from.
+ */
+export interface ListScope {
+  index?: IndexName;
+  partition: string;
+  sortKeyPrefix?: string;
+}
+
+/** Opaque list cursors: the Query's LastEvaluatedKey as base64url JSON. */
 export function encodeCursor(lastKey: Record<string, unknown> | undefined): string | undefined {
   return lastKey ? Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url') : undefined;
 }
 
+/**
+ * The ExclusiveStartKey a cursor stands for, checked whole before DynamoDB sees it: a
+ * JSON object holding exactly the key attributes of the table or index queried (pk, sk,
+ * plus the index's own pair), every value a non-empty string within DynamoDB's key
+ * limits, the partition equal to the query's own and the sort key inside its prefix.
+ * Anything else is a client's mistake (or tampering): VALIDATION_FAILED on `query.cursor`,
+ * never a DynamoDB ValidationException turned into a 500, never another partition.
+ */
 export function decodeCursor(
   cursor: string | undefined,
-  expect: Record<string, string>,
-): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
+  scope: ListScope,
+): Record<string, string> | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw new InvalidCursorError();
   }
-  if (typeof key !== 'object' || key === null) throw new InvalidCursorError();
-  for (const [name, value] of Object.entries(expect)) {
-    if ((key as Record<string, unknown>)[name] !== value) throw new InvalidCursorError();
+  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new InvalidCursorError();
+  const index = scope.index === undefined ? undefined : TABLE.indexes.find((i) => i.name === scope.index);
+  if (scope.index !== undefined && index === undefined) throw new Error(`Unknown index ${scope.index}`);
+  const partitionKey = index?.partitionKey ?? TABLE.partitionKey;
+  const sortKey = index?.sortKey ?? TABLE.sortKey;
+  const limits: Record<string, number> = {
+    [TABLE.partitionKey]: MAX_PARTITION_KEY_BYTES,
+    [TABLE.sortKey]: MAX_SORT_KEY_BYTES,
+    ...(index ? { [index.partitionKey]: MAX_PARTITION_KEY_BYTES, [index.sortKey]: MAX_SORT_KEY_BYTES } : {}),
+  };
+  const record = key as Record<string, unknown>;
+  const names = Object.keys(record);
+  if (names.length !== Object.keys(limits).length) throw new InvalidCursorError();
+  for (const name of names) {
+    const limit = Object.hasOwn(limits, name) ? limits[name] : undefined;
+    const value = record[name];
+    if (limit === undefined || !isKeyString(value, limit)) throw new InvalidCursorError();
   }
-  return key as Record<string, unknown>;
+  if (record[partitionKey] !== scope.partition) throw new InvalidCursorError();
+  if (scope.sortKeyPrefix !== undefined && !String(record[sortKey]).startsWith(scope.sortKeyPrefix))
+    throw new InvalidCursorError();
+  return record as Record<string, string>;
+}
+
+/** A value DynamoDB accepts as a string key: non-empty, well-formed UTF-16 (no lone surrogate), within `maxBytes`. */
+function isKeyString(value: unknown, maxBytes: number): value is string {
+  return (
+    typeof value === 'string' &&
+    value !== '' &&
+    !/\p{Cs}/u.test(value) &&
+    Buffer.byteLength(value, 'utf8') <= maxBytes
+  );
 }
 
 export class InvalidCursorError extends ValidationFailedError {

@@ -282,17 +282,26 @@ async function effectsOf(
   ];
   if (!providerId) return { rows, requires: [] };
   const provider = await organizationOf(deps, providerId);
+  const { indirectProviderId: _self, ...shared } = customer;
   return {
     rows: [
       ...rows,
       { orgId: invitee.id, kind: 'PARTNER', otherId: provider.id, data: partnerRow(provider, since) },
-      { orgId: from.id, kind: 'SHAREDWITH', otherId: provider.id, customerId: invitee.id, data: customer },
+      { orgId: from.id, kind: 'SHAREDWITH', otherId: provider.id, subId: invitee.id, data: customer },
       {
         orgId: provider.id,
         kind: 'SHARED',
         otherId: from.id,
-        customerId: invitee.id,
+        subId: invitee.id,
         data: { ...customer, resellerId: from.id },
+      },
+      // The provider's own Customers list, keyed by customer then reseller (see RelationshipKind).
+      {
+        orgId: provider.id,
+        kind: 'CUSTOMER',
+        otherId: invitee.id,
+        subId: from.id,
+        data: { ...shared, indirectResellerId: from.id } satisfies CustomerLink,
       },
     ] satisfies RelationshipRow[],
     // The reseller's link with the provider must still be there when the customer accepts.
@@ -438,12 +447,25 @@ export async function listSharedCustomers(
   );
 }
 
+/**
+ * GET /customers: every customer the caller's organization has a relationship with, in one
+ * Query per page: its own as a reseller (with `indirectProviderId` where shared) and, as an
+ * indirect provider, those shared with it through combined invitations (with `indirectResellerId`).
+ */
 export function listCustomers(deps: RelationshipDeps, actor: Principal, limit: number, cursor?: string) {
   return deps.relationships.listRelationships(actor.user.orgId, 'CUSTOMER', undefined, limit, cursor);
 }
 
+/**
+ * The customer, if the caller's organization has a relationship with it (API.md, Conventions):
+ * its own as a reseller, else one as an indirect provider through a reseller (with
+ * `indirectResellerId`). Any other organization gets 404, so customer ids cannot be probed;
+ * everything under /customers/{id}/… checks the relationship here.
+ */
 export async function customerOf(deps: RelationshipDeps, actor: Principal, customerId: string) {
-  const customer = await deps.relationships.getRelationship(actor.user.orgId, 'CUSTOMER', customerId);
+  const rows = await deps.relationships.relationshipsWith(actor.user.orgId, 'CUSTOMER', customerId);
+  // Ids are opaque: a path id that merely spells a row's key (`<customer>#<reseller>`) is no customer id.
+  const customer = rows.find((row) => row.customerId === customerId);
   if (!customer) throw new NotFoundError('No customer with this id in your organization.');
   return customer;
 }

@@ -132,7 +132,8 @@ export interface RelationshipRow {
   orgId: string;
   kind: RelationshipKind;
   otherId: string;
-  customerId?: string;
+  /** The second id of a row that pairs two (see RelationshipKind). */
+  subId?: string;
   data: object;
 }
 
@@ -175,8 +176,17 @@ export interface RelationshipStore {
     orgId: string,
     kind: RelationshipKind,
     otherId: string,
-    customerId?: string,
+    subId?: string,
   ): Promise<Record<string, unknown> | undefined>;
+  /**
+   * Every row of `kind` with `otherId` in one Query: the row without a second id first, then
+   * those pairing `otherId` with another id (e.g. a customer, then each reseller it comes through).
+   */
+  relationshipsWith(
+    orgId: string,
+    kind: RelationshipKind,
+    otherId: string,
+  ): Promise<Record<string, unknown>[]>;
   /** Rows of one list: `kind` with an optional `otherId` prefix (customers shared with one partner). */
   listRelationships(
     orgId: string,

@@ -48,7 +48,11 @@ export interface PartnerLink {
   since: string;
 }
 
-/** A row of a reseller's customer list. */
+/**
+ * A row of a customer list: a reseller's own customer (with `indirectProviderId` where it is
+ * shared with a provider), or an indirect provider's customer through a reseller
+ * (`indirectResellerId`).
+ */
 export interface CustomerLink {
   customerId: string;
   name: string;
@@ -57,6 +61,7 @@ export interface CustomerLink {
   delegatedAdmin: boolean;
   since: string;
   indirectProviderId?: string;
+  indirectResellerId?: string;
 }
 
 export const effectiveStatus = (inv: InvitationRecord, now: Date): InvitationStatus =>

@@ -85,6 +85,7 @@ export const Customer = z
     delegatedAdmin: z.boolean(),
     since: z.string(),
     indirectProviderId: z.string().optional(),
+    indirectResellerId: z.string().optional(),
   })
   .meta({ id: 'Customer' });
 export const ProviderIdParams = z.object({ providerId: z.string().min(1).max(100) });

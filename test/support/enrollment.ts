@@ -76,7 +76,11 @@ export function waitForStatus(account: Account, enrollmentId: string, status: st
 
 /** A work account whose reseller enrollment went all the way to APPROVED, through HTTP and the mailbox. */
 export async function approvedReseller(): Promise<Account> {
-  const account = await verifiedAccount();
+  return enrolledAsReseller(await verifiedAccount());
+}
+
+/** `account`'s organization (a work account or an indirect provider) enrolled and approved as a reseller. */
+export async function enrolledAsReseller(account: Account): Promise<Account> {
   const op = await operatorToken();
   const enrollmentId = await submit(account, await mpnProfile({ token: op }));
   const verified = await call('POST', '/enrollments/verify', {

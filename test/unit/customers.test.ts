@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import type { OrganizationRecord, Principal, UserRecord } from '../../functions/domain/identity-model.ts';
+import { acceptInvitation, customerOf, type RelationshipDeps } from '../../functions/domain/invitations.ts';
+import { hashLinkToken } from '../../functions/domain/links.ts';
+import type { RelationshipRow, RelationshipStore } from '../../functions/domain/ports.ts';
+import type { InvitationRecord } from '../../functions/domain/relationship-model.ts';
+
+const NOW = new Date('2026-03-01T10:00:00Z');
+const org = (id: string, partnerTypes: OrganizationRecord['partnerTypes'] = []): OrganizationRecord => ({
+  id,
+  name: `Org ${id}`,
+  domain: `${id}.example`,
+  country: 'ES',
+  partnerTypes,
+  status: 'ACTIVE',
+  globalAdminCount: 1,
+  createdAt: NOW.toISOString(),
+});
+const admin = (orgId: string): Principal => ({
+  user: {
+    id: `admin-${orgId}`,
+    orgId,
+    email: `ada@${orgId}.example`,
+    firstName: 'Ada',
+    lastName: 'Admin',
+    agentRole: 'ADMIN_AGENT',
+    adminRole: 'GLOBAL_ADMIN',
+    status: 'ACTIVE',
+    createdAt: NOW.toISOString(),
+  } satisfies UserRecord,
+});
+
+/**
+ * In-memory relationship rows keyed like the table (`<kind>#<otherId>[#<subId>]` in sort order);
+ * only what these use cases call is implemented.
+ */
+function fakeDeps(orgs: OrganizationRecord[], invitation?: InvitationRecord) {
+  const rows = new Map<string, Record<string, unknown>>();
+  const keyOf = (orgId: string, kind: string, otherId: string, subId?: string) =>
+    `${orgId}|${kind}#${otherId}${subId === undefined ? '' : `#${subId}`}`;
+  const put = (r: RelationshipRow) => rows.set(keyOf(r.orgId, r.kind, r.otherId, r.subId), { ...r.data });
+  const relationships = {
+    getInvitation: async () => invitation,
+    getRelationship: async (orgId: string, kind: string, otherId: string, subId?: string) =>
+      rows.get(keyOf(orgId, kind, otherId, subId)),
+    relationshipsWith: async (orgId: string, kind: string, otherId: string) => {
+      const own = keyOf(orgId, kind, otherId);
+      return [...rows.keys()]
+        .filter((k) => k === own || k.startsWith(`${own}#`))
+        .sort()
+        .map((k) => rows.get(k) ?? {});
+    },
+    acceptInvitation: async (_inv: InvitationRecord, _by: unknown, _at: Date, written: RelationshipRow[]) => {
+      written.forEach(put);
+      return true;
+    },
+  } as unknown as RelationshipStore;
+  const deps = {
+    relationships,
+    identity: {
+      getOrganization: async (id: string) => orgs.find((o) => o.id === id),
+      getLink: async (tokenHash: string) =>
+        invitation && tokenHash === invitation.tokenHash
+          ? { tokenHash, kind: 'INVITATION', orgId: invitation.from.id, invitationId: invitation.id }
+          : undefined,
+    },
+    mailer: { send: async () => 'id' },
+    clock: { now: () => NOW },
+    publicBaseUrl: 'https://app.example',
+  } as unknown as RelationshipDeps;
+  return { deps, put, rows };
+}
+
+const customerRow = (customerId: string, extra: Record<string, unknown> = {}) => ({
+  customerId,
+  name: `Org ${customerId}`,
+  domain: `${customerId}.example`,
+  country: 'ES',
+  delegatedAdmin: true,
+  since: NOW.toISOString(),
+  ...extra,
+});
+
+describe('a combined invitation accepted', () => {
+  it("puts the customer on the provider's Customers list with indirectResellerId, beside the shared rows", async () => {
+    const [reseller, provider, customer] = [
+      org('r1', ['RESELLER']),
+      org('p1', ['INDIRECT_PROVIDER']),
+      org('c1'),
+    ];
+    const invitation: InvitationRecord = {
+      id: 'inv1',
+      kind: 'RESELLER_PROVIDER_CUSTOMER',
+      from: { id: reseller.id, name: reseller.name, domain: reseller.domain },
+      provider: { id: provider.id, name: provider.name, domain: provider.domain },
+      email: `ada@${customer.domain}`,
+      domain: customer.domain,
+      delegatedAdmin: true,
+      locale: 'en-US',
+      status: 'PENDING',
+      tokenHash: hashLinkToken('token'),
+      createdAt: NOW.toISOString(),
+      expiresAt: NOW.getTime() / 1000 + 3600,
+    };
+    const { deps, rows } = fakeDeps([reseller, provider, customer], invitation);
+
+    await acceptInvitation(deps, 'token', admin(customer.id), true);
+
+    expect(rows.get('p1|CUSTOMER#c1#r1')).toEqual(customerRow('c1', { indirectResellerId: 'r1' }));
+    expect(rows.get('r1|CUSTOMER#c1')).toEqual(customerRow('c1', { indirectProviderId: 'p1' }));
+    expect(rows.get('p1|SHARED#r1#c1')).toMatchObject({ customerId: 'c1', resellerId: 'r1' });
+    expect(await customerOf(deps, admin(provider.id), 'c1')).toEqual(
+      customerRow('c1', { indirectResellerId: 'r1' }),
+    );
+    expect(await customerOf(deps, admin(reseller.id), 'c1')).toEqual(
+      customerRow('c1', { indirectProviderId: 'p1' }),
+    );
+  });
+});
+
+describe('customerOf', () => {
+  it("answers the organization's own relationship first, then one through a reseller", async () => {
+    const { deps, put } = fakeDeps([]);
+    const through = customerRow('c1', { indirectResellerId: 'r1' });
+    put({ orgId: 'o1', kind: 'CUSTOMER', otherId: 'c1', subId: 'r1', data: through });
+    expect(await customerOf(deps, admin('o1'), 'c1')).toEqual(through);
+    put({ orgId: 'o1', kind: 'CUSTOMER', otherId: 'c1', data: customerRow('c1') });
+    expect(await customerOf(deps, admin('o1'), 'c1')).toEqual(customerRow('c1'));
+  });
+
+  it('is NOT_FOUND without a relationship, for another organization, and for an id that spells a row key', async () => {
+    const { deps, put } = fakeDeps([]);
+    put({
+      orgId: 'o1',
+      kind: 'CUSTOMER',
+      otherId: 'c1',
+      subId: 'r1',
+      data: customerRow('c1', { indirectResellerId: 'r1' }),
+    });
+    for (const [orgId, id] of [
+      ['o1', 'c2'],
+      ['o2', 'c1'],
+      ['o1', 'c1#r1'],
+    ] as const) {
+      await expect(customerOf(deps, admin(orgId), id)).rejects.toMatchObject({
+        statusCode: 404,
+        code: 'NOT_FOUND',
+      });
+    }
+  });
+});
