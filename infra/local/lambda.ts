@@ -64,7 +64,11 @@ export class LocalFunctions {
   constructor(
     private readonly functions: ReadonlyMap<string, LocalFunction>,
     private readonly opts: { timeoutMs: number; idleMs: number },
-  ) {}
+  ) {
+    // Each worker's output is piped into this process's streams, one set of listeners each.
+    for (const stream of [process.stdout, process.stderr])
+      stream.setMaxListeners(Math.max(stream.getMaxListeners(), 4 * functions.size + 10));
+  }
 
   /** Invokes the function built from handler module `handler` (as in the route and workflow tables). */
   async invoke(handler: string, event: unknown): Promise<unknown> {

@@ -15,6 +15,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/data/table.ts';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
+import { coldStartPart } from './cold-start.ts';
 import { customersPart, printCustomers } from './customers.ts';
 import {
   type Account,
@@ -38,7 +39,7 @@ const SUBMISSIONS = { total: 100, warmUp: 10, concurrency: 10 } as const;
 
 async function main(): Promise<number> {
   console.log(
-    'Note: local stand-ins (DynamoDB Local on Java, in-process handlers, cognito-local); the ratios matter, not absolute times.',
+    'Note: local stand-ins (DynamoDB Local on Java, each function in its own worker, cognito-local); the ratios matter, not absolute times.',
   );
   console.log(
     `Node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), ${process.platform}/${process.arch}`,
@@ -185,7 +186,8 @@ function enrollmentPart(): Promise<number> {
 }
 
 try {
-  const first = await main();
+  const coldStartFailures = await coldStartPart();
+  const first = (await main()) || (coldStartFailures > 0 ? 1 : 0);
   console.log('');
   const second = await enrollmentPart();
   process.exitCode = first || second;

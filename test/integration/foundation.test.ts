@@ -59,11 +59,63 @@ describe('HTTP foundation', () => {
     expect(res.body.requestId).toEqual(expect.any(String));
   });
 
-  it('answers a known path with the wrong method with 405 and Allow', async () => {
+  it('answers a known path with the wrong method as API Gateway does: 404 problem+json', async () => {
     const res = await call('DELETE', '/health');
-    expect(res.status).toBe(405);
-    expect(res.headers.get('allow')).toBe('GET');
-    expect(res.body.code).toBe('METHOD_NOT_ALLOWED');
+
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.body.code).toBe('NOT_FOUND');
+  });
+
+  it('gives the gateway’s own errors the headers every response has', async () => {
+    const answers = await Promise.all([
+      call('GET', '/no-such-operation'),
+      call('DELETE', '/health'),
+      call('GET', '/me'),
+      call('GET', '/me', { token: 'not-a-token' }),
+    ]);
+
+    expect(answers.map((a) => a.status)).toEqual([404, 404, 401, 401]);
+    for (const res of answers) {
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('strict-transport-security')).toMatch(/max-age=/);
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.body.requestId).toEqual(expect.any(String));
+    }
+  });
+
+  it('never sends a header that is undefined or empty', async () => {
+    const answers = await Promise.all([
+      call('GET', '/health'),
+      call('GET', '/accounts/verify?token=nothing'),
+      call('POST', '/auth/sign-in', { body: {} }),
+    ]);
+
+    for (const res of answers) {
+      for (const [name, value] of res.headers) {
+        expect(value, name).not.toBe('');
+        expect(value, name).not.toBe('undefined');
+      }
+    }
+  });
+
+  it('answers a 2 MB body with 413 PAYLOAD_TOO_LARGE and writes nothing', async () => {
+    const domain = `big-${randomUUID()}.example`;
+    const body = JSON.stringify({
+      organization: { name: 'Big', domain, country: 'ES' },
+      admin: { firstName: 'B', lastName: 'G', email: `admin@${domain}`, password: 'Correct-Horse-42' },
+      padding: 'x'.repeat(2 * 1024 * 1024),
+    });
+
+    const res = await call('POST', '/accounts', { body });
+
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: tableName, Key: keys.domainClaim(domain) }),
+    );
+    expect(Item).toBeUndefined();
   });
 
   it('serves HEAD from the GET route without a body', async () => {
@@ -178,6 +230,25 @@ describe('Step Functions adapter with task tokens', () => {
       outcome: 'ANSWERED',
       answer: { verified: true },
     });
+  });
+
+  it('runs a function with only the variables its declaration gives it, as on AWS', async () => {
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: env[stateMachineArnEnvName('test-environment')],
+        input: '{}',
+      }),
+    );
+
+    const done = await finished(executionArn ?? '');
+    expect(done.status).toBe('SUCCEEDED');
+    const report = JSON.parse(done.output ?? '{}') as { tableName: string; variables: string[] };
+    expect(report.tableName).toBe(tableName);
+    expect(report.variables).toEqual(expect.arrayContaining(['TABLE_NAME', 'PUBLIC_BASE_URL']));
+    // It uses the table only: nothing of mail, the user pool or the state machines reaches it.
+    for (const other of ['MAIL_FROM', 'OPERATOR_ALERT_EMAIL', 'USER_POOL_ID', 'LOCAL_TIME_SCALE'])
+      expect(report.variables).not.toContain(other);
+    expect(report.variables.some((v) => v.endsWith('_STATE_MACHINE_ARN'))).toBe(false);
   });
 
   it('takes the TimeoutSeconds path, scaled, when no token comes back', async () => {

@@ -8,4 +8,9 @@ export const TEST_WORKFLOWS: WorkflowSpec[] = [
     // Handler modules are resolved under functions/; this one lives with the tests.
     tasks: { RecordToken: { handler: '../test/fixtures/functions/record-token', uses: ['table'] } },
   },
+  {
+    name: 'test-environment',
+    definitionFile: 'test/fixtures/statemachines/report-environment.asl.json',
+    tasks: { Report: { handler: '../test/fixtures/functions/report-environment', uses: ['table'] } },
+  },
 ];

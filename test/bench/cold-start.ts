@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../infra/bundle.ts';
+import { coldStart, mapLimited, synthesizePlatform } from '../support/synthesized.ts';
+import { percentile } from './stats.ts';
+
+/** Cold starts measured per function: each bundle imported this many times, each in a fresh process. */
+const RUNS = 3;
+
+/**
+ * Synthesizes the app into cdk.out, as `cdk synth` does, and imports every function's bundle
+ * from there in a fresh Node process with exactly its template's environment: bundle size and
+ * import time (the part of a cold start that is ours), per function, with median and max.
+ * Returns the number of functions that failed to load.
+ */
+export async function coldStartPart(): Promise<number> {
+  const functions = await synthesizePlatform(join(REPO_ROOT, 'cdk.out'));
+  const rows = await mapLimited(functions, 1, async (fn) => {
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await coldStart(fn));
+    const times = runs.flatMap((r) => (r.importMs === undefined ? [] : [r.importMs])).sort((a, b) => a - b);
+    return {
+      name: fn.name,
+      kb: fn.bytes / 1024,
+      ms: percentile(times, 50),
+      error: runs.find((r) => r.error)?.error,
+    };
+  });
+  rows.sort((a, b) => b.kb - a.kb);
+  console.log(`Cold start per function (bundle from cdk.out; import in a fresh process, median of ${RUNS}):`);
+  console.log(`  ${'KB'.padStart(6)} ${'import ms'.padStart(9)}  function`);
+  for (const r of rows)
+    console.log(
+      `  ${r.kb.toFixed(0).padStart(6)} ${r.ms.toFixed(1).padStart(9)}  ${r.name}${r.error ? `  FAILED ${r.error}` : ''}`,
+    );
+  const kb = rows.map((r) => r.kb).sort((a, b) => a - b);
+  const ms = rows.map((r) => r.ms).sort((a, b) => a - b);
+  console.log(
+    `  ${rows.length} functions: bundle median ${percentile(kb, 50).toFixed(0)} KB, max ${(kb.at(-1) ?? 0).toFixed(0)} KB; ` +
+      `import median ${percentile(ms, 50).toFixed(1)} ms, max ${(ms.at(-1) ?? 0).toFixed(1)} ms\n`,
+  );
+  return rows.filter((r) => r.error).length;
+}
