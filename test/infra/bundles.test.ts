@@ -30,6 +30,7 @@ describe('every synthesized function', () => {
   });
 
   it('loads with only its template’s environment, naming each one that throws', async () => {
+    expect(functions.length).toBeGreaterThan(40);
     const starts = await mapLimited(functions, 4, coldStart);
 
     const failures = starts.filter((s) => s.error).map((s) => `${s.name}: ${s.error}`);

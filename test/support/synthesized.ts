@@ -32,7 +32,11 @@ export interface SynthesizedFunction {
 /** Synthesizes the whole platform as `cdk synth` does (infra/platform.ts) into `outdir`, and lists its functions. */
 export async function synthesizePlatform(outdir?: string): Promise<SynthesizedFunction[]> {
   const dir = outdir ?? (await mkdtemp(join(tmpdir(), 'csp-cdk-out-')));
-  const app = new App({ outdir: dir, context: { ...TEST_DEPLOY_SETTINGS } });
+  // Asset metadata (which folder is which function's code) is on by default only under the CLI.
+  const app = new App({
+    outdir: dir,
+    context: { ...TEST_DEPLOY_SETTINGS, 'aws:cdk:enable-asset-metadata': true },
+  });
   await definePlatform(app, { bundlesDir: await mkdtemp(join(tmpdir(), 'csp-bundles-')), nag: false });
   const assembly = app.synth();
   const functions: SynthesizedFunction[] = [];
