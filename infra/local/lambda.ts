@@ -18,10 +18,11 @@ export function lambdaReservedEnvironment(functionName: string, region: string):
   };
 }
 
-/** One deployed function as the local runtime runs it: its bundle folder and its whole environment. */
+/** One deployed function as the local runtime runs it: its bundle and its whole environment. */
 export interface LocalFunction {
   name: string;
-  bundleDir: string;
+  /** Builds (once) the function's bundle, exactly as CDK deploys it, and answers its folder. */
+  bundle(): Promise<string>;
   env: Record<string, string>;
 }
 
@@ -56,7 +57,8 @@ import(workerData.url).then((mod) => {
 /**
  * Runs each function as Lambda does: its own module instance (a worker thread, started on
  * its first call like a cold start and stopped when idle) with only its own environment, so
- * a handler that touches a resource its route does not declare fails here as on AWS.
+ * a handler that touches a resource its route does not declare fails here as on AWS. Its
+ * bundle is built on that first call too, so the runtime starts without building them all.
  */
 export class LocalFunctions {
   private readonly workers = new Map<string, Promise<FunctionWorker>>();
@@ -124,12 +126,13 @@ class FunctionWorker {
     });
   }
 
-  static start(fn: LocalFunction, onExit: () => void, idleMs: number): Promise<FunctionWorker> {
+  static async start(fn: LocalFunction, onExit: () => void, idleMs: number): Promise<FunctionWorker> {
+    const bundleDir = await fn.bundle();
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       env: fn.env,
       execArgv: ['--enable-source-maps'],
-      workerData: { url: pathToFileURL(join(fn.bundleDir, BUNDLE_FILE)).href },
+      workerData: { url: pathToFileURL(join(bundleDir, BUNDLE_FILE)).href },
     });
     return new Promise((resolve, reject) => {
       const onMessage = (message: { ready?: boolean; initError?: SerializedError }) => {

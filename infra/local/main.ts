@@ -2,6 +2,9 @@
  * `npm start`: the whole system on one machine. Ctrl-C (SIGINT) or SIGTERM stops
  * every stand-in, leaving no java or node child behind.
  */
+// This machine may run Node 20 (Lambda runs 22); the SDK's reminder about it is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
 import { numberEnv } from '../../functions/config.ts';
 import { startLocalRuntime } from './runtime.ts';
 

@@ -9,6 +9,7 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { OPERATORS_GROUP } from '../../functions/auth-groups.ts';
+import { once } from '../../functions/config.ts';
 import {
   functionEnvironment,
   RESOURCE_NAMES,
@@ -110,9 +111,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const specs = platformFunctions(routeList, allWorkflows);
     const bundlesDir = await mkdtemp(join(tmpdir(), 'csp-local-functions-'));
     stops.push(() => rm(bundlesDir, { recursive: true, force: true }));
-    // The same bundles CDK deploys, built while Java and cognito-local start.
-    const [bundles, dynamo, mailbox, cognito] = await Promise.all([
-      buildPlatformBundles(specs, bundlesDir),
+    const [dynamo, mailbox, cognito] = await Promise.all([
       startDynamoDb({ tableName: TABLE_NAME, ...(opts.dataDir ? { path: opts.dataDir } : {}) }).then((d) => {
         stops.push(d.stop);
         return d;
@@ -185,14 +184,18 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       stateMachineArns: Object.fromEntries(allWorkflows.map((wf) => [wf.name, sfn.stateMachineArn(wf.name)])),
     };
     const settings = { publicBaseUrl: apiUrl, serviceName: SERVICE_NAME };
-    // Each function gets exactly what CDK gives it on AWS (plus the local endpoints above).
+    // Each function gets exactly what CDK gives it on AWS (plus the local endpoints above), and
+    // the same bundle, built at its first call; a declaration that disagrees with the code stops it there.
     const local = new Map<string, LocalFunction>();
     for (const spec of specs) {
-      const bundle = bundles.get(spec.handler);
-      if (!bundle || local.has(spec.handler)) continue;
+      if (local.has(spec.handler)) continue;
+      const outDir = join(bundlesDir, String(local.size));
       local.set(spec.handler, {
         name: spec.name,
-        bundleDir: bundle.dir,
+        bundle: once(async () => {
+          const bundles = await buildPlatformBundles([spec], outDir);
+          return bundles.get(spec.handler)?.dir ?? '';
+        }),
         env: {
           ...lambdaReservedEnvironment(spec.name, REGION),
           ...aws,
