@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin, stop } from 'esbuild';
 import { type Resource, resourcesHeldBy } from '../functions/platform/resources.ts';
 
 /** The repository root: entries and outputs are resolved from here, whatever the working directory. */
@@ -110,3 +110,6 @@ function outputOf(metafile: Metafile, path: string) {
 export async function readBundles(outDir: string): Promise<Bundle[]> {
   return JSON.parse(await readFile(join(outDir, 'bundles.json'), 'utf8')) as Bundle[];
 }
+
+/** Stops esbuild's helper process (started by the first build), so the calling process can exit. */
+export const stopBundler = () => stop();

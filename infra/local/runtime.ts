@@ -22,6 +22,7 @@ import {
   workflows as realWorkflows,
   type WorkflowSpec,
 } from '../../functions/workflows.ts';
+import { stopBundler } from '../bundle.ts';
 import { SERVICE_NAME } from '../function.ts';
 import { buildPlatformBundles, platformFunctions } from '../functions.ts';
 import { type LocalCognito, startCognito } from './cognito.ts';
@@ -110,7 +111,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const allWorkflows = [...realWorkflows, ...(opts.extraWorkflows ?? [])];
     const specs = platformFunctions(routeList, allWorkflows);
     const bundlesDir = await mkdtemp(join(tmpdir(), 'csp-local-functions-'));
-    stops.push(() => rm(bundlesDir, { recursive: true, force: true }));
+    stops.push(async () => {
+      await stopBundler();
+      await rm(bundlesDir, { recursive: true, force: true });
+    });
     const [dynamo, mailbox, cognito] = await Promise.all([
       startDynamoDb({ tableName: TABLE_NAME, ...(opts.dataDir ? { path: opts.dataDir } : {}) }).then((d) => {
         stops.push(d.stop);
