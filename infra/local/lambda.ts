@@ -62,6 +62,7 @@ import(workerData.url).then((mod) => {
  */
 export class LocalFunctions {
   private readonly workers = new Map<string, Promise<FunctionWorker>>();
+  private stopped = false;
 
   constructor(
     private readonly functions: ReadonlyMap<string, LocalFunction>,
@@ -74,6 +75,9 @@ export class LocalFunctions {
 
   /** Invokes the function built from handler module `handler` (as in the route and workflow tables). */
   async invoke(handler: string, event: unknown): Promise<unknown> {
+    // After stop, a late caller (a workflow timer, say) must not start a worker nobody stops.
+    if (this.stopped)
+      throw Object.assign(new Error('The local runtime is stopping'), { name: 'Lambda.ServiceException' });
     const fn = this.functions.get(handler);
     if (!fn) {
       throw Object.assign(new Error(`Function not found: ${handler}`), {
@@ -91,6 +95,7 @@ export class LocalFunctions {
 
   /** Stops every worker. */
   async stop(): Promise<void> {
+    this.stopped = true;
     const workers = [...this.workers.values()];
     this.workers.clear();
     await Promise.all(workers.map(async (w) => (await w.catch(() => undefined))?.stop()));

@@ -5,6 +5,9 @@ import { TEST_WORKFLOWS } from '../support/workflows.ts';
 /** A day passes in a second: 7-day link expiry is 7 s, a 3-day review wait 3 s. */
 export const TEST_TIME_SCALE = 86_400;
 
+// This machine may run Node 20 (Lambda runs 22); the SDK's reminder about it is noise in test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
 declare module 'vitest' {
   export interface ProvidedContext {
     runtime: Pick<LocalRuntime, 'apiUrl' | 'mailboxUrl' | 'env' | 'operator'>;
