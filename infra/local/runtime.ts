@@ -14,7 +14,6 @@ import {
   functionEnvironment,
   RESOURCE_NAMES,
   type ResourceSettings,
-  stateMachineArnEnvName,
 } from '../../functions/platform/resources.ts';
 import { routeList } from '../../functions/routes.ts';
 import {
