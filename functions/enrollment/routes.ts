@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { route } from '../platform/route-spec.ts';
 import {
   DecisionBody,
@@ -46,7 +46,7 @@ export const enrollmentRoutes = {
     auth: 'public',
     summary:
       "The primary contact's emailed link: a page naming the organization, with a Confirm button; changes nothing",
-    request: { query: z.object({ token: z.string().max(200).optional() }) },
+    request: { query: z.object({ token: z.optional(z.string().check(z.maxLength(200))) }) },
     response: { status: 200, contentType: 'text/html' },
     uses: ['table'],
   }),

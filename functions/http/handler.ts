@@ -5,7 +5,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import httpUrlEncodeBodyParser from '@middy/http-urlencode-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { OPERATORS_GROUP } from '../auth-groups.ts';
 import type { Principal } from '../domain/identity-model.ts';
 import { hasPermission } from '../domain/roles.ts';
@@ -32,7 +32,7 @@ export interface Caller {
   groups: string[];
 }
 
-type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+type Infer<S> = S extends z.core.$ZodType ? z.infer<S> : undefined;
 
 export interface HandlerRequest<R extends RouteSpec> {
   body: Infer<NonNullable<R['request']>['body']>;
@@ -155,9 +155,9 @@ export function httpHandler<R extends RouteSpec>(
     }
     const principal = loadPrincipal ? await authorize(route, caller, loadPrincipal) : undefined;
     const errors: FieldError[] = [];
-    const parse = <S extends z.ZodType | undefined>(schema: S, value: unknown, where: string) => {
+    const parse = <S extends z.core.$ZodType | undefined>(schema: S, value: unknown, where: string) => {
       if (!schema) return undefined;
-      const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+      const result = z.safeParse(schema, value ?? (where === 'body' ? undefined : {}));
       if (!result.success) {
         errors.push(...fieldErrors(result.error, where));
         return undefined;

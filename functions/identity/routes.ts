@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { route } from '../platform/route-spec.ts';
 import {
   CreateAccountBody,
@@ -42,7 +42,7 @@ export const identityRoutes = {
     handler: 'api/show-account-verification',
     auth: 'public',
     summary: 'The emailed verification link: a page with a Confirm button; changes nothing',
-    request: { query: z.object({ token: z.string().max(200).optional() }) },
+    request: { query: z.object({ token: z.optional(z.string().check(z.maxLength(200))) }) },
     response: { status: 200, contentType: 'text/html' },
     uses: ['table'],
   }),

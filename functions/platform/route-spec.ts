@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { Permission } from '../domain/permissions.ts';
 import type { Resource } from '../platform/resources.ts';
 
@@ -30,8 +30,9 @@ export interface RouteSpec {
    */
   permission?: Access;
   summary: string;
-  request?: { body?: z.ZodType; query?: z.ZodType; params?: z.ZodType };
-  response: { status: number; schema?: z.ZodType; contentType?: 'application/json' | 'text/html' };
+  /** zod schemas of any flavor (the functions use zod/mini); `/openapi.json` is generated from them. */
+  request?: { body?: z.core.$ZodType; query?: z.core.$ZodType; params?: z.core.$ZodType };
+  response: { status: number; schema?: z.core.$ZodType; contentType?: 'application/json' | 'text/html' };
   /** Honors the Idempotency-Key header (creates whose response holds no secret). */
   idempotent?: true;
   /** Resources the function touches, so infra grants exactly these. */

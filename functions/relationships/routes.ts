@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { route } from '../platform/route-spec.ts';
 import { ListQuery, listOf } from '../schemas/identity.ts';
 import {
@@ -61,7 +61,7 @@ export const relationshipRoutes = {
     auth: 'public',
     summary:
       'The emailed invitation link: who invites, what accepting grants, a checkbox, sign-in, Accept and Decline; changes nothing',
-    request: { query: z.object({ token: z.string().max(200).optional() }) },
+    request: { query: z.object({ token: z.optional(z.string().check(z.maxLength(200))) }) },
     response: { status: 200, contentType: 'text/html' },
     uses: ['table'],
   }),

@@ -1,19 +1,20 @@
-// A namespace import lets the bundler keep only the parts of zod in use (`import { z }` keeps all of it).
-import * as z from 'zod';
+// zod/mini: functions instead of methods, so a bundle keeps only the parts of zod it uses
+// (`import * as z from 'zod'` brings the whole classic API into every function).
+import * as z from 'zod/mini';
 
 export const Problem = z
   .object({
     type: z.string(),
     title: z.string(),
-    status: z.number().int(),
+    status: z.int(),
     code: z.string(),
     detail: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
     requestId: z.string(),
   })
-  .meta({ id: 'Problem' });
+  .register(z.globalRegistry, { id: 'Problem' });
 
-export const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+export const Health = z.object({ status: z.literal('ok') }).register(z.globalRegistry, { id: 'Health' });
 
 export const Session = z
   .object({
@@ -21,4 +22,4 @@ export const Session = z
     username: z.string(),
     groups: z.array(z.string()),
   })
-  .meta({ id: 'Session' });
+  .register(z.globalRegistry, { id: 'Session' });

@@ -1,24 +1,31 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { INVITATION_STATUSES } from '../domain/relationship-model.ts';
 import { Email, ListQuery } from './identity.ts';
 
-const Locale = z
-  .string()
-  .regex(/^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'must be a language tag such as en-US or es-ES' })
-  .optional();
+const Locale = z.optional(
+  z.string().check(
+    z.regex(/^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$/, {
+      message: 'must be a language tag such as en-US or es-ES',
+    }),
+  ),
+);
 
 export const InviteResellerBody = z
-  .object({ email: Email, message: z.string().trim().max(1000).optional(), locale: Locale })
-  .meta({ id: 'IndirectResellerInvitationRequest' });
+  .object({
+    email: Email,
+    message: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
+    locale: Locale,
+  })
+  .register(z.globalRegistry, { id: 'IndirectResellerInvitationRequest' });
 
 export const CustomerRequestBody = z
   .object({
     customerEmail: Email,
-    delegatedAdmin: z.boolean().default(true),
-    send: z.boolean().default(false),
+    delegatedAdmin: z._default(z.boolean(), true),
+    send: z._default(z.boolean(), false),
     locale: Locale,
   })
-  .meta({ id: 'CustomerRelationshipRequest' });
+  .register(z.globalRegistry, { id: 'CustomerRelationshipRequest' });
 
 const OrgRef = z.object({ id: z.string(), name: z.string(), domain: z.string() });
 export const InvitationCreated = z.object({
@@ -26,21 +33,23 @@ export const InvitationCreated = z.object({
   status: z.literal('PENDING'),
   expiresAt: z.string(),
 });
-export const CustomerRequestCreated = InvitationCreated.extend({
-  link: z.string(),
-  draftEmail: z.object({ subject: z.string(), text: z.string() }),
-}).meta({ id: 'CustomerRelationshipRequestCreated' });
+export const CustomerRequestCreated = z
+  .extend(InvitationCreated, {
+    link: z.string(),
+    draftEmail: z.object({ subject: z.string(), text: z.string() }),
+  })
+  .register(z.globalRegistry, { id: 'CustomerRelationshipRequestCreated' });
 
 /** The page's own form sends `authorize=on` and credentials; API callers send JSON and a Bearer token. */
-const Checkbox = z
-  .union([z.boolean(), z.enum(['on', 'true', 'false'])])
-  .optional()
-  .transform((v) => v === true || v === 'on' || v === 'true');
+const Checkbox = z.pipe(
+  z.optional(z.union([z.boolean(), z.enum(['on', 'true', 'false'])])),
+  z.transform((v) => v === true || v === 'on' || v === 'true'),
+);
 export const AnswerBody = z.object({
-  token: z.string().min(1, { message: 'is required' }).max(200),
+  token: z.string().check(z.minLength(1, { message: 'is required' }), z.maxLength(200)),
   authorize: Checkbox,
-  email: z.string().max(320).optional(),
-  password: z.string().max(256).optional(),
+  email: z.optional(z.string().check(z.maxLength(320))),
+  password: z.optional(z.string().check(z.maxLength(256))),
 });
 export const AnswerResult = z.object({ status: z.enum(['ACCEPTED', 'DECLINED']), invitationId: z.string() });
 
@@ -52,20 +61,20 @@ export const Invitation = z
     status: InvitationStatus,
     email: z.string(),
     from: OrgRef,
-    provider: OrgRef.optional(),
+    provider: z.optional(OrgRef),
     delegatedAdmin: z.boolean(),
-    message: z.string().optional(),
+    message: z.optional(z.string()),
     createdAt: z.string(),
     expiresAt: z.string(),
-    acceptedBy: OrgRef.optional(),
-    decidedAt: z.string().optional(),
+    acceptedBy: z.optional(OrgRef),
+    decidedAt: z.optional(z.string()),
   })
-  .meta({ id: 'Invitation' });
-export const InvitationsQuery = ListQuery.extend({
+  .register(z.globalRegistry, { id: 'Invitation' });
+export const InvitationsQuery = z.extend(ListQuery, {
   direction: z.enum(['sent', 'received']),
-  status: InvitationStatus.optional(),
+  status: z.optional(InvitationStatus),
 });
-export const InvitationIdParams = z.object({ id: z.string().min(1).max(100) });
+export const InvitationIdParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) });
 
 export const Partner = z
   .object({
@@ -75,7 +84,7 @@ export const Partner = z
     country: z.string(),
     since: z.string(),
   })
-  .meta({ id: 'Partner' });
+  .register(z.globalRegistry, { id: 'Partner' });
 export const Customer = z
   .object({
     customerId: z.string(),
@@ -84,10 +93,10 @@ export const Customer = z
     country: z.string(),
     delegatedAdmin: z.boolean(),
     since: z.string(),
-    indirectProviderId: z.string().optional(),
-    indirectResellerId: z.string().optional(),
+    indirectProviderId: z.optional(z.string()),
+    indirectResellerId: z.optional(z.string()),
   })
-  .meta({ id: 'Customer' });
-export const ProviderIdParams = z.object({ providerId: z.string().min(1).max(100) });
-export const ResellerIdParams = z.object({ resellerId: z.string().min(1).max(100) });
-export const CustomerIdParams = z.object({ id: z.string().min(1).max(100) });
+  .register(z.globalRegistry, { id: 'Customer' });
+export const ProviderIdParams = z.object({ providerId: z.string().check(z.minLength(1), z.maxLength(100)) });
+export const ResellerIdParams = z.object({ resellerId: z.string().check(z.minLength(1), z.maxLength(100)) });
+export const CustomerIdParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) });

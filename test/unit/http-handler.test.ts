@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConflictError } from '../../functions/http/errors.ts';
 import { httpHandler } from '../../functions/http/handler.ts';
 import type { RouteSpec } from '../../functions/routes.ts';
@@ -12,11 +12,11 @@ const route = {
   auth: 'public',
   summary: 'fixture',
   request: {
-    params: z.object({ id: z.string().regex(/^t-\d+$/) }),
-    query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
+    params: z.object({ id: z.string().check(z.regex(/^t-\d+$/)) }),
+    query: z.object({ dryRun: z.optional(z.enum(['true', 'false'])) }),
     body: z.object({
-      name: z.string().min(1),
-      size: z.number().int().positive(),
+      name: z.string().check(z.minLength(1)),
+      size: z.number().check(z.int(), z.positive()),
       owner: z.object({ email: z.email() }),
     }),
   },
@@ -76,6 +76,16 @@ describe('httpHandler', () => {
     expect(problem).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', requestId: 'req-1' });
     const paths = (problem.errors as Array<{ path: string }>).map((e) => e.path).sort();
     expect(paths).toEqual(['body.name', 'body.owner.email', 'body.size', 'path.id', 'query.dryRun']);
+  });
+
+  it("words zod's own issues in English (zod/mini carries no locale of its own)", async () => {
+    const res = await handler(
+      event({ body: JSON.stringify({ name: '', size: 1, owner: { email: 'a@b.co' } }) }),
+      context,
+    );
+    expect(parse(res).errors).toEqual([
+      { path: 'body.name', message: 'Too small: expected string to have >=1 characters' },
+    ]);
   });
 
   it('reports a missing body as a validation failure', async () => {
