@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin, stop } from 'esbuild';
@@ -39,8 +39,10 @@ export interface Bundle {
   handler: string;
   /** Absolute folder holding `index.mjs` and its source map. */
   dir: string;
-  /** Size of `index.mjs` in bytes. */
+  /** Bytes a cold start loads: `index.mjs` and the chunks it imports statically. */
   bytes: number;
+  /** Bytes of every file deployed (without source maps), lazily loaded chunks included. */
+  deployedBytes: number;
   /** The source files in the bundle, relative to the repository root. */
   inputs: string[];
   /** The resources whose adapter modules the bundle holds. */
@@ -48,10 +50,12 @@ export interface Bundle {
 }
 
 /**
- * Bundles functions exactly as they are deployed: one ESM file per handler, minified,
- * with a source map, the AWS SDK inside (the versions pinned and tested here, not the
- * runtime's). CDK deploys these folders and the local runtime runs the same files, each
- * in its own worker, so what runs on AWS is what the tests ran.
+ * Bundles functions exactly as they are deployed: one folder per handler holding an ESM
+ * `index.mjs`, minified, with source maps, the AWS SDK inside (the versions pinned and tested
+ * here, not the runtime's). Code the SDK itself loads with `import()` only when needed (event
+ * streams, browser detection) stays in chunk files of the same folder that our functions never
+ * load. CDK deploys these folders and the local runtime runs the same files, each in its own
+ * worker, so what runs on AWS is what the tests ran.
  */
 export async function buildBundles(handlers: Iterable<string>, outDir: string): Promise<Map<string, Bundle>> {
   const unique = [...new Set(handlers)];
@@ -59,14 +63,30 @@ export async function buildBundles(handlers: Iterable<string>, outDir: string): 
   const folder = (handler: string) => handler.replace(/^(\.\.\/)+/, '');
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
+  const bundles = new Map<string, Bundle>();
+  // One build per function (a folder must hold all its chunks), a few at a time.
+  const queue = [...unique];
+  const worker = async () => {
+    for (let handler = queue.shift(); handler !== undefined; handler = queue.shift()) {
+      const dir = join(outDir, folder(handler));
+      bundles.set(handler, await buildOne(handler, dir));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, unique.length) }, worker));
+  const ordered = new Map(unique.map((h) => [h, bundles.get(h) as Bundle]));
+  await writeFile(join(outDir, 'bundles.json'), JSON.stringify([...ordered.values()], null, 1));
+  return ordered;
+}
+
+async function buildOne(handler: string, dir: string): Promise<Bundle> {
   const result = await build({
     absWorkingDir: REPO_ROOT,
-    entryPoints: Object.fromEntries(
-      unique.map((handler) => [`${folder(handler)}/index`, join(REPO_ROOT, 'functions', `${handler}.ts`)]),
-    ),
-    outdir: outDir,
+    entryPoints: { index: join(REPO_ROOT, 'functions', `${handler}.ts`) },
+    outdir: dir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
+    splitting: true,
+    chunkNames: '[name]-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node22',
@@ -82,26 +102,40 @@ export async function buildBundles(handlers: Iterable<string>, outDir: string): 
     logLevel: 'error',
     plugins: [credentialsFromEnvironment],
   });
-  const bundles = new Map<string, Bundle>();
-  for (const handler of unique) {
-    const dir = join(outDir, folder(handler));
-    const file = join(dir, BUNDLE_FILE);
-    const output = outputOf(result.metafile, relative(REPO_ROOT, file));
-    const inputs = Object.keys(output.inputs).filter((input) => !input.includes(':'));
-    bundles.set(handler, {
-      handler,
-      dir,
-      bytes: (await stat(file)).size,
-      inputs,
-      holds: resourcesHeldBy(inputs),
-    });
-  }
-  await writeFile(join(outDir, 'bundles.json'), JSON.stringify([...bundles.values()], null, 1));
-  return bundles;
+  const outputs = result.metafile.outputs;
+  const key = (file: string) => relative(REPO_ROOT, file).split('\\').join('/');
+  // What a cold start loads: index.mjs and the chunks it imports statically, transitively.
+  const loaded = new Set<string>();
+  const visit = (path: string) => {
+    if (loaded.has(path)) return;
+    loaded.add(path);
+    for (const i of outputOf(result.metafile, path).imports)
+      if (i.kind === 'import-statement' && !i.external) visit(i.path);
+  };
+  visit(key(join(dir, BUNDLE_FILE)));
+  // Every source in any output counts for what the function may use, loaded at once or later.
+  const inputs = [
+    ...new Set(
+      Object.entries(outputs)
+        .filter(([path]) => !path.endsWith('.map'))
+        .flatMap(([, output]) => Object.keys(output.inputs)),
+    ),
+  ].filter((input) => !input.includes(':'));
+  let deployedBytes = 0;
+  for (const [path, output] of Object.entries(outputs))
+    if (!path.endsWith('.map')) deployedBytes += output.bytes;
+  return {
+    handler,
+    dir,
+    bytes: [...loaded].reduce((sum, path) => sum + outputOf(result.metafile, path).bytes, 0),
+    deployedBytes,
+    inputs,
+    holds: resourcesHeldBy(inputs),
+  };
 }
 
 function outputOf(metafile: Metafile, path: string) {
-  const output = metafile.outputs[path.split('\\').join('/')];
+  const output = metafile.outputs[path];
   if (!output) throw new Error(`esbuild produced no ${path}`);
   return output;
 }

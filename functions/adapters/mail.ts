@@ -1,26 +1,27 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { lazy, requireEnv } from '../config.ts';
 import type { Mailer } from '../domain/ports.ts';
 import { awsClientConfig } from './aws.ts';
 
-const client = lazy(() => new SESv2Client(awsClientConfig));
+/**
+ * The SES API's first version: its client is about 55 KB smaller in every bundle that sends
+ * mail than the v2 one, and `SendEmail` (text and HTML, configuration set) is all we use of either.
+ */
+const client = lazy(() => new SESClient(awsClientConfig));
 
-/** SES (v2 API) implementation of the Mailer port: one message, text and HTML. */
+/** SES implementation of the Mailer port: one message, text and HTML. */
 export const sesMailer: Mailer = {
   async send(email) {
-    const configurationSet = requireEnv('SES_CONFIGURATION_SET');
     const result = await client.send(
       new SendEmailCommand({
-        FromEmailAddress: requireEnv('MAIL_FROM'),
+        Source: requireEnv('MAIL_FROM'),
         Destination: { ToAddresses: [email.to] },
-        ConfigurationSetName: configurationSet,
-        Content: {
-          Simple: {
-            Subject: { Data: email.subject, Charset: 'UTF-8' },
-            Body: {
-              Text: { Data: email.text, Charset: 'UTF-8' },
-              Html: { Data: email.html, Charset: 'UTF-8' },
-            },
+        ConfigurationSetName: requireEnv('SES_CONFIGURATION_SET'),
+        Message: {
+          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Body: {
+            Text: { Data: email.text, Charset: 'UTF-8' },
+            Html: { Data: email.html, Charset: 'UTF-8' },
           },
         },
       }),

@@ -8,7 +8,7 @@ export interface LocalMailbox {
 
 type StartSes = (config: { host: string; port: number }) => Promise<Server>;
 
-/** aws-ses-v2-local: the SES API for our SESv2 client, a web inbox at `/` and `GET /store`. */
+/** aws-ses-v2-local: the SES API (v1 SendEmail) for our SES client, a web inbox at `/` and `GET /store`. */
 export async function startMailbox(opts: { port: number; host?: string }): Promise<LocalMailbox> {
   // The package is CommonJS with a default export.
   const mod = createRequire(import.meta.url)('aws-ses-v2-local') as { default?: StartSes } & StartSes;

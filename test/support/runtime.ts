@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
@@ -17,7 +16,6 @@ export const dynamo = DynamoDBDocumentClient.from(
 );
 export const tableName = env.TABLE_NAME ?? '';
 export const sfn = new SFNClient({ endpoint: env.AWS_ENDPOINT_URL_SFN, region, credentials });
-export const ses = new SESv2Client({ endpoint: env.AWS_ENDPOINT_URL_SESV2, region, credentials });
 
 /** JSON request helper: returns status, headers and the parsed body. */
 export async function call(

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
@@ -24,7 +24,10 @@ export interface SynthesizedFunction {
   /** Its description: the route (`GET /me (getMe)`) or the workflow task. */
   name: string;
   file: string;
+  /** What a cold start loads: the bundle and the chunks it imports statically. */
   bytes: number;
+  /** Every deployed file but source maps, chunks loaded only on demand included. */
+  deployedBytes: number;
   /** Exactly the template's `Environment.Variables`, CloudFormation references turned into stand-in strings. */
   env: Record<string, string>;
 }
@@ -52,12 +55,31 @@ export async function synthesizePlatform(outdir?: string): Promise<SynthesizedFu
       functions.push({
         name: String(resource.Properties?.Description),
         file,
-        bytes: (await stat(file)).size,
+        bytes: await loadedBytes(file),
+        deployedBytes: await deployedBytes(dirname(file)),
         env: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, standIn(v)])),
       });
     }
   }
   return functions;
+}
+
+/** Bytes of `file` and of every chunk it imports statically (`import…from"./chunk.mjs"`), transitively. */
+async function loadedBytes(file: string, seen = new Set<string>()): Promise<number> {
+  if (seen.has(file)) return 0;
+  seen.add(file);
+  const code = await readFile(file, 'utf8');
+  let total = Buffer.byteLength(code);
+  for (const [, chunk] of code.matchAll(/(?:from|import)\s*"\.\/([^"]+\.mjs)"/g))
+    total += await loadedBytes(join(dirname(file), chunk as string), seen);
+  return total;
+}
+
+async function deployedBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const name of await readdir(dir))
+    if (!name.endsWith('.map')) total += (await stat(join(dir, name))).size;
+  return total;
 }
 
 interface TemplateResource {
