@@ -20,7 +20,8 @@ export async function definePlatform(
 
   const stateful = new StatefulStack(app, 'CspPartnerPlatform-Stateful', {
     ...(opts.env ? { env: opts.env } : {}),
-    description: 'CSP partner platform: table, user pool, mail configuration (retained on delete)',
+    description:
+      'CSP partner platform: table, user pool, mail configuration, link secret (retained on delete)',
     // It holds the data and the identities: deleting it must be a deliberate, two-step act.
     terminationProtection: true,
   });
@@ -31,6 +32,7 @@ export async function definePlatform(
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
     configurationSet: stateful.configurationSet,
+    linkSecret: stateful.linkSecret,
     bundleDirs: new Map([...bundles].map(([handler, bundle]) => [handler, bundle.dir])),
     settings,
   });

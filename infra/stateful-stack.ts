@@ -7,6 +7,7 @@ import {
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, ConfigurationSetTlsPolicy, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { OPERATORS_GROUP } from '../functions/auth-groups.ts';
@@ -23,6 +24,7 @@ export class StatefulStack extends Stack {
   readonly userPoolClient: UserPoolClient;
   readonly operatorsGroup: CfnUserPoolGroup;
   readonly configurationSet: ConfigurationSet;
+  readonly linkSecret: Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -113,6 +115,20 @@ export class StatefulStack extends Stack {
       // Stop mailing addresses that bounced or complained: they hurt the sender's reputation.
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
       tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+    });
+
+    // Idempotent creates derive their link tokens from it (functions/adapters/link-secret.ts).
+    // Retained: deleting it would change every replay's link, not break stored data.
+    this.linkSecret = new Secret(this, 'LinkSecret', {
+      description:
+        'CSP partner platform: derives the link tokens of creates sent with an Idempotency-Key (HMAC-SHA256 key)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.linkSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Not rotated on a schedule: it only derives the id and link of a create sent with an Idempotency-Key, and nothing stored depends on it (only the token’s SHA-256 is stored). A new value kills no link; a replay of a key used before it would make a new invitation with a new link instead of answering the first. Rotate it by hand if it may have leaked.',
     });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

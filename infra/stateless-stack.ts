@@ -24,6 +24,7 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
@@ -88,6 +89,8 @@ export interface StatelessStackProps extends StackProps {
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
   readonly configurationSet: IConfigurationSet;
+  /** The secret idempotent creates derive link tokens from. */
+  readonly linkSecret: ISecret;
   /** @default the route table of `functions/routes.ts`; tests pass a fixture */
   readonly routes?: ReadonlyArray<RouteSpec & { id: string }>;
   /** @default the workflows of `functions/workflows.ts`; tests pass a fixture */
@@ -198,7 +201,7 @@ export class StatelessStack extends Stack {
 
   /** What the resource declarations tell functions, as CloudFormation references. */
   private resourceSettings(): ResourceSettings {
-    const { table, userPool, userPoolClient, configurationSet, settings } = this.props;
+    const { table, userPool, userPoolClient, configurationSet, linkSecret, settings } = this.props;
     return {
       tableName: table.tableName,
       mailFrom: settings.mailFrom,
@@ -210,11 +213,12 @@ export class StatelessStack extends Stack {
       stateMachineArns: Object.fromEntries(
         this.workflows.map((w) => [w.name, w.stateMachine.stateMachineArn]),
       ),
+      linkSecretArn: linkSecret.secretArn,
     };
   }
 
   private grant(fn: PlatformFunction, use: Use): void {
-    const { table, userPool, configurationSet } = this.props;
+    const { table, userPool, configurationSet, linkSecret } = this.props;
     const lambda = fn.function;
     switch (use) {
       case 'table': {
@@ -253,6 +257,10 @@ export class StatelessStack extends Stack {
       }
       case 'userPool': {
         userPool.grant(lambda, ...USER_POOL_ACTIONS);
+        return;
+      }
+      case 'linkSecret': {
+        linkSecret.grantRead(lambda);
         return;
       }
       case 'stateMachine': {

@@ -22,14 +22,25 @@ const rowKey = (r: RelationshipRow) => keys.relationship(r.orgId, r.kind, r.othe
 
 /** The invitation's own condition (no longer pending, re-sent or expired) failed. */
 class InvitationChangedError extends Error {}
+/** An item a create puts was there already. */
+class AlreadyExistsError extends Error {}
 
 /** DynamoDB implementation of the RelationshipStore port. */
 export const relationshipStore: RelationshipStore = {
   async createInvitation(inv, link) {
-    await transactWrite([
-      { Put: { TableName: tableName(), Item: invitationItem(inv), ConditionExpression: NEW } },
-      { Put: { TableName: tableName(), Item: linkItem(link), ConditionExpression: NEW } },
-    ]);
+    try {
+      await transactWrite(
+        [
+          { Put: { TableName: tableName(), Item: invitationItem(inv), ConditionExpression: NEW } },
+          { Put: { TableName: tableName(), Item: linkItem(link), ConditionExpression: NEW } },
+        ],
+        [() => new AlreadyExistsError(), () => new AlreadyExistsError()],
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof AlreadyExistsError) return false;
+      throw error;
+    }
   },
 
   async getInvitation(invitationId) {
@@ -132,6 +143,36 @@ export const relationshipStore: RelationshipStore = {
 
   countInvitation: (orgId, hour, limit, expiresAt) =>
     countUpTo(keys.invitationCounter(orgId, hour), 'invitationCounter', limit, expiresAt),
+
+  async uncountInvitation(orgId, hour) {
+    await updateIf({
+      TableName: tableName(),
+      Key: keys.invitationCounter(orgId, hour),
+      UpdateExpression: 'ADD sent :minusOne',
+      ConditionExpression: 'sent > :zero',
+      ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+    });
+  },
+
+  claimInvitationMail: (invitationId, nowSeconds, staleBefore) =>
+    updateIf({
+      TableName: tableName(),
+      Key: keys.invitation(invitationId),
+      UpdateExpression: 'SET mailClaimedAt = :now',
+      ConditionExpression:
+        'attribute_exists(pk) AND attribute_not_exists(mailedAt) AND (attribute_not_exists(mailClaimedAt) OR mailClaimedAt <= :stale)',
+      ExpressionAttributeValues: { ':now': nowSeconds, ':stale': staleBefore },
+    }),
+
+  async settleInvitationMail(invitationId, sentAt) {
+    await updateIf({
+      TableName: tableName(),
+      Key: keys.invitation(invitationId),
+      UpdateExpression: sentAt ? 'SET mailedAt = :at REMOVE mailClaimedAt' : 'REMOVE mailClaimedAt',
+      ConditionExpression: 'attribute_exists(pk)',
+      ...(sentAt ? { ExpressionAttributeValues: { ':at': sentAt.toISOString() } } : {}),
+    });
+  },
 
   async listInvitations(by, status, now, limit, cursor) {
     const index =

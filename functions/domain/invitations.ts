@@ -1,9 +1,16 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { combinedRelationshipEmail } from '../emails/invitations/combined-request.ts';
 import { customerRelationshipEmail } from '../emails/invitations/customer-request.ts';
 import { draftEmail } from '../emails/invitations/draft.ts';
 import { providerInvitationEmail } from '../emails/invitations/provider-invitation.ts';
-import { ForbiddenError, NotFoundError, RateLimitedError } from '../http/errors.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  IdempotencyInProgressError,
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  RateLimitedError,
+} from '../http/errors.ts';
 import type { LinkRecord, OrganizationRecord, Principal } from './identity-model.ts';
 import {
   hashLinkToken,
@@ -11,9 +18,18 @@ import {
   LinkExpiredError,
   LinkInvalidError,
   LinkUsedError,
+  linkTokenOf,
   newLinkToken,
+  uuidOf,
 } from './links.ts';
-import type { Clock, IdentityStore, Mailer, RelationshipRow, RelationshipStore } from './ports.ts';
+import type {
+  Clock,
+  IdentityStore,
+  LinkTokens,
+  Mailer,
+  RelationshipRow,
+  RelationshipStore,
+} from './ports.ts';
 import {
   type CustomerLink,
   effectiveStatus,
@@ -31,6 +47,8 @@ export interface RelationshipDeps {
   relationships: RelationshipStore;
   identity: IdentityStore;
   mailer: Mailer;
+  /** Only the creates that honor Idempotency-Key wire it (the `linkSecret` resource). */
+  linkTokens: LinkTokens;
   clock: Clock;
   publicBaseUrl: string;
 }
@@ -91,9 +109,17 @@ function render(inv: InvitationRecord, link: string) {
   }
 }
 
-/** A fresh link token for an invitation: only its hash is stored, the link goes out once. */
-function newLink(deps: RelationshipDeps, inv: Pick<InvitationRecord, 'id' | 'from'>, now: Date) {
-  const token = newLinkToken();
+/** The emailed link of a token. */
+const urlOf = (deps: RelationshipDeps, token: string) =>
+  `${deps.publicBaseUrl}/invitations/accept?token=${encodeURIComponent(token)}`;
+
+/** The link record and URL of a token for an invitation: only the token's hash is stored, the URL goes out. */
+function linkOf(
+  deps: RelationshipDeps,
+  inv: Pick<InvitationRecord, 'id' | 'from'>,
+  token: string,
+  now: Date,
+) {
   const link: LinkRecord = {
     tokenHash: hashLinkToken(token),
     kind: 'INVITATION',
@@ -102,21 +128,69 @@ function newLink(deps: RelationshipDeps, inv: Pick<InvitationRecord, 'id' | 'fro
     createdAt: now.toISOString(),
     expiresAt: epochSeconds(now) + INVITATION_LINK_TTL_SECONDS,
   };
-  return { link, url: `${deps.publicBaseUrl}/invitations/accept?token=${encodeURIComponent(token)}` };
+  return { link, url: urlOf(deps, token) };
 }
 
-/** Creates a pending invitation (rate-limited per sending organization) and returns its link. */
+/** A fresh random link token for an invitation. */
+const newLink = (deps: RelationshipDeps, inv: Pick<InvitationRecord, 'id' | 'from'>, now: Date) =>
+  linkOf(deps, inv, newLinkToken(), now);
+
+/**
+ * A create made idempotent by its Idempotency-Key: the invitation id and the link token are
+ * derived from the platform's link secret, the caller's organization, the operation and the
+ * key, so a replay finds the first invitation by id and rebuilds the first link. Neither the
+ * key nor the token is stored; `requestHash` tells the same request from another one.
+ */
+interface Derived {
+  id: string;
+  token: string;
+  requestHash: string;
+  /** Whether the request asks for the email (part of the request, so the same on a replay). */
+  send: boolean;
+}
+
+/** How long a request that claimed an idempotent create's email may take before a replay takes over (a function runs 10 s at most). */
+export const MAIL_LEASE_SECONDS = 60;
+
+async function derive(
+  deps: RelationshipDeps,
+  orgId: string,
+  operation: string,
+  key: string,
+  request: unknown,
+  send: boolean,
+): Promise<Derived> {
+  const parts = [orgId, operation, key];
+  const [id, token] = await Promise.all([
+    deps.linkTokens.derive('invitation-id', parts),
+    deps.linkTokens.derive('invitation-link-token', parts),
+  ]);
+  return {
+    id: uuidOf(id),
+    token: linkTokenOf(token),
+    requestHash: createHash('sha256').update(JSON.stringify(request), 'utf8').digest('base64url'),
+    send,
+  };
+}
+
+interface NewInvitation {
+  kind: InvitationKind;
+  email: string;
+  provider?: OrgRef;
+  message?: string;
+  delegatedAdmin: boolean;
+  locale?: string;
+}
+
+/**
+ * Creates a pending invitation (rate-limited per sending organization) and returns its link,
+ * or undefined when `derived` names an invitation that another request created meanwhile.
+ */
 async function createInvitation(
   deps: RelationshipDeps,
   from: OrganizationRecord,
-  input: {
-    kind: InvitationKind;
-    email: string;
-    provider?: OrgRef;
-    message?: string;
-    delegatedAdmin: boolean;
-    locale?: string;
-  },
+  input: NewInvitation,
+  derived?: Derived,
 ) {
   if (
     emailOnDomain(input.email, from.domain) ||
@@ -135,8 +209,10 @@ async function createInvitation(
       retryAfter,
     );
   }
-  const id = randomUUID();
-  const { link, url } = newLink(deps, { id, from: ref(from) }, now);
+  const id = derived?.id ?? randomUUID();
+  const { link, url } = derived
+    ? linkOf(deps, { id, from: ref(from) }, derived.token, now)
+    : newLink(deps, { id, from: ref(from) }, now);
   const invitation: InvitationRecord = {
     id,
     kind: input.kind,
@@ -151,8 +227,16 @@ async function createInvitation(
     tokenHash: link.tokenHash,
     createdAt: now.toISOString(),
     expiresAt: link.expiresAt,
+    // This request holds the email from the start; a replay waits for it (or takes over after the lease).
+    ...(derived ? { requestHash: derived.requestHash } : {}),
+    ...(derived?.send ? { mailClaimedAt: epochSeconds(now) } : {}),
   };
-  await deps.relationships.createInvitation(invitation, link);
+  if (!(await deps.relationships.createInvitation(invitation, link))) {
+    // Counted, not created: give the count back, so the key's one invitation counts once.
+    await deps.relationships.uncountInvitation(from.id, hour);
+    if (derived) return undefined;
+    throw new ConflictError('CONFLICT', 'The data changed meanwhile; retry.');
+  }
   return { invitation, url };
 }
 
@@ -169,26 +253,111 @@ export async function inviteReseller(
   input: { email: string; message?: string; locale?: string },
 ) {
   const provider = await partnerOrganization(deps, actor, 'INDIRECT_PROVIDER');
-  const { invitation, url } = await createInvitation(deps, provider, {
+  const made = await createInvitation(deps, provider, {
     kind: 'PROVIDER_RESELLER',
     delegatedAdmin: false,
     ...input,
   });
+  if (!made) throw new ConflictError('CONFLICT', 'The data changed meanwhile; retry.');
+  const { invitation, url } = made;
   await deps.mailer.send({ to: invitation.email, ...render(invitation, url) });
   return created(invitation);
+}
+
+/** The body of a customer request's 201: the invitation, its link and the draft email. */
+const customerRequestCreated = (invitation: InvitationRecord, url: string) => {
+  const email = render(invitation, url);
+  return { email, body: { ...created(invitation), link: url, draftEmail: draftEmail(email) } };
+};
+
+/**
+ * Sends an idempotent create's email under the claim its request holds, and records it sent;
+ * when sending fails the claim is released, so a retry with the same key sends it.
+ */
+async function mailClaimed(
+  deps: RelationshipDeps,
+  invitation: InvitationRecord,
+  email: ReturnType<typeof render>,
+) {
+  try {
+    await deps.mailer.send({ to: invitation.email, ...email });
+  } catch (error) {
+    await deps.relationships.settleInvitationMail(invitation.id).catch(() => undefined);
+    throw error;
+  }
+  await deps.relationships.settleInvitationMail(invitation.id, deps.clock.now());
+}
+
+/**
+ * A replay: the first request's answer, rebuilt from the stored invitation and the link
+ * derived from the key, as it was (the first expiry, even after a re-send; status PENDING).
+ * It writes, counts and sends nothing, unless the first request's email never went out: then
+ * it waits (409) while that request may still be sending, and sends it itself afterwards.
+ */
+async function replay(deps: RelationshipDeps, first: InvitationRecord, derived: Derived, orgId: string) {
+  if (first.from.id !== orgId || first.requestHash !== derived.requestHash) {
+    throw new IdempotencyKeyReusedError();
+  }
+  const firstExpiresAt = epochSeconds(new Date(first.createdAt)) + INVITATION_LINK_TTL_SECONDS;
+  const { email, body } = customerRequestCreated(
+    { ...first, expiresAt: firstExpiresAt },
+    urlOf(deps, derived.token),
+  );
+  const unsent =
+    derived.send &&
+    first.mailedAt === undefined &&
+    first.tokenHash === hashLinkToken(derived.token) &&
+    effectiveStatus(first, deps.clock.now()) === 'PENDING';
+  if (unsent) {
+    const now = epochSeconds(deps.clock.now());
+    if (!(await deps.relationships.claimInvitationMail(first.id, now, now - MAIL_LEASE_SECONDS))) {
+      throw new IdempotencyInProgressError();
+    }
+    await mailClaimed(deps, first, email);
+  }
+  return body;
 }
 
 /**
  * POST /customers/relationship-requests and POST /indirect-providers/{id}/customer-invitations:
  * the personalized link and a draft email the reseller can copy; `send` also emails it.
+ * With an Idempotency-Key the id and link are derived from it (see Derived): a replay by the
+ * same organization with the same request answers the first response and sends nothing; the
+ * key with another request (body or provider) is IDEMPOTENCY_KEY_REUSED.
  */
 export async function requestCustomerRelationship(
   deps: RelationshipDeps,
   actor: Principal,
   input: { customerEmail: string; delegatedAdmin: boolean; send: boolean; locale?: string },
-  providerId?: string,
+  opts: { providerId?: string; idempotencyKey?: string } = {},
 ) {
+  const { providerId, idempotencyKey } = opts;
   const reseller = await partnerOrganization(deps, actor, 'RESELLER');
+  const operation = providerId === undefined ? 'customer-relationship-request' : 'customer-invitation';
+  const derived =
+    idempotencyKey === undefined
+      ? undefined
+      : await derive(
+          deps,
+          reseller.id,
+          operation,
+          idempotencyKey,
+          // The request as parsed (defaults filled in), in a fixed order.
+          [
+            operation,
+            providerId ?? null,
+            input.customerEmail,
+            input.delegatedAdmin,
+            input.send,
+            input.locale ?? null,
+          ],
+          input.send,
+        );
+  if (derived) {
+    // Before anything is checked, counted or written: a replay only reads.
+    const first = await deps.relationships.getInvitation(derived.id);
+    if (first) return replay(deps, first, derived, reseller.id);
+  }
   let provider: OrgRef | undefined;
   if (providerId !== undefined) {
     const linked = await deps.relationships.getRelationship(reseller.id, 'PROVIDER', providerId);
@@ -196,16 +365,30 @@ export async function requestCustomerRelationship(
       throw new NotFoundError('Your organization has no active relationship with this indirect provider.');
     provider = ref(await organizationOf(deps, providerId));
   }
-  const { invitation, url } = await createInvitation(deps, reseller, {
-    kind: provider ? 'RESELLER_PROVIDER_CUSTOMER' : 'RESELLER_CUSTOMER',
-    email: input.customerEmail,
-    delegatedAdmin: input.delegatedAdmin,
-    ...(provider ? { provider } : {}),
-    ...(input.locale ? { locale: input.locale } : {}),
-  });
-  const email = render(invitation, url);
-  if (input.send) await deps.mailer.send({ to: invitation.email, ...email });
-  return { ...created(invitation), link: url, draftEmail: draftEmail(email) };
+  const made = await createInvitation(
+    deps,
+    reseller,
+    {
+      kind: provider ? 'RESELLER_PROVIDER_CUSTOMER' : 'RESELLER_CUSTOMER',
+      email: input.customerEmail,
+      delegatedAdmin: input.delegatedAdmin,
+      ...(provider ? { provider } : {}),
+      ...(input.locale ? { locale: input.locale } : {}),
+    },
+    derived,
+  );
+  if (!made) {
+    // Another request with this key created it first (the conditional put decided): replay it.
+    const first = derived && (await deps.relationships.getInvitation(derived.id));
+    if (!first) throw new IdempotencyInProgressError();
+    return replay(deps, first, derived, reseller.id);
+  }
+  const { email, body } = customerRequestCreated(made.invitation, made.url);
+  if (input.send) {
+    if (derived) await mailClaimed(deps, made.invitation, email);
+    else await deps.mailer.send({ to: made.invitation.email, ...email });
+  }
+  return body;
 }
 
 /** The invitation behind a link, with the link errors the contract names. */

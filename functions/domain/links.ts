@@ -4,6 +4,25 @@ import { ConflictError, ProblemError } from '../http/errors.ts';
 /** 256 random bits, base64url: the secret that goes into an emailed link. */
 export const newLinkToken = () => randomBytes(32).toString('base64url');
 
+/** A link token from 32 derived bytes (functions/domain/ports.ts LinkTokens): the same shape as a random one. */
+export const linkTokenOf = (bytes: Uint8Array) => {
+  if (bytes.length !== 32) throw new Error('A link token is 32 bytes');
+  return Buffer.from(bytes).toString('base64url');
+};
+
+/**
+ * An RFC 9562 version 8 ("custom") UUID from the first 16 of `bytes`: a derived id that looks
+ * like the random (version 4) ones beside it and, like them, says nothing about what it came from.
+ */
+export function uuidOf(bytes: Uint8Array): string {
+  if (bytes.length < 16) throw new Error('A UUID takes 16 bytes');
+  const b = Buffer.from(bytes.subarray(0, 16));
+  b.writeUInt8((b.readUInt8(6) & 0x0f) | 0x80, 6);
+  b.writeUInt8((b.readUInt8(8) & 0x3f) | 0x80, 8);
+  const hex = b.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** Only this digest is stored; a leaked table does not yield working links. */
 export const hashLinkToken = (token: string) =>
   createHash('sha256').update(token, 'utf8').digest('base64url');

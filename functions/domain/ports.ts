@@ -17,6 +17,17 @@ export interface Mailer {
   send(email: OutgoingEmail): Promise<string>;
 }
 
+/**
+ * Values derived from the platform's link secret (a Secrets Manager secret on AWS), which
+ * never leaves the function and is never stored in the table. The same label and parts
+ * always give the same 32 bytes; nobody without the secret can compute them. Idempotent
+ * creates use it so that a replay rebuilds the first link from its Idempotency-Key.
+ */
+export interface LinkTokens {
+  /** HMAC-SHA256 under the secret of `label` and `parts` joined by newlines (none may contain one). */
+  derive(label: string, parts: readonly string[]): Promise<Uint8Array>;
+}
+
 /** The current time; injected so expiry rules can be tested with a moved clock. */
 export interface Clock {
   now(): Date;
@@ -139,8 +150,19 @@ export interface RelationshipRow {
 
 /** Persistence of invitations and the relationships they create. */
 export interface RelationshipStore {
-  /** Writes the invitation and its link at once. */
-  createInvitation(invitation: InvitationRecord, link: LinkRecord): Promise<void>;
+  /**
+   * Writes the invitation and its link at once, if neither exists yet. Returns false when an
+   * invitation with that id or a link with that hash already exists (a derived id or token:
+   * an idempotent create that lost a race), writing nothing.
+   */
+  createInvitation(invitation: InvitationRecord, link: LinkRecord): Promise<boolean>;
+  /**
+   * Claims the sending of an idempotent create's email: true when it has not gone out and no
+   * claim made after `staleBefore` (epoch seconds) holds it. Of concurrent claims one wins.
+   */
+  claimInvitationMail(invitationId: string, nowSeconds: number, staleBefore: number): Promise<boolean>;
+  /** Ends a claim: the email went out at `sentAt`, or (without it) it did not and a retry may claim it at once. */
+  settleInvitationMail(invitationId: string, sentAt?: Date): Promise<void>;
   getInvitation(invitationId: string): Promise<InvitationRecord | undefined>;
   /** New token and expiry; the old link is deleted. Refused (INVITATION_NOT_PENDING) unless still pending. */
   replaceInvitationLink(invitation: InvitationRecord, link: LinkRecord): Promise<void>;
@@ -165,6 +187,8 @@ export interface RelationshipStore {
   ): Promise<boolean>;
   /** Counts one invitation in the hour; false when the limit is reached. */
   countInvitation(orgId: string, hour: string, limit: number, expiresAt: number): Promise<boolean>;
+  /** Takes back one count of the hour (an invitation counted, then not created: it existed already). */
+  uncountInvitation(orgId: string, hour: string): Promise<void>;
   listInvitations(
     by: { sentBy: string } | { addressedTo: string },
     status: InvitationStatus | undefined,

@@ -37,6 +37,16 @@ export interface InvitationRecord {
   expiresAt: number;
   acceptedBy?: OrgRef;
   decidedAt?: string;
+  /**
+   * Created with an Idempotency-Key (its id and link token derived from the key): the SHA-256
+   * of the request it answered, so that the key with another request is refused. The key and
+   * the token are not stored.
+   */
+  requestHash?: string;
+  /** An idempotent create that emails the link: when the email went out (absent until then). */
+  mailedAt?: string;
+  /** …and since when (epoch seconds) a request is sending it; a claim older than the mail lease is abandoned. */
+  mailClaimedAt?: number;
 }
 
 /** A row of the Indirect providers / Indirect resellers lists. */

@@ -110,6 +110,28 @@ export class RateLimitedError extends ProblemError {
   }
 }
 
+/** The same Idempotency-Key came with another request body (both Idempotency-Key mechanisms answer this). */
+export class IdempotencyKeyReusedError extends ProblemError {
+  constructor() {
+    super(
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+      'Idempotency key reused',
+      'This Idempotency-Key was already used with a different request body. Use a new key for a new request.',
+    );
+  }
+}
+
+/** The first request with this Idempotency-Key has not finished (or not finished cleaning up). */
+export class IdempotencyInProgressError extends ConflictError {
+  constructor() {
+    super(
+      'IDEMPOTENCY_IN_PROGRESS',
+      'A request with this Idempotency-Key is still being processed; retry in a moment.',
+    );
+  }
+}
+
 /** The body of a problem response; `requestId` lets support find the logs. */
 export function problemBody(error: ProblemError, requestId: string) {
   return {

@@ -6,7 +6,8 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { awsClientConfig } from '../adapters/aws.ts';
 import { requireEnv } from '../config.ts';
-import { ConflictError, ProblemError } from './errors.ts';
+import { IdempotencyInProgressError, IdempotencyKeyReusedError } from './errors.ts';
+import { idempotencyKeyOf } from './idempotency-key.ts';
 
 type Middleware = middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
@@ -42,9 +43,7 @@ export function idempotencyKey(routeId: string): Middleware {
     (request.internal as Record<string, unknown>).idempotencyKeyActive === true;
   return {
     before: async (request) => {
-      const key = request.event.headers?.['idempotency-key'];
-      if (!key) return;
-      if (key.length > 200) throw new IdempotencyKeyInvalidError();
+      if (!idempotencyKeyOf(request.event.headers)) return;
       (request.internal as Record<string, unknown>).idempotencyKeyActive = true;
       try {
         return (await middleware().before?.(request as never)) as APIGatewayProxyResult | undefined;
@@ -61,33 +60,9 @@ export function idempotencyKey(routeId: string): Middleware {
   };
 }
 
-class IdempotencyKeyInvalidError extends ProblemError {
-  constructor() {
-    super(
-      400,
-      'VALIDATION_FAILED',
-      'Validation failed',
-      'The Idempotency-Key header must be at most 200 characters; a UUID is a good key.',
-      [{ path: 'headers.idempotency-key', message: 'must be at most 200 characters' }],
-    );
-  }
-}
-
 function translate(error: unknown): unknown {
   const name = (error as Error | undefined)?.name;
-  if (name === 'IdempotencyValidationError') {
-    return new ProblemError(
-      422,
-      'IDEMPOTENCY_KEY_REUSED',
-      'Idempotency key reused',
-      'This Idempotency-Key was already used with a different request body. Use a new key for a new request.',
-    );
-  }
-  if (name === 'IdempotencyAlreadyInProgressError') {
-    return new ConflictError(
-      'IDEMPOTENCY_IN_PROGRESS',
-      'A request with this Idempotency-Key is still being processed; retry in a moment.',
-    );
-  }
+  if (name === 'IdempotencyValidationError') return new IdempotencyKeyReusedError();
+  if (name === 'IdempotencyAlreadyInProgressError') return new IdempotencyInProgressError();
   return error;
 }

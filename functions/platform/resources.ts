@@ -16,6 +16,8 @@ export interface ResourceSettings {
   userPoolIssuer: string;
   /** Workflow name → state machine ARN. */
   stateMachineArns: Readonly<Record<string, string>>;
+  /** The Secrets Manager secret that idempotent link tokens are derived from. */
+  linkSecretArn: string;
 }
 
 interface ResourceDeclaration {
@@ -61,6 +63,11 @@ export const RESOURCES = {
         Object.entries(s.stateMachineArns).map(([name, arn]) => [stateMachineArnEnvName(name), arn]),
       ),
     modules: ['functions/adapters/review-workflow.ts'],
+  },
+  linkSecret: {
+    // Only its ARN: the value is read from Secrets Manager at the first derived link, never put in the environment.
+    environment: (s) => ({ LINK_SECRET_ARN: s.linkSecretArn }),
+    modules: ['functions/adapters/link-secret.ts'],
   },
 } as const satisfies Record<string, ResourceDeclaration>;
 

@@ -41,7 +41,9 @@ export const relationshipRoutes = {
     summary: 'A personalized relationship link and a draft email for a customer; send=true also emails it',
     request: { body: CustomerRequestBody },
     response: { status: 201, schema: CustomerRequestCreated },
-    uses: ['table', 'mail'],
+    // Honors Idempotency-Key without `idempotent` (Powertools would store the link): the
+    // link is derived from the key with the link secret, see functions/domain/invitations.ts.
+    uses: ['table', 'mail', 'linkSecret'],
   }),
   inviteCustomerWithProvider: route({
     method: 'POST',
@@ -52,7 +54,8 @@ export const relationshipRoutes = {
     summary: 'Invite a customer to a relationship with the reseller and its indirect provider at once',
     request: { params: ProviderIdParams, body: CustomerRequestBody },
     response: { status: 201, schema: CustomerRequestCreated },
-    uses: ['table', 'mail'],
+    // Idempotency-Key as requestCustomerRelationship: a derived link, never stored.
+    uses: ['table', 'mail', 'linkSecret'],
   }),
   showInvitation: route({
     method: 'GET',

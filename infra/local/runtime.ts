@@ -31,6 +31,7 @@ import { type LocalFunction, LocalFunctions, lambdaReservedEnvironment } from '.
 import { startMailbox } from './mailbox.ts';
 import { type DynamoDbMetrics, startDynamoDbMeter } from './meter.ts';
 import { freePort } from './ports.ts';
+import { startSecretsManager } from './secretsmanager.ts';
 import { startStepFunctionsAdapter } from './stepfunctions.ts';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -89,6 +90,7 @@ export interface RuntimeMetrics {
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 const TABLE_NAME = 'csp-partner-platform';
+const LINK_SECRET_NAME = 'csp-partner-platform/link-secret';
 /** Lambda's configured timeout is 10 s; a shared test machine gets more before a call counts as hung. */
 const FUNCTION_TIMEOUT_MS = 30_000;
 /** A worker idle this long stops, like a reclaimed Lambda instance. */
@@ -97,8 +99,8 @@ const localFunctionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:
 
 /**
  * Starts the whole system on this machine: DynamoDB Local, the SES mailbox, cognito-local,
- * the Step Functions adapter and the gateway. Handlers run in this process with the real
- * SDK clients, which find the stand-ins through AWS_ENDPOINT_URL_<SERVICE>.
+ * the Secrets Manager and Step Functions stand-ins and the gateway. Handlers run in this
+ * process with the real SDK clients, which find the stand-ins through AWS_ENDPOINT_URL_<SERVICE>.
  */
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
   const stops: Array<() => Promise<void>> = [];
@@ -114,7 +116,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       await stopBundler();
       await rm(bundlesDir, { recursive: true, force: true });
     });
-    const [dynamo, mailbox, cognito] = await Promise.all([
+    const [dynamo, mailbox, cognito, secrets] = await Promise.all([
       startDynamoDb({ tableName: TABLE_NAME, ...(opts.dataDir ? { path: opts.dataDir } : {}) }).then((d) => {
         stops.push(d.stop);
         return d;
@@ -127,6 +129,13 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         stops.push(c.stop);
         return c;
       }),
+      // A new random link secret per start, as CDK generates one per deployment.
+      startSecretsManager({ region: REGION, accountId: ACCOUNT, secrets: [{ name: LINK_SECRET_NAME }] }).then(
+        (s) => {
+          stops.push(s.stop);
+          return s;
+        },
+      ),
     ]);
     const meter = opts.meter ? await startDynamoDbMeter({ target: dynamo.endpoint }) : undefined;
     if (meter) stops.push(meter.stop);
@@ -145,6 +154,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       AWS_ENDPOINT_URL_DYNAMODB: meter?.endpoint ?? dynamo.endpoint,
       AWS_ENDPOINT_URL_SES: mailbox.url,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
       POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN',
     };
     let functions: LocalFunctions | undefined;
@@ -185,6 +195,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       userPoolClientId: cognito.clientId,
       userPoolIssuer: cognito.issuer,
       stateMachineArns: Object.fromEntries(allWorkflows.map((wf) => [wf.name, sfn.stateMachineArn(wf.name)])),
+      linkSecretArn: secrets.secretArn(LINK_SECRET_NAME),
     };
     const settings = { publicBaseUrl: apiUrl, serviceName: SERVICE_NAME };
     // Each function gets exactly what CDK gives it on AWS (plus the local endpoints above), and

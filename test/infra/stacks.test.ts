@@ -53,6 +53,7 @@ function buildApp(options: {
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
     configurationSet: stateful.configurationSet,
+    linkSecret: stateful.linkSecret,
     routes: options.routes,
     workflows: options.workflows,
     bundleDirs: options.bundleDirs ?? placeholderBundles(),
@@ -313,6 +314,43 @@ describe('the stacks of the real route and workflow tables', () => {
       GenerateSecret: false,
     });
     stateful.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+  });
+
+  it('keeps a generated link secret, retained on delete, readable by exactly the routes that use it', () => {
+    stateful.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    stateful.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
+        SecretString: Match.absent(),
+      },
+    });
+    const users = routeList.filter((r) => r.uses?.includes('linkSecret'));
+    expect(users.map((r) => r.id).sort()).toEqual([
+      'inviteCustomerWithProvider',
+      'requestCustomerRelationship',
+    ]);
+    const functions = platformFunctions(stateless);
+    const policies = Object.values(stateless.findResources('AWS::IAM::Policy') as Resources);
+    for (const [id, fn] of Object.entries(functions)) {
+      const props = fn.Properties ?? {};
+      const uses = users.some((r) => props.Description === describeRoute(r));
+      const variables = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+      // The policies attached to the role the function runs as.
+      const roleId = (props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const policy = JSON.stringify(
+        policies.filter((p) =>
+          ((p.Properties?.Roles ?? []) as unknown[]).some((r) => (r as { Ref?: string }).Ref === roleId),
+        ),
+      );
+      expect('LINK_SECRET_ARN' in variables, id).toBe(uses);
+      expect(policy.includes('secretsmanager:GetSecretValue'), id).toBe(uses);
+      if (uses) {
+        expect(variables.LINK_SECRET_ARN).toEqual({ 'Fn::ImportValue': expect.any(String) });
+        expect(policy).not.toContain('secretsmanager:PutSecretValue');
+      }
+    }
   });
 
   it('fills every placeholder of each definition with a task function and nothing else', () => {

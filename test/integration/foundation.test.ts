@@ -246,7 +246,13 @@ describe('Step Functions adapter with task tokens', () => {
     expect(report.tableName).toBe(tableName);
     expect(report.variables).toEqual(expect.arrayContaining(['TABLE_NAME', 'PUBLIC_BASE_URL']));
     // It uses the table only: nothing of mail, the user pool or the state machines reaches it.
-    for (const other of ['MAIL_FROM', 'OPERATOR_ALERT_EMAIL', 'USER_POOL_ID', 'LOCAL_TIME_SCALE'])
+    for (const other of [
+      'MAIL_FROM',
+      'OPERATOR_ALERT_EMAIL',
+      'USER_POOL_ID',
+      'LINK_SECRET_ARN',
+      'LOCAL_TIME_SCALE',
+    ])
       expect(report.variables).not.toContain(other);
     expect(report.variables.some((v) => v.endsWith('_STATE_MACHINE_ARN'))).toBe(false);
   });
