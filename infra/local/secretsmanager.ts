@@ -7,7 +7,7 @@
  * starts using more of the service fails in the tests, not on AWS.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { AwsJsonError as ApiError, serveAwsJson } from './aws-json.ts';
 
 export interface LocalSecret {
   /** The secret's name; its ARN is made from it. */
@@ -25,15 +25,6 @@ export interface LocalSecretsManager {
 
 const TARGET_PREFIX = 'secretsmanager.';
 const MAX_REQUEST_BYTES = 64 * 1024;
-
-class ApiError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 interface Stored {
   arn: string;
@@ -100,94 +91,22 @@ export async function startSecretsManager(opts: {
     };
   };
 
-  const server = createServer((request, response) => {
-    void handle(dispatch, request, response);
+  const server = await serveAwsJson({
+    name: 'Secrets Manager',
+    targetPrefix: TARGET_PREFIX,
+    contentType: 'application/x-amz-json-1.1',
+    maxRequestBytes: MAX_REQUEST_BYTES,
+    ...(opts.port === undefined ? {} : { port: opts.port }),
+    ...(opts.host === undefined ? {} : { host: opts.host }),
+    dispatch,
   });
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') {
-    throw new Error('The Secrets Manager server has no TCP address');
-  }
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+    url: server.url,
     secretArn(name) {
       const secret = byName.get(name);
       if (!secret) throw new Error(`No local secret named "${name}"`);
       return secret.arn;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: () => server.close(),
   };
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_REQUEST_BYTES) throw new ApiError('ValidationException', 'Request body is too large');
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function send(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-  });
-  response.end(text);
-}
-
-async function handle(
-  dispatch: (action: string, body: Record<string, unknown>) => unknown,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  const target = request.headers['x-amz-target'];
-  const action =
-    typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-  try {
-    if (request.method !== 'POST' || action === '') {
-      throw new ApiError(
-        'UnknownOperationException',
-        'Expected POST with X-Amz-Target: secretsmanager.<Action>',
-      );
-    }
-    const text = await readBody(request);
-    let body: unknown;
-    try {
-      body = text === '' ? {} : JSON.parse(text);
-    } catch {
-      throw new ApiError('SerializationException', 'Request body is not valid JSON');
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new ApiError('SerializationException', 'Request body must be a JSON object');
-    }
-    send(response, 200, dispatch(action, body as Record<string, unknown>));
-  } catch (error) {
-    if (error instanceof ApiError) {
-      send(response, 400, { __type: error.type, message: error.message });
-      return;
-    }
-    // Our own bug, not the caller's; the message never holds a secret value.
-    console.error('[secretsmanager] request failed:', error instanceof Error ? error.message : error);
-    send(response, 500, {
-      __type: 'InternalServiceError',
-      message: 'Internal error in the local Secrets Manager',
-    });
-  }
 }

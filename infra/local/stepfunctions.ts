@@ -19,7 +19,6 @@ import './promise-with-resolvers.ts';
 
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import {
@@ -29,6 +28,7 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
+import { AwsJsonError as ApiError, serveAwsJson } from './aws-json.ts';
 
 export interface LocalStateMachine {
   name: string;
@@ -161,16 +161,6 @@ class UncatchableError extends Error {
   constructor(errorName: string, message: string) {
     super(message);
     this.name = errorName;
-  }
-}
-
-/** A Step Functions API error: the SDK throws the exception class named by `type`. */
-class ApiError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
   }
 }
 
@@ -1357,68 +1347,6 @@ function parseJsonParam(
 // HTTP
 // ---------------------------------------------------------------------------------------------------
 
-const TARGET_PREFIX = 'AWSStepFunctions.';
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_REQUEST_BYTES) throw new ApiError('ValidationException', 'Request body is too large');
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function send(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.0',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-  });
-  response.end(text);
-}
-
-async function handle(
-  runtime: LocalStepFunctions,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  const target = request.headers['x-amz-target'];
-  const action =
-    typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-  try {
-    if (request.method !== 'POST' || action === '') {
-      throw new ApiError(
-        'UnknownOperationException',
-        'Expected POST with X-Amz-Target: AWSStepFunctions.<Action>',
-      );
-    }
-    const text = await readBody(request);
-    let body: unknown;
-    try {
-      body = text === '' ? {} : JSON.parse(text);
-    } catch {
-      throw new ApiError('SerializationException', 'Request body is not valid JSON');
-    }
-    if (!isRecord(body)) throw new ApiError('SerializationException', 'Request body must be a JSON object');
-    send(response, 200, runtime.dispatch(action, body));
-  } catch (error) {
-    if (error instanceof ApiError) {
-      send(response, 400, { __type: error.type, message: error.message });
-      return;
-    }
-    // Our own bug, not the caller's: say so on stderr (messages never contain task tokens).
-    console.error(
-      `[stepfunctions] ${action || 'request'} failed:`,
-      error instanceof Error ? error.message : error,
-    );
-    send(response, 500, { __type: 'InternalFailure', message: 'Internal error in the local Step Functions' });
-  }
-}
-
 export async function startStepFunctionsAdapter(
   opts: StepFunctionsAdapterOptions,
 ): Promise<StepFunctionsAdapter> {
@@ -1440,25 +1368,19 @@ export async function startStepFunctionsAdapter(
   );
   const runtime = new LocalStepFunctions(opts, machines);
 
-  const server = createServer((request, response) => {
-    void handle(runtime, request, response);
+  const server = await serveAwsJson({
+    name: 'Step Functions',
+    targetPrefix: 'AWSStepFunctions.',
+    contentType: 'application/x-amz-json-1.0',
+    maxRequestBytes: MAX_REQUEST_BYTES,
+    ...(opts.port === undefined ? {} : { port: opts.port }),
+    ...(opts.host === undefined ? {} : { host: opts.host }),
+    dispatch: (action, body) => runtime.dispatch(action, body),
   });
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string')
-    throw new Error('The Step Functions server has no TCP address');
-  const urlHost = host.includes(':') ? `[${host}]` : host;
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url: server.url,
     stateMachineArn(name: string): string {
       const arn = arns.get(name);
       if (arn === undefined) throw new Error(`No local state machine named "${name}"`);
@@ -1468,10 +1390,7 @@ export async function startStepFunctionsAdapter(
       closing ??= (async () => {
         // Stopping settles every override, so the library clears its own timers too.
         await runtime.stopAll();
-        await new Promise<void>((resolve, reject) => {
-          server.close((error) => (error ? reject(error) : resolve()));
-          server.closeAllConnections();
-        });
+        await server.close();
       })();
       return closing;
     },
