@@ -109,12 +109,16 @@ export async function serveAwsJson(opts: AwsJsonServerOptions): Promise<AwsJsonS
   const address = server.address();
   if (address === null || typeof address === 'string')
     throw new Error(`The ${opts.name} server has no TCP address`);
+  let closing: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+    // Closing twice is closing once.
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      return closing;
+    },
   };
 }
