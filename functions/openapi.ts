@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from './http/idempotency-key.ts';
 import { type RouteSpec, routeList } from './routes.ts';
 import { Problem } from './schemas/common.ts';
 
@@ -7,7 +8,8 @@ type Io = 'input' | 'output';
 
 interface Parameter {
   name: string;
-  in: 'path' | 'query';
+  in: 'path' | 'query' | 'header';
+  description?: string;
   required: boolean;
   schema: Schema;
 }
@@ -126,8 +128,19 @@ function parameters(route: RouteSpec, schemas: SchemaCollector): Parameter[] {
       });
     }
   }
+  if (route.idempotent) out.push(IDEMPOTENCY_KEY);
   return out;
 }
+
+/** The header every create that honors it takes; a replay returns the first response. */
+const IDEMPOTENCY_KEY: Parameter = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'A key of your choice (a UUID, say) that makes a retry safe: a replay with the same key and body returns the first response; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED.',
+  schema: { type: 'string', maxLength: MAX_IDEMPOTENCY_KEY_LENGTH },
+};
 
 function success(route: RouteSpec, schemas: SchemaCollector): Response {
   const { schema, contentType } = route.response;

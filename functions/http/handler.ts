@@ -139,7 +139,7 @@ export function httpHandler<R extends RouteSpec>(
   if (needsPrincipal(route) && !loadPrincipal) {
     throw new Error(`${name}: its access needs the caller's stored user; pass { loadPrincipal }`);
   }
-  if (route.idempotent && !extensions.idempotency) {
+  if (route.idempotent === true && !extensions.idempotency) {
     throw new Error(`${name} honors Idempotency-Key; pass { idempotency: idempotencyKey }`);
   }
   const core = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
@@ -219,7 +219,7 @@ export function httpHandler<R extends RouteSpec>(
     .use(problemJson())
     .use(httpHeaderNormalizer())
     .use(bodyParsers());
-  if (route.idempotent && extensions.idempotency) stack.use(extensions.idempotency(name));
+  if (route.idempotent === true && extensions.idempotency) stack.use(extensions.idempotency(name));
   return stack.handler(core);
 }
 

@@ -33,8 +33,13 @@ export interface RouteSpec {
   /** zod schemas of any flavor (the functions use zod/mini); `/openapi.json` is generated from them. */
   request?: { body?: z.core.$ZodType; query?: z.core.$ZodType; params?: z.core.$ZodType };
   response: { status: number; schema?: z.core.$ZodType; contentType?: 'application/json' | 'text/html' };
-  /** Honors the Idempotency-Key header (creates whose response holds no secret). */
-  idempotent?: true;
+  /**
+   * Honors the Idempotency-Key header: `true` through the Powertools middleware, which keeps
+   * the first response (creates whose response holds no secret); `'derived'` in the domain,
+   * which rebuilds the first response from the key (responses holding a link, whose token
+   * must not rest in the table).
+   */
+  idempotent?: true | 'derived';
   /** Resources the function touches, so infra grants exactly these. */
   uses?: ReadonlyArray<Resource>;
 }

@@ -41,8 +41,9 @@ export const relationshipRoutes = {
     summary: 'A personalized relationship link and a draft email for a customer; send=true also emails it',
     request: { body: CustomerRequestBody },
     response: { status: 201, schema: CustomerRequestCreated },
-    // Honors Idempotency-Key without `idempotent` (Powertools would store the link): the
-    // link is derived from the key with the link secret, see functions/domain/invitations.ts.
+    // Not the Powertools path (it would store the link): the link is derived from the key
+    // with the link secret, see functions/domain/invitations.ts.
+    idempotent: 'derived',
     uses: ['table', 'mail', 'linkSecret'],
   }),
   inviteCustomerWithProvider: route({
@@ -55,6 +56,7 @@ export const relationshipRoutes = {
     request: { params: ProviderIdParams, body: CustomerRequestBody },
     response: { status: 201, schema: CustomerRequestCreated },
     // Idempotency-Key as requestCustomerRelationship: a derived link, never stored.
+    idempotent: 'derived',
     uses: ['table', 'mail', 'linkSecret'],
   }),
   showInvitation: route({

@@ -69,6 +69,8 @@ describe('the OpenAPI document (GET /openapi.json)', () => {
       const expected = [
         ...fieldsOf(r.request?.params).map(([name]) => ['path', name, true]),
         ...fieldsOf(r.request?.query).map(([name, required]) => ['query', name, required]),
+        // Creates that honor Idempotency-Key say so; others do not take it.
+        ...(r.idempotent ? [['header', 'Idempotency-Key', false]] : []),
       ];
       expect(described, `${r.method} ${r.path}`).toEqual(expected);
       // Each {name} of the path template is a path parameter, and nothing else is.
