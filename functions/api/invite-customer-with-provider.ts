@@ -9,18 +9,15 @@ import { relationshipRoutes as routes } from '../relationships/routes.ts';
 
 export const handler = httpHandler(
   routes.inviteCustomerWithProvider,
-  async ({ principal, body, params, headers }) => {
-    const idempotencyKey = idempotencyKeyOf(headers);
-    return {
-      status: 201,
-      body: await requestCustomerRelationship(
-        relationshipDeps({ mailer: sesMailer, linkTokens: secretLinkTokens }),
-        principal,
-        body,
-        { providerId: params.providerId, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) },
-      ),
-      headers: { 'Cache-Control': 'no-store' },
-    };
-  },
+  async ({ principal, body, params, headers }) => ({
+    status: 201,
+    body: await requestCustomerRelationship(
+      relationshipDeps({ mailer: sesMailer, linkTokens: secretLinkTokens }),
+      principal,
+      body,
+      { providerId: params.providerId, idempotencyKey: idempotencyKeyOf(headers) },
+    ),
+    headers: { 'Cache-Control': 'no-store' },
+  }),
   { loadPrincipal },
 );

@@ -1,34 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { OrganizationRecord, Principal, UserRecord } from '../../functions/domain/identity-model.ts';
+import type { OrganizationRecord } from '../../functions/domain/identity-model.ts';
 import { acceptInvitation, customerOf, type RelationshipDeps } from '../../functions/domain/invitations.ts';
 import { hashLinkToken } from '../../functions/domain/links.ts';
 import type { RelationshipRow, RelationshipStore } from '../../functions/domain/ports.ts';
 import type { InvitationRecord } from '../../functions/domain/relationship-model.ts';
+import { globalAdminOf, organizationRecord } from '../support/records.ts';
 
 const NOW = new Date('2026-03-01T10:00:00Z');
-const org = (id: string, partnerTypes: OrganizationRecord['partnerTypes'] = []): OrganizationRecord => ({
-  id,
-  name: `Org ${id}`,
-  domain: `${id}.example`,
-  country: 'ES',
-  partnerTypes,
-  status: 'ACTIVE',
-  globalAdminCount: 1,
-  createdAt: NOW.toISOString(),
-});
-const admin = (orgId: string): Principal => ({
-  user: {
-    id: `admin-${orgId}`,
-    orgId,
-    email: `ada@${orgId}.example`,
-    firstName: 'Ada',
-    lastName: 'Admin',
-    agentRole: 'ADMIN_AGENT',
-    adminRole: 'GLOBAL_ADMIN',
-    status: 'ACTIVE',
-    createdAt: NOW.toISOString(),
-  } satisfies UserRecord,
-});
+const org = (id: string, partnerTypes: OrganizationRecord['partnerTypes'] = []) =>
+  organizationRecord(id, partnerTypes, NOW);
+const admin = (orgId: string) => globalAdminOf(orgId, NOW);
 
 /**
  * In-memory relationship rows keyed like the table (`<kind>#<otherId>[#<subId>]` in sort order);

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { LinkRecord, OrganizationRecord, Principal } from '../../functions/domain/identity-model.ts';
+import type { LinkRecord, OrganizationRecord } from '../../functions/domain/identity-model.ts';
 import {
   INVITATIONS_PER_HOUR,
   MAIL_LEASE_SECONDS,
@@ -11,37 +11,17 @@ import {
 import { hashLinkToken } from '../../functions/domain/links.ts';
 import type { LinkTokens, OutgoingEmail, RelationshipStore } from '../../functions/domain/ports.ts';
 import type { InvitationRecord } from '../../functions/domain/relationship-model.ts';
+import { globalAdminOf, organizationRecord } from '../support/records.ts';
 
 const START = new Date('2026-03-01T10:00:00Z');
-const org = (id: string, partnerTypes: OrganizationRecord['partnerTypes']): OrganizationRecord => ({
-  id,
-  name: `Org ${id}`,
-  domain: `${id}.example`,
-  country: 'ES',
-  partnerTypes,
-  status: 'ACTIVE',
-  globalAdminCount: 1,
-  createdAt: START.toISOString(),
-});
+const org = (id: string, partnerTypes: OrganizationRecord['partnerTypes']) =>
+  organizationRecord(id, partnerTypes, START);
 const RESELLER = org('r1', ['RESELLER']);
 const OTHER_RESELLER = org('r2', ['RESELLER']);
 const PROVIDER = org('p1', ['INDIRECT_PROVIDER']);
 const OTHER_PROVIDER = org('p2', ['INDIRECT_PROVIDER']);
 
-const adminOf = (orgId: string): Principal =>
-  ({
-    user: {
-      id: `admin-${orgId}`,
-      orgId,
-      email: `ada@${orgId}.example`,
-      firstName: 'Ada',
-      lastName: 'Admin',
-      agentRole: 'ADMIN_AGENT',
-      adminRole: 'GLOBAL_ADMIN',
-      status: 'ACTIVE',
-      createdAt: START.toISOString(),
-    },
-  }) as Principal;
+const adminOf = (orgId: string) => globalAdminOf(orgId, START);
 
 /** HMAC-SHA256 under a test secret, as functions/adapters/link-secret.ts computes it under the real one. */
 const testLinkTokens = (secret = 'unit-test-link-secret-0123456789abcdef'): LinkTokens => ({
