@@ -34,5 +34,3 @@ export const workflows: ReadonlyArray<WorkflowSpec> = [
 
 /** The placeholder a task's function ARN fills in a definition. */
 export const functionArnPlaceholder = (task: string) => `${task}FunctionArn`;
-
-export { stateMachineArnEnvName } from './platform/resources.ts';

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin, stop } from 'esbuild';
@@ -73,9 +73,7 @@ export async function buildBundles(handlers: Iterable<string>, outDir: string): 
     }
   };
   await Promise.all(Array.from({ length: Math.min(4, unique.length) }, worker));
-  const ordered = new Map(unique.map((h) => [h, bundles.get(h) as Bundle]));
-  await writeFile(join(outDir, 'bundles.json'), JSON.stringify([...ordered.values()], null, 1));
-  return ordered;
+  return new Map(unique.map((h) => [h, bundles.get(h) as Bundle]));
 }
 
 async function buildOne(handler: string, dir: string): Promise<Bundle> {
@@ -138,11 +136,6 @@ function outputOf(metafile: Metafile, path: string) {
   const output = metafile.outputs[path];
   if (!output) throw new Error(`esbuild produced no ${path}`);
   return output;
-}
-
-/** Bundles written by an earlier `buildBundles` into `outDir` (e.g. by `cdk synth`). */
-export async function readBundles(outDir: string): Promise<Bundle[]> {
-  return JSON.parse(await readFile(join(outDir, 'bundles.json'), 'utf8')) as Bundle[];
 }
 
 /** Stops esbuild's helper process (started by the first build), so the calling process can exit. */

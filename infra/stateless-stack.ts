@@ -41,9 +41,6 @@ import { PlatformFunction, REPO_ROOT, SERVICE_NAME } from './function.ts';
 import { GATEWAY_HEADERS, GATEWAY_RESPONSES } from './gateway-responses.ts';
 import type { DeploySettings } from './settings.ts';
 
-/** A resource a function may touch; `uses` in the route and workflow tables lists them. */
-export type Use = Resource;
-
 /** The scope Cognito puts in access tokens; requiring it makes the authorizer accept access tokens. */
 const ACCESS_TOKEN_SCOPE = 'aws.cognito.signin.user.admin';
 
@@ -183,7 +180,10 @@ export class StatelessStack extends Stack {
   }
 
   /** One function through the one construct, with the grants and variables its `uses` need. */
-  private makeFunction(id: string, spec: { handler: string; description: string; uses: ReadonlyArray<Use> }) {
+  private makeFunction(
+    id: string,
+    spec: { handler: string; description: string; uses: ReadonlyArray<Resource> },
+  ) {
     const bundleDir = this.props.bundleDirs.get(spec.handler);
     if (!bundleDir) throw new Error(`No bundle was built for functions/${spec.handler}.ts`);
     const fn = new PlatformFunction(this, id, {
@@ -217,7 +217,7 @@ export class StatelessStack extends Stack {
     };
   }
 
-  private grant(fn: PlatformFunction, use: Use): void {
+  private grant(fn: PlatformFunction, use: Resource): void {
     const { table, userPool, configurationSet, linkSecret } = this.props;
     const lambda = fn.function;
     switch (use) {

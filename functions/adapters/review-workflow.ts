@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { lazy, requireEnv } from '../config.ts';
 import type { ReviewWorkflow } from '../domain/ports.ts';
-import { stateMachineArnEnvName } from '../workflows.ts';
+import { stateMachineArnEnvName } from '../platform/resources.ts';
 import { awsClientConfig } from './aws.ts';
 
 const stateMachineArn = () => requireEnv(stateMachineArnEnvName('enrollment-review'));

@@ -20,7 +20,7 @@ import {
   type HistoryEvent,
   SFNClient,
 } from '@aws-sdk/client-sfn';
-import { stateMachineArnEnvName } from '../../functions/workflows.ts';
+import { stateMachineArnEnvName } from '../../functions/platform/resources.ts';
 import type { DynamoDbMetrics } from '../../infra/local/meter.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
@@ -7,13 +7,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OPERATORS_GROUP } from '../../functions/auth-groups.ts';
 import { TABLE } from '../../functions/data/table.ts';
+import { stateMachineArnEnvName } from '../../functions/platform/resources.ts';
 import { type RouteSpec, routeList } from '../../functions/routes.ts';
-import {
-  functionArnPlaceholder,
-  stateMachineArnEnvName,
-  type WorkflowSpec,
-  workflows,
-} from '../../functions/workflows.ts';
+import { functionArnPlaceholder, type WorkflowSpec, workflows } from '../../functions/workflows.ts';
 import { REPO_ROOT } from '../../infra/function.ts';
 import { buildPlatformBundles, platformFunctions as functionSpecs } from '../../infra/functions.ts';
 import type { DeploySettings } from '../../infra/settings.ts';
@@ -30,13 +26,10 @@ const SETTINGS: DeploySettings = {
 };
 
 /** One empty bundle folder standing in for every handler: for apps whose assertions do not look at the code. */
-function placeholderBundles(): ReadonlyMap<string, string> {
+function placeholderBundles(routes?: Route[], flows?: WorkflowSpec[]): ReadonlyMap<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'csp-placeholder-bundle-'));
-  mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'index.mjs'), 'export const handler = async () => ({});\n');
-  return new Proxy(new Map<string, string>(), {
-    get: (target, key) => (key === 'get' ? () => dir : Reflect.get(target, key)),
-  });
+  return new Map(functionSpecs(routes, flows).map((f) => [f.handler, dir]));
 }
 
 /** The same wiring as infra/platform.ts, with the route and workflow tables and the bundles as parameters. */
@@ -56,7 +49,7 @@ function buildApp(options: {
     linkSecret: stateful.linkSecret,
     routes: options.routes,
     workflows: options.workflows,
-    bundleDirs: options.bundleDirs ?? placeholderBundles(),
+    bundleDirs: options.bundleDirs ?? placeholderBundles(options.routes, options.workflows),
     settings: SETTINGS,
   });
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -4,7 +4,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../functions/data/table.ts';
 import { hashLinkToken } from '../../functions/domain/links.ts';
-import { stateMachineArnEnvName } from '../../functions/workflows.ts';
+import { stateMachineArnEnvName } from '../../functions/platform/resources.ts';
 import {
   enrollmentBody,
   enrollmentToken,

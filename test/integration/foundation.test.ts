@@ -9,7 +9,7 @@ import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../functions/data/table.ts';
-import { stateMachineArnEnvName } from '../../functions/workflows.ts';
+import { stateMachineArnEnvName } from '../../functions/platform/resources.ts';
 import { linkStartingWith, waitForEmail } from '../support/mailbox.ts';
 import { call, dynamo, env, eventually, runtime, sfn, tableName } from '../support/runtime.ts';
 
