@@ -1,6 +1,13 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../infra/bundle.ts';
-import { coldStart, mapLimited, synthesizePlatform } from '../support/synthesized.ts';
+import { BUNDLE_FILE, buildBundles, REPO_ROOT } from '../../infra/bundle.ts';
+import {
+  coldStart,
+  mapLimited,
+  type SynthesizedFunction,
+  synthesizePlatform,
+} from '../support/synthesized.ts';
 import { percentile } from './stats.ts';
 
 /** Cold starts measured per function: each bundle imported this many times, each in a fresh process. */
@@ -14,6 +21,7 @@ const RUNS = 3;
  */
 export async function coldStartPart(): Promise<number> {
   const functions = await synthesizePlatform(join(REPO_ROOT, 'cdk.out'));
+  const floor = await sdkFloor(functions[0]?.env.NODE_OPTIONS);
   const rows = await mapLimited(functions, 1, async (fn) => {
     const runs = [];
     for (let i = 0; i < RUNS; i++) runs.push(await coldStart(fn));
@@ -46,5 +54,36 @@ export async function coldStartPart(): Promise<number> {
     `  ${rows.length} functions: loaded bundle median ${percentile(kb, 50).toFixed(0)} KB, max ${(kb.at(-1) ?? 0).toFixed(0)} KB; ` +
       `import median ${percentile(ms, 50).toFixed(1)} ms, max ${(ms.at(-1) ?? 0).toFixed(1)} ms\n`,
   );
+  const floorMs = percentile(
+    (await importTimes(floor)).sort((a, b) => a - b),
+    50,
+  );
+  console.log(
+    `  floor: a bundle of only the DynamoDB document client and one command (${(floor.bytes / 1024).toFixed(0)} KB) imports in ${floorMs.toFixed(1)} ms; ` +
+      `import median ${(percentile(ms, 50) / floorMs).toFixed(2)}× the floor, max ${((ms.at(-1) ?? 0) / floorMs).toFixed(2)}×\n`,
+  );
   return rows.filter((r) => r.error).length;
+}
+
+async function importTimes(fn: SynthesizedFunction): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const run = await coldStart(fn);
+    if (run.importMs !== undefined) times.push(run.importMs);
+  }
+  return times;
+}
+
+/** test/fixtures/functions/sdk-floor.ts bundled exactly as a function is, run with a function's Node options. */
+async function sdkFloor(nodeOptions = ''): Promise<SynthesizedFunction> {
+  const handler = '../test/fixtures/functions/sdk-floor';
+  const bundle = (await buildBundles([handler], await mkdtemp(join(tmpdir(), 'csp-floor-')))).get(handler);
+  if (!bundle) throw new Error('the floor bundle was not built');
+  return {
+    name: 'floor',
+    file: join(bundle.dir, BUNDLE_FILE),
+    bytes: bundle.bytes,
+    deployedBytes: bundle.deployedBytes,
+    env: { NODE_OPTIONS: nodeOptions },
+  };
 }
