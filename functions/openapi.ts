@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { MAX_IDEMPOTENCY_KEY_LENGTH } from './http/idempotency-key.ts';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from './platform/http/idempotency-key.ts';
+import { Problem } from './platform/schemas.ts';
 import { type RouteSpec, routeList } from './routes.ts';
-import { Problem } from './schemas/common.ts';
 
 type Schema = z.core.JSONSchema.JSONSchema;
 type Io = 'input' | 'output';

@@ -7,7 +7,7 @@ import {
   problemBody,
   RateLimitedError,
   UnauthenticatedError,
-} from '../functions/http/errors.ts';
+} from '../functions/platform/http/errors.ts';
 
 /**
  * What the gateway itself answers, before or instead of a function: one table used by the

@@ -10,8 +10,8 @@ import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/a
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, ConfigurationSetTlsPolicy, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
-import { OPERATORS_GROUP } from '../functions/auth-groups.ts';
-import { TABLE } from '../functions/data/table.ts';
+import { OPERATORS_GROUP } from '../functions/platform/auth-groups.ts';
+import { TABLE } from '../functions/platform/data/table.ts';
 
 /**
  * What holds data or identities and must survive redeploys: the table, the user pool

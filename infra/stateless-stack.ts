@@ -29,7 +29,7 @@ import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
-import { TABLE } from '../functions/data/table.ts';
+import { TABLE } from '../functions/platform/data/table.ts';
 import {
   functionEnvironment,
   type Resource,

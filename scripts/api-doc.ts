@@ -5,8 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { enrollmentRoutes } from '../functions/enrollment/routes.ts';
-import { MAX_BODY_BYTES } from '../functions/http/handler.ts';
 import { identityRoutes } from '../functions/identity/routes.ts';
+import { MAX_BODY_BYTES } from '../functions/platform/http/handler.ts';
 import type { RouteSpec } from '../functions/platform/route-spec.ts';
 import { platformRoutes } from '../functions/platform/routes.ts';
 import { relationshipRoutes } from '../functions/relationships/routes.ts';

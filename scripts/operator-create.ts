@@ -10,8 +10,8 @@ import {
   AdminCreateUserCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { OPERATORS_GROUP } from '../functions/auth-groups.ts';
-import { generateTemporaryPassword } from '../functions/domain/passwords.ts';
+import { generateTemporaryPassword } from '../functions/identity/domain/passwords.ts';
+import { OPERATORS_GROUP } from '../functions/platform/auth-groups.ts';
 
 const { values } = parseArgs({ options: { email: { type: 'string' }, 'user-pool-id': { type: 'string' } } });
 const email = values.email?.trim().toLowerCase();

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { listOf, TokenBody } from '../identity/schemas.ts';
 import { route } from '../platform/route-spec.ts';
 import {
   DecisionBody,
@@ -11,15 +12,14 @@ import {
   OperatorEnrollmentsQuery,
   PartnerNetworkBody,
   PartnerNetworkProfile,
-} from '../schemas/enrollment.ts';
-import { listOf, TokenBody } from '../schemas/identity.ts';
+} from './schemas.ts';
 
 /** Enrollment as an indirect reseller: this context's entries of the route table (functions/routes.ts). */
 export const enrollmentRoutes = {
   submitEnrollment: route({
     method: 'POST',
     path: '/enrollments',
-    handler: 'api/submit-enrollment',
+    handler: 'enrollment/api/submit-enrollment',
     auth: 'signed-in',
     permission: 'GLOBAL_ADMIN',
     summary: 'Enroll the organization as an indirect reseller (global admins); starts the review',
@@ -31,7 +31,7 @@ export const enrollmentRoutes = {
   getEnrollment: route({
     method: 'GET',
     path: '/enrollments/{id}',
-    handler: 'api/get-enrollment',
+    handler: 'enrollment/api/get-enrollment',
     auth: 'signed-in',
     permission: 'ANY_PARTNER_USER',
     summary: "An enrollment of the caller's organization with its status history",
@@ -42,7 +42,7 @@ export const enrollmentRoutes = {
   showEnrollmentVerification: route({
     method: 'GET',
     path: '/enrollments/verify',
-    handler: 'api/show-enrollment-verification',
+    handler: 'enrollment/api/show-enrollment-verification',
     auth: 'public',
     summary:
       "The primary contact's emailed link: a page naming the organization, with a Confirm button; changes nothing",
@@ -53,7 +53,7 @@ export const enrollmentRoutes = {
   verifyEnrollment: route({
     method: 'POST',
     path: '/enrollments/verify',
-    handler: 'api/verify-enrollment',
+    handler: 'enrollment/api/verify-enrollment',
     auth: 'public',
     summary: "Confirm the primary contact's email; the enrollment goes into review",
     request: { body: TokenBody },
@@ -63,7 +63,7 @@ export const enrollmentRoutes = {
   resendEnrollmentVerification: route({
     method: 'POST',
     path: '/enrollments/{id}/verification-email',
-    handler: 'api/resend-enrollment-verification',
+    handler: 'enrollment/api/resend-enrollment-verification',
     auth: 'signed-in',
     permission: 'GLOBAL_ADMIN',
     summary: 'Send a new verification link (global admins; the old link stops working; 3 a day)',
@@ -74,7 +74,7 @@ export const enrollmentRoutes = {
   listOperatorEnrollments: route({
     method: 'GET',
     path: '/operator/enrollments',
-    handler: 'api/list-operator-enrollments',
+    handler: 'enrollment/api/list-operator-enrollments',
     auth: 'operator',
     summary: 'Enrollments, optionally by status, oldest first',
     request: { query: OperatorEnrollmentsQuery },
@@ -84,7 +84,7 @@ export const enrollmentRoutes = {
   decideEnrollment: route({
     method: 'POST',
     path: '/operator/enrollments/{id}/decision',
-    handler: 'api/decide-enrollment',
+    handler: 'enrollment/api/decide-enrollment',
     auth: 'operator',
     summary: 'Approve or reject an enrollment in review (a reason is required to reject)',
     request: { params: EnrollmentIdParams, body: DecisionBody },
@@ -94,7 +94,7 @@ export const enrollmentRoutes = {
   putPartnerNetworkProfile: route({
     method: 'PUT',
     path: '/operator/partner-network/{mpnId}',
-    handler: 'api/put-partner-network-profile',
+    handler: 'enrollment/api/put-partner-network-profile',
     auth: 'operator',
     summary: 'Create or update a partner network (MPN) organization profile',
     request: { params: MpnParams, body: PartnerNetworkBody },

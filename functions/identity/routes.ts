@@ -21,14 +21,14 @@ import {
   User,
   UserIdParams,
   VerifiedResult,
-} from '../schemas/identity.ts';
+} from './schemas.ts';
 
 /** Work accounts, sign-in, partner users and roles: this context's entries of the route table (functions/routes.ts). */
 export const identityRoutes = {
   createAccount: route({
     method: 'POST',
     path: '/accounts',
-    handler: 'api/create-account',
+    handler: 'identity/api/create-account',
     auth: 'public',
     summary: 'Create a work account: an organization and its global admin; emails a verification link',
     request: { body: CreateAccountBody },
@@ -39,7 +39,7 @@ export const identityRoutes = {
   showAccountVerification: route({
     method: 'GET',
     path: '/accounts/verify',
-    handler: 'api/show-account-verification',
+    handler: 'identity/api/show-account-verification',
     auth: 'public',
     summary: 'The emailed verification link: a page with a Confirm button; changes nothing',
     request: { query: z.object({ token: z.optional(z.string().check(z.maxLength(200))) }) },
@@ -49,7 +49,7 @@ export const identityRoutes = {
   verifyAccount: route({
     method: 'POST',
     path: '/accounts/verify',
-    handler: 'api/verify-account',
+    handler: 'identity/api/verify-account',
     auth: 'public',
     summary: 'Confirm the work account email with the token of the emailed link',
     request: { body: TokenBody },
@@ -59,7 +59,7 @@ export const identityRoutes = {
   signIn: route({
     method: 'POST',
     path: '/auth/sign-in',
-    handler: 'api/sign-in',
+    handler: 'identity/api/sign-in',
     auth: 'public',
     summary: 'Sign in with email and password',
     request: { body: SignInBody },
@@ -69,7 +69,7 @@ export const identityRoutes = {
   newPassword: route({
     method: 'POST',
     path: '/auth/new-password',
-    handler: 'api/new-password',
+    handler: 'identity/api/new-password',
     auth: 'public',
     summary: 'Answer the NEW_PASSWORD_REQUIRED challenge of a first sign-in',
     request: { body: NewPasswordBody },
@@ -79,7 +79,7 @@ export const identityRoutes = {
   refreshTokens: route({
     method: 'POST',
     path: '/auth/refresh',
-    handler: 'api/refresh-tokens',
+    handler: 'identity/api/refresh-tokens',
     auth: 'public',
     summary: 'New access and id tokens for a refresh token',
     request: { body: RefreshBody },
@@ -89,7 +89,7 @@ export const identityRoutes = {
   getMe: route({
     method: 'GET',
     path: '/me',
-    handler: 'api/get-me',
+    handler: 'identity/api/get-me',
     auth: 'signed-in',
     permission: 'ANY_PARTNER_USER',
     summary: 'The signed-in user and their organization',
@@ -99,7 +99,7 @@ export const identityRoutes = {
   listUsers: route({
     method: 'GET',
     path: '/users',
-    handler: 'api/list-users',
+    handler: 'identity/api/list-users',
     auth: 'signed-in',
     permission: 'users:manage',
     summary: "The organization's users",
@@ -110,7 +110,7 @@ export const identityRoutes = {
   createUser: route({
     method: 'POST',
     path: '/users',
-    handler: 'api/create-user',
+    handler: 'identity/api/create-user',
     auth: 'signed-in',
     permission: 'users:manage',
     summary: 'Add a user; the temporary password is in this response only',
@@ -121,7 +121,7 @@ export const identityRoutes = {
   getUser: route({
     method: 'GET',
     path: '/users/{id}',
-    handler: 'api/get-user',
+    handler: 'identity/api/get-user',
     auth: 'signed-in',
     permission: 'users:manage',
     summary: 'One user of the organization',
@@ -132,7 +132,7 @@ export const identityRoutes = {
   updateUser: route({
     method: 'PATCH',
     path: '/users/{id}',
-    handler: 'api/update-user',
+    handler: 'identity/api/update-user',
     auth: 'signed-in',
     permission: 'users:manage',
     summary: "Change a user's names or roles",
@@ -143,7 +143,7 @@ export const identityRoutes = {
   deleteUser: route({
     method: 'DELETE',
     path: '/users/{id}',
-    handler: 'api/delete-user',
+    handler: 'identity/api/delete-user',
     auth: 'signed-in',
     permission: 'users:manage',
     summary: 'Delete a user',
@@ -154,7 +154,7 @@ export const identityRoutes = {
   resetUserPassword: route({
     method: 'POST',
     path: '/users/{id}/reset-password',
-    handler: 'api/reset-user-password',
+    handler: 'identity/api/reset-user-password',
     auth: 'signed-in',
     permission: 'users:manage',
     summary: 'Give a user a new temporary password, shown in this response only',
@@ -165,7 +165,7 @@ export const identityRoutes = {
   createIndirectProvider: route({
     method: 'POST',
     path: '/operator/indirect-providers',
-    handler: 'api/create-indirect-provider',
+    handler: 'identity/api/create-indirect-provider',
     auth: 'operator',
     summary: "Create an indirect provider's organization and global admin",
     request: { body: CreateProviderBody },

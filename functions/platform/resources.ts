@@ -37,7 +37,7 @@ export const stateMachineArnEnvName = (name: string) =>
 export const RESOURCES = {
   table: {
     environment: (s) => ({ TABLE_NAME: s.tableName }),
-    modules: ['functions/adapters/dynamo.ts', 'functions/http/idempotency.ts'],
+    modules: ['functions/platform/data/dynamo.ts', 'functions/platform/http/idempotency.ts'],
   },
   mail: {
     environment: (s) => ({
@@ -46,7 +46,7 @@ export const RESOURCES = {
       // Where mail for operators goes (overdue reviews); only functions that send mail can send it.
       OPERATOR_ALERT_EMAIL: s.operatorAlertEmail,
     }),
-    modules: ['functions/adapters/mail.ts'],
+    modules: ['functions/platform/mail/ses.ts'],
   },
   userPool: {
     environment: (s) => ({
@@ -55,19 +55,19 @@ export const RESOURCES = {
       // Public routes that also take a Bearer token verify it themselves against this issuer's JWKS.
       USER_POOL_ISSUER: s.userPoolIssuer,
     }),
-    modules: ['functions/adapters/directory.ts', 'functions/http/link-principal.ts'],
+    modules: ['functions/identity/directory.ts', 'functions/identity/link-principal.ts'],
   },
   stateMachine: {
     environment: (s) =>
       Object.fromEntries(
         Object.entries(s.stateMachineArns).map(([name, arn]) => [stateMachineArnEnvName(name), arn]),
       ),
-    modules: ['functions/adapters/review-workflow.ts'],
+    modules: ['functions/enrollment/workflow.ts'],
   },
   linkSecret: {
     // Only its ARN: the value is read from Secrets Manager at the first derived link, never put in the environment.
     environment: (s) => ({ LINK_SECRET_ARN: s.linkSecretArn }),
-    modules: ['functions/adapters/link-secret.ts'],
+    modules: ['functions/platform/links/link-secret.ts'],
   },
 } as const satisfies Record<string, ResourceDeclaration>;
 

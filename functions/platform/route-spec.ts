@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
-import type { Permission } from '../domain/permissions.ts';
 import type { Resource } from '../platform/resources.ts';
+import type { Permission } from './permissions.ts';
 
 /**
  * The shape of a route table entry; `functions/routes.ts` assembles the one table. The CDK stack makes one Lambda per entry and wires the

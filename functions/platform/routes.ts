@@ -1,12 +1,12 @@
-import { Health, Session } from '../schemas/common.ts';
 import { route } from './route-spec.ts';
+import { Health, Session } from './schemas.ts';
 
 /** Platform: health, the OpenAPI document, the session: this context's entries of the route table (functions/routes.ts). */
 export const platformRoutes = {
   getHealth: route({
     method: 'GET',
     path: '/health',
-    handler: 'api/get-health',
+    handler: 'platform/api/get-health',
     auth: 'public',
     summary: 'Liveness check',
     response: { status: 200, schema: Health },
@@ -14,7 +14,7 @@ export const platformRoutes = {
   getOpenApi: route({
     method: 'GET',
     path: '/openapi.json',
-    handler: 'api/get-openapi',
+    handler: 'get-openapi',
     auth: 'public',
     summary: 'The OpenAPI document of this API, generated from the route table',
     response: { status: 200 },
@@ -22,7 +22,7 @@ export const platformRoutes = {
   getSession: route({
     method: 'GET',
     path: '/auth/session',
-    handler: 'api/get-session',
+    handler: 'platform/api/get-session',
     auth: 'signed-in',
     permission: 'ANY_SIGNED_IN',
     summary: 'What the verified token says about the caller',

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
+import { ListQuery, listOf } from '../identity/schemas.ts';
 import { route } from '../platform/route-spec.ts';
-import { ListQuery, listOf } from '../schemas/identity.ts';
 import {
   AnswerBody,
   AnswerResult,
@@ -16,14 +16,14 @@ import {
   Partner,
   ProviderIdParams,
   ResellerIdParams,
-} from '../schemas/relationships.ts';
+} from './schemas.ts';
 
 /** Indirect providers, resellers and customers: this context's entries of the route table (functions/routes.ts). */
 export const relationshipRoutes = {
   inviteReseller: route({
     method: 'POST',
     path: '/indirect-resellers/invitations',
-    handler: 'api/invite-reseller',
+    handler: 'relationships/api/invite-reseller',
     auth: 'signed-in',
     permission: 'indirectResellers:invite',
     summary: 'An indirect provider invites a reseller by email',
@@ -35,7 +35,7 @@ export const relationshipRoutes = {
   requestCustomerRelationship: route({
     method: 'POST',
     path: '/customers/relationship-requests',
-    handler: 'api/request-customer-relationship',
+    handler: 'relationships/api/request-customer-relationship',
     auth: 'signed-in',
     permission: 'customers:requestRelationship',
     summary: 'A personalized relationship link and a draft email for a customer; send=true also emails it',
@@ -49,7 +49,7 @@ export const relationshipRoutes = {
   inviteCustomerWithProvider: route({
     method: 'POST',
     path: '/indirect-providers/{providerId}/customer-invitations',
-    handler: 'api/invite-customer-with-provider',
+    handler: 'relationships/api/invite-customer-with-provider',
     auth: 'signed-in',
     permission: 'customers:requestRelationship',
     summary: 'Invite a customer to a relationship with the reseller and its indirect provider at once',
@@ -62,7 +62,7 @@ export const relationshipRoutes = {
   showInvitation: route({
     method: 'GET',
     path: '/invitations/accept',
-    handler: 'api/show-invitation',
+    handler: 'relationships/api/show-invitation',
     auth: 'public',
     summary:
       'The emailed invitation link: who invites, what accepting grants, a checkbox, sign-in, Accept and Decline; changes nothing',
@@ -73,7 +73,7 @@ export const relationshipRoutes = {
   acceptInvitation: route({
     method: 'POST',
     path: '/invitations/accept',
-    handler: 'api/accept-invitation',
+    handler: 'relationships/api/accept-invitation',
     auth: 'public',
     summary: 'Accept an invitation (Bearer token, or the page form with email and password)',
     request: { body: AnswerBody },
@@ -83,7 +83,7 @@ export const relationshipRoutes = {
   declineInvitation: route({
     method: 'POST',
     path: '/invitations/decline',
-    handler: 'api/decline-invitation',
+    handler: 'relationships/api/decline-invitation',
     auth: 'public',
     summary: 'Decline an invitation (Bearer token, or the page form with email and password)',
     request: { body: AnswerBody },
@@ -93,7 +93,7 @@ export const relationshipRoutes = {
   listInvitations: route({
     method: 'GET',
     path: '/invitations',
-    handler: 'api/list-invitations',
+    handler: 'relationships/api/list-invitations',
     auth: 'signed-in',
     permission: 'ANY_PARTNER_USER',
     summary: 'Invitations the organization sent or received, newest first',
@@ -104,7 +104,7 @@ export const relationshipRoutes = {
   cancelInvitation: route({
     method: 'POST',
     path: '/invitations/{id}/cancel',
-    handler: 'api/cancel-invitation',
+    handler: 'relationships/api/cancel-invitation',
     auth: 'signed-in',
     permission: 'ANY_PARTNER_USER',
     summary: 'Cancel a pending invitation the organization sent',
@@ -115,7 +115,7 @@ export const relationshipRoutes = {
   resendInvitation: route({
     method: 'POST',
     path: '/invitations/{id}/resend',
-    handler: 'api/resend-invitation',
+    handler: 'relationships/api/resend-invitation',
     auth: 'signed-in',
     permission: 'ANY_PARTNER_USER',
     summary: 'A new link for a pending invitation (the old one stops working) and 14 more days',
@@ -126,7 +126,7 @@ export const relationshipRoutes = {
   listIndirectProviders: route({
     method: 'GET',
     path: '/indirect-providers',
-    handler: 'api/list-indirect-providers',
+    handler: 'relationships/api/list-indirect-providers',
     auth: 'signed-in',
     permission: 'indirectProviders:read',
     summary: "The reseller's indirect providers",
@@ -137,7 +137,7 @@ export const relationshipRoutes = {
   listIndirectResellers: route({
     method: 'GET',
     path: '/indirect-resellers',
-    handler: 'api/list-indirect-resellers',
+    handler: 'relationships/api/list-indirect-resellers',
     auth: 'signed-in',
     permission: 'indirectResellers:read',
     summary: "The provider's indirect resellers",
@@ -148,7 +148,7 @@ export const relationshipRoutes = {
   listCustomersSharedWithProvider: route({
     method: 'GET',
     path: '/indirect-providers/{providerId}/customers',
-    handler: 'api/list-customers-shared-with-provider',
+    handler: 'relationships/api/list-customers-shared-with-provider',
     auth: 'signed-in',
     permission: 'customers:read',
     summary: "The reseller's customers shared with one indirect provider",
@@ -159,7 +159,7 @@ export const relationshipRoutes = {
   listCustomersSharedByReseller: route({
     method: 'GET',
     path: '/indirect-resellers/{resellerId}/customers',
-    handler: 'api/list-customers-shared-by-reseller',
+    handler: 'relationships/api/list-customers-shared-by-reseller',
     auth: 'signed-in',
     permission: 'customers:read',
     summary: 'Customers one indirect reseller shares with the provider',
@@ -170,7 +170,7 @@ export const relationshipRoutes = {
   listCustomers: route({
     method: 'GET',
     path: '/customers',
-    handler: 'api/list-customers',
+    handler: 'relationships/api/list-customers',
     auth: 'signed-in',
     permission: 'customers:read',
     summary: "The organization's customers",
@@ -181,7 +181,7 @@ export const relationshipRoutes = {
   getCustomer: route({
     method: 'GET',
     path: '/customers/{id}',
-    handler: 'api/get-customer',
+    handler: 'relationships/api/get-customer',
     auth: 'signed-in',
     permission: 'customers:read',
     summary: 'One customer of the organization',

@@ -10,7 +10,7 @@ import {
   CreateUserPoolCommand,
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { OPERATORS_GROUP } from '../../functions/auth-groups.ts';
+import { OPERATORS_GROUP } from '../../functions/platform/auth-groups.ts';
 import { freePort, localClientConfig, stopper, waitFor } from './ports.ts';
 
 export interface LocalCognito {

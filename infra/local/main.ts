@@ -5,7 +5,7 @@
 // This machine may run Node 20 (Lambda runs 22); the SDK's reminder about it is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-import { numberEnv } from '../../functions/config.ts';
+import { numberEnv } from '../../functions/platform/config.ts';
 import { startLocalRuntime } from './runtime.ts';
 
 const operator = {

@@ -8,8 +8,8 @@ import {
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { OPERATORS_GROUP } from '../../functions/auth-groups.ts';
-import { once } from '../../functions/config.ts';
+import { OPERATORS_GROUP } from '../../functions/platform/auth-groups.ts';
+import { once } from '../../functions/platform/config.ts';
 import {
   functionEnvironment,
   RESOURCE_NAMES,
@@ -297,16 +297,16 @@ async function seedOperator(cognito: LocalCognito, operator: { email: string; pa
 }
 
 async function seedPartnerNetwork(profiles: NonNullable<LocalRuntimeOptions['partnerNetwork']>) {
-  const { enrollmentDeps } = await import('../../functions/adapters/enrollment.ts');
-  const { putPartnerProfile } = await import('../../functions/domain/enrollments.ts');
+  const { enrollmentDeps } = await import('../../functions/enrollment/wiring.ts');
+  const { putPartnerProfile } = await import('../../functions/enrollment/domain/enrollments.ts');
   for (const { mpnId, ...profile } of profiles) await putPartnerProfile(enrollmentDeps(), mpnId, profile);
 }
 
 /** Seeds through the same domain code POST /operator/indirect-providers runs, with a permanent password. */
 async function seedProvider(p: SampleProvider) {
-  const { identityDeps } = await import('../../functions/adapters/identity.ts');
-  const { cognitoDirectory } = await import('../../functions/adapters/directory.ts');
-  const { createIndirectProvider } = await import('../../functions/domain/accounts.ts');
+  const { identityDeps } = await import('../../functions/identity/wiring.ts');
+  const { cognitoDirectory } = await import('../../functions/identity/directory.ts');
+  const { createIndirectProvider } = await import('../../functions/identity/domain/accounts.ts');
   const { password, ...admin } = p.admin;
   await createIndirectProvider(
     identityDeps({ directory: cognitoDirectory }),

@@ -14,9 +14,9 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../../functions/data/table.ts';
-import { INVITATIONS_PER_HOUR } from '../../functions/domain/invitations.ts';
-import type { CustomerLink } from '../../functions/domain/relationship-model.ts';
+import { keys } from '../../functions/platform/data/table.ts';
+import { INVITATIONS_PER_HOUR } from '../../functions/relationships/domain/invitations.ts';
+import type { CustomerLink } from '../../functions/relationships/domain/model.ts';
 import type { LocalRuntime } from '../../infra/local/runtime.ts';
 import {
   type Account,

@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../../functions/data/table.ts';
+import { keys } from '../../functions/platform/data/table.ts';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
 import { coldStartPart } from './cold-start.ts';
 import { customersPart, printCustomers } from './customers.ts';

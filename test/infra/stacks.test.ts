@@ -5,8 +5,8 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OPERATORS_GROUP } from '../../functions/auth-groups.ts';
-import { TABLE } from '../../functions/data/table.ts';
+import { OPERATORS_GROUP } from '../../functions/platform/auth-groups.ts';
+import { TABLE } from '../../functions/platform/data/table.ts';
 import { stateMachineArnEnvName } from '../../functions/platform/resources.ts';
 import { type RouteSpec, routeList } from '../../functions/routes.ts';
 import { functionArnPlaceholder, type WorkflowSpec, workflows } from '../../functions/workflows.ts';
@@ -108,7 +108,7 @@ const fixtureRoutes: Route[] = [
     id: 'getPing',
     method: 'GET',
     path: '/ping',
-    handler: 'api/get-health',
+    handler: 'platform/api/get-health',
     auth: 'public',
     summary: 'Fixture: a public route',
     response: { status: 200 },
@@ -117,7 +117,7 @@ const fixtureRoutes: Route[] = [
     id: 'postReviewDecision',
     method: 'POST',
     path: '/operator/reviews/{id}/decision',
-    handler: 'api/get-session',
+    handler: 'platform/api/get-session',
     auth: 'operator',
     summary: 'Fixture: an operator route touching every resource kind',
     response: { status: 202 },
@@ -127,7 +127,7 @@ const fixtureRoutes: Route[] = [
     id: 'getReview',
     method: 'GET',
     path: '/operator/reviews/{id}',
-    handler: 'api/get-session',
+    handler: 'platform/api/get-session',
     auth: 'signed-in',
     summary: 'Fixture: a sibling path reusing /operator/reviews',
     response: { status: 200 },
@@ -140,7 +140,7 @@ const fixtureWorkflows: WorkflowSpec[] = [
   {
     name: 'sample-review',
     definitionFile: 'test/infra/fixtures/sample-review.asl.json',
-    tasks: { Notify: { handler: 'api/get-health', uses: ['table', 'mail'] } },
+    tasks: { Notify: { handler: 'platform/api/get-health', uses: ['table', 'mail'] } },
   },
 ];
 
@@ -452,7 +452,7 @@ describe('the stateless stack with a fixture workflow', () => {
   it('rejects a task that would use its own state machine', () => {
     const cyclic: WorkflowSpec = {
       ...(fixtureWorkflows[0] as WorkflowSpec),
-      tasks: { Notify: { handler: 'api/get-health', uses: ['stateMachine'] } },
+      tasks: { Notify: { handler: 'platform/api/get-health', uses: ['stateMachine'] } },
     };
 
     expect(() => buildApp({ routes: fixtureRoutes, workflows: [cyclic], nag: false })).toThrow(

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { keys } from '../../functions/data/table.ts';
-import { hashLinkToken } from '../../functions/domain/links.ts';
+import { keys } from '../../functions/platform/data/table.ts';
+import { hashLinkToken } from '../../functions/platform/links/links.ts';
 import {
   accountBody,
   PASSWORD,

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { keys } from '../../functions/data/table.ts';
-import { hashLinkToken } from '../../functions/domain/links.ts';
+import { keys } from '../../functions/platform/data/table.ts';
+import { hashLinkToken } from '../../functions/platform/links/links.ts';
 import { stateMachineArnEnvName } from '../../functions/platform/resources.ts';
 import {
   enrollmentBody,

@@ -8,7 +8,7 @@ import {
 import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { keys } from '../../functions/data/table.ts';
+import { keys } from '../../functions/platform/data/table.ts';
 import { stateMachineArnEnvName } from '../../functions/platform/resources.ts';
 import { linkStartingWith, waitForEmail } from '../support/mailbox.ts';
 import { call, dynamo, env, eventually, runtime, sfn, tableName } from '../support/runtime.ts';
@@ -181,7 +181,7 @@ describe('gateway authorizer with cognito-local', () => {
 describe('SES mailbox', () => {
   it('reads back an email sent through SES and follows its link', async () => {
     Object.assign(process.env, env);
-    const { sesMailer } = await import('../../functions/adapters/mail.ts');
+    const { sesMailer } = await import('../../functions/platform/mail/ses.ts');
     const to = `someone-${randomUUID()}@example.com`;
     const link = `${runtime.apiUrl}/health?from=mail`;
     await sesMailer.send({

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../functions/data/table.ts';
+import { keys } from '../../functions/platform/data/table.ts';
 import { approvedReseller, indirectProvider } from '../support/enrollment.ts';
 import { type Account, uniqueDomain, verifiedAccount } from '../support/identity.ts';
 import { emailsSince, linksIn } from '../support/mailbox.ts';

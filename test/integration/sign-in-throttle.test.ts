@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { keys } from '../../functions/data/table.ts';
+import { keys } from '../../functions/platform/data/table.ts';
 import { indirectProvider } from '../support/enrollment.ts';
 import { PASSWORD, uniqueDomain, verifiedAccount } from '../support/identity.ts';
 import { linkStartingWith, waitForEmail } from '../support/mailbox.ts';

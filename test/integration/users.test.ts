@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../functions/data/table.ts';
+import { keys } from '../../functions/platform/data/table.ts';
 import { type Account, PASSWORD, userWithRoles, verifiedAccount } from '../support/identity.ts';
 import { call, dynamo, tableName } from '../support/runtime.ts';
 

@@ -1,4 +1,4 @@
-import type { OrganizationRecord, Principal } from '../../functions/domain/identity-model.ts';
+import type { OrganizationRecord, Principal } from '../../functions/identity/domain/model.ts';
 
 /** An active organization `<id>.example` of the given partner types, for domain unit tests. */
 export const organizationRecord = (

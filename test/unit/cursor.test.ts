@@ -4,7 +4,7 @@ import {
   encodeCursor,
   InvalidCursorError,
   type ListScope,
-} from '../../functions/data/table.ts';
+} from '../../functions/platform/data/table.ts';
 
 const raw = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 

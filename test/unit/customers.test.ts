@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { OrganizationRecord } from '../../functions/domain/identity-model.ts';
-import { acceptInvitation, customerOf, type RelationshipDeps } from '../../functions/domain/invitations.ts';
-import { hashLinkToken } from '../../functions/domain/links.ts';
-import type { RelationshipRow, RelationshipStore } from '../../functions/domain/ports.ts';
-import type { InvitationRecord } from '../../functions/domain/relationship-model.ts';
+import type { OrganizationRecord } from '../../functions/identity/domain/model.ts';
+import { hashLinkToken } from '../../functions/platform/links/links.ts';
+import {
+  acceptInvitation,
+  customerOf,
+  type RelationshipDeps,
+} from '../../functions/relationships/domain/invitations.ts';
+import type { InvitationRecord } from '../../functions/relationships/domain/model.ts';
+import type { RelationshipRow, RelationshipStore } from '../../functions/relationships/ports.ts';
 import { globalAdminOf, organizationRecord } from '../support/records.ts';
 
 const NOW = new Date('2026-03-01T10:00:00Z');

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { enrollmentApprovedEmail } from '../../functions/emails/enrollment/approved.ts';
-import { enrollmentExpiredEmail } from '../../functions/emails/enrollment/expired.ts';
-import { enrollmentInReviewEmail } from '../../functions/emails/enrollment/in-review.ts';
-import { enrollmentRejectedEmail } from '../../functions/emails/enrollment/rejected.ts';
-import { enrollmentReviewOverdueEmail } from '../../functions/emails/enrollment/review-overdue.ts';
-import { enrollmentStillInReviewEmail } from '../../functions/emails/enrollment/still-in-review.ts';
-import { enrollmentVerificationEmail } from '../../functions/emails/enrollment/verification.ts';
-import { formatDate, type Language, languageOf, type RenderedEmail } from '../../functions/emails/locale.ts';
-import { escapeHtml } from '../../functions/pages/html.ts';
+import { enrollmentApprovedEmail } from '../../functions/enrollment/emails/approved.ts';
+import { enrollmentExpiredEmail } from '../../functions/enrollment/emails/expired.ts';
+import { enrollmentInReviewEmail } from '../../functions/enrollment/emails/in-review.ts';
+import { enrollmentRejectedEmail } from '../../functions/enrollment/emails/rejected.ts';
+import { enrollmentReviewOverdueEmail } from '../../functions/enrollment/emails/review-overdue.ts';
+import { enrollmentStillInReviewEmail } from '../../functions/enrollment/emails/still-in-review.ts';
+import { enrollmentVerificationEmail } from '../../functions/enrollment/emails/verification.ts';
+import {
+  formatDate,
+  type Language,
+  languageOf,
+  type RenderedEmail,
+} from '../../functions/platform/mail/locale.ts';
+import { escapeHtml } from '../../functions/platform/pages/html.ts';
 
 const org = 'Contoso Ltd';
 const name = 'Ana';

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { ConflictError } from '../../functions/http/errors.ts';
-import { httpHandler } from '../../functions/http/handler.ts';
+import { ConflictError } from '../../functions/platform/http/errors.ts';
+import { httpHandler } from '../../functions/platform/http/handler.ts';
 import type { RouteSpec } from '../../functions/routes.ts';
 
 const route = {

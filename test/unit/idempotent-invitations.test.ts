@@ -1,16 +1,17 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { LinkRecord, OrganizationRecord } from '../../functions/domain/identity-model.ts';
+import type { LinkRecord, OrganizationRecord } from '../../functions/identity/domain/model.ts';
+import { hashLinkToken } from '../../functions/platform/links/links.ts';
+import type { LinkTokens, OutgoingEmail } from '../../functions/platform/ports.ts';
 import {
   INVITATIONS_PER_HOUR,
   MAIL_LEASE_SECONDS,
   type RelationshipDeps,
   requestCustomerRelationship,
   resendInvitation,
-} from '../../functions/domain/invitations.ts';
-import { hashLinkToken } from '../../functions/domain/links.ts';
-import type { LinkTokens, OutgoingEmail, RelationshipStore } from '../../functions/domain/ports.ts';
-import type { InvitationRecord } from '../../functions/domain/relationship-model.ts';
+} from '../../functions/relationships/domain/invitations.ts';
+import type { InvitationRecord } from '../../functions/relationships/domain/model.ts';
+import type { RelationshipStore } from '../../functions/relationships/ports.ts';
 import { globalAdminOf, organizationRecord } from '../support/records.ts';
 
 const START = new Date('2026-03-01T10:00:00Z');

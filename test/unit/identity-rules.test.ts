@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { isCountryCode } from '../../functions/domain/countries.ts';
-import {
-  assertLinkUsable,
-  hashLinkToken,
-  newLinkToken,
-  VERIFICATION_LINK_TTL_SECONDS,
-} from '../../functions/domain/links.ts';
 import {
   generateTemporaryPassword,
   matchesVerifier,
   passwordProblems,
   temporaryPasswordVerifier,
-} from '../../functions/domain/passwords.ts';
-import { hasPermission, hasSomeRole } from '../../functions/domain/roles.ts';
-import { emailOnDomain, isWebmailAddress, isWebmailDomain } from '../../functions/domain/webmail.ts';
+} from '../../functions/identity/domain/passwords.ts';
+import { isCountryCode } from '../../functions/platform/countries.ts';
+import {
+  assertLinkUsable,
+  hashLinkToken,
+  newLinkToken,
+  VERIFICATION_LINK_TTL_SECONDS,
+} from '../../functions/platform/links/links.ts';
+import { hasPermission, hasSomeRole } from '../../functions/platform/roles.ts';
+import { emailOnDomain, isWebmailAddress, isWebmailDomain } from '../../functions/platform/webmail.ts';
 
 describe('web-based mail providers', () => {
   it.each([

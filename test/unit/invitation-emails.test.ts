@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { combinedRelationshipEmail } from '../../functions/emails/invitations/combined-request.ts';
-import { customerRelationshipEmail } from '../../functions/emails/invitations/customer-request.ts';
-import { draftEmail } from '../../functions/emails/invitations/draft.ts';
-import { providerInvitationEmail } from '../../functions/emails/invitations/provider-invitation.ts';
-import { type Language, languageOf, type RenderedEmail } from '../../functions/emails/locale.ts';
-import { escapeHtml } from '../../functions/pages/html.ts';
+import { type Language, languageOf, type RenderedEmail } from '../../functions/platform/mail/locale.ts';
+import { escapeHtml } from '../../functions/platform/pages/html.ts';
+import { combinedRelationshipEmail } from '../../functions/relationships/emails/combined-request.ts';
+import { customerRelationshipEmail } from '../../functions/relationships/emails/customer-request.ts';
+import { draftEmail } from '../../functions/relationships/emails/draft.ts';
+import { providerInvitationEmail } from '../../functions/relationships/emails/provider-invitation.ts';
 
 const provider = { providerName: 'Fabrikam Distribution', providerDomain: 'fabrikam.example' };
 const reseller = { resellerName: 'Contoso Reseller', resellerDomain: 'contoso.example' };

@@ -74,7 +74,7 @@ describe('the local Secrets Manager', () => {
       AWS_SECRET_ACCESS_KEY: 'local',
       LINK_SECRET_ARN: local.secretArn('test/known'),
     });
-    const { secretLinkTokens } = await import('../../functions/adapters/link-secret.ts');
+    const { secretLinkTokens } = await import('../../functions/platform/links/link-secret.ts');
 
     const derived = await secretLinkTokens.derive('invitation-link-token', ['org', 'op', 'key']);
     await local.stop(); // read once per instance: later derivations need no call

@@ -6,16 +6,16 @@ import {
   SIGN_IN_FAILURE_LIMIT,
   SIGN_IN_FAILURE_WINDOW_SECONDS,
   signIn,
-} from '../../functions/domain/accounts.ts';
+} from '../../functions/identity/domain/accounts.ts';
 import {
   type SignInFailures,
   SignInRateLimitedError,
   type UserRecord,
-} from '../../functions/domain/identity-model.ts';
-import type { AuthResult, Directory, IdentityStore } from '../../functions/domain/ports.ts';
-import { ProblemError } from '../../functions/http/errors.ts';
-import { httpHandler } from '../../functions/http/handler.ts';
-import { asPageWhenForm } from '../../functions/pages/results.ts';
+} from '../../functions/identity/domain/model.ts';
+import type { AuthResult, Directory, IdentityStore } from '../../functions/identity/ports.ts';
+import { ProblemError } from '../../functions/platform/http/errors.ts';
+import { httpHandler } from '../../functions/platform/http/handler.ts';
+import { asPageWhenForm } from '../../functions/platform/pages/results.ts';
 import type { RouteSpec } from '../../functions/routes.ts';
 
 const PASSWORD = 'Str0ng-Passw0rd';

@@ -1,4 +1,0 @@
-import { httpHandler } from '../http/handler.ts';
-import { platformRoutes as routes } from '../platform/routes.ts';
-
-export const handler = httpHandler(routes.getHealth, async () => ({ status: 200, body: { status: 'ok' } }));

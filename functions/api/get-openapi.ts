@@ -1,8 +1,0 @@
-import { httpHandler } from '../http/handler.ts';
-import { buildOpenApiDocument } from '../openapi.ts';
-import { platformRoutes as routes } from '../platform/routes.ts';
-
-// Built once per cold start: the document only changes with a deploy.
-const document = buildOpenApiDocument();
-
-export const handler = httpHandler(routes.getOpenApi, async () => ({ status: 200, body: document }));

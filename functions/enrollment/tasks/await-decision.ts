@@ -1,0 +1,8 @@
+import { stepAwaitDecision } from '../domain/enrollments.ts';
+import { enrollmentDeps } from '../wiring.ts';
+
+/** enrollment-review › Await decision (waits for the task token; fails with DecisionAlreadyMade when decided). */
+export const handler = async (event: { enrollmentId: string; taskToken: string }) => {
+  await stepAwaitDecision(enrollmentDeps(), event.enrollmentId, event.taskToken);
+  return {};
+};

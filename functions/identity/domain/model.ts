@@ -1,0 +1,134 @@
+import {
+  BusinessRuleError,
+  ConflictError,
+  ProblemError,
+  RateLimitedError,
+} from '../../platform/http/errors.ts';
+import type { StoredLink } from '../../platform/links/links.ts';
+import type { AdminRole, AgentRole } from '../../platform/roles.ts';
+
+export type PartnerType = 'RESELLER' | 'INDIRECT_PROVIDER';
+
+export interface OrganizationRecord {
+  id: string;
+  name: string;
+  domain: string;
+  country: string;
+  partnerTypes: PartnerType[];
+  status: 'PENDING_EMAIL_VERIFICATION' | 'ACTIVE';
+  /** Kept exact by the transactions that change roles, so the last global admin is protected. */
+  globalAdminCount: number;
+  createdAt: string;
+}
+
+export interface UserRecord {
+  /** Also the Cognito username. */
+  id: string;
+  orgId: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  agentRole: AgentRole;
+  adminRole: AdminRole;
+  status: 'PENDING_EMAIL_VERIFICATION' | 'ACTIVE';
+  /** Present while the user still has a temporary password (see passwords.ts). */
+  temporaryPasswordVerifier?: string;
+  createdAt: string;
+}
+
+export interface LinkRecord extends StoredLink {
+  tokenHash: string;
+  kind: 'ACCOUNT_VERIFICATION' | 'ENROLLMENT_VERIFICATION' | 'INVITATION';
+  orgId: string;
+  userId?: string;
+  enrollmentId?: string;
+  invitationId?: string;
+  createdAt: string;
+}
+
+/** Failed sign-ins for one email within a window that ends at `windowEndsAt` (epoch seconds). */
+export interface SignInFailures {
+  failures: number;
+  windowEndsAt: number;
+}
+
+/** A signed-in partner user as resolved from the verified token and the stored user. */
+export interface Principal {
+  user: UserRecord;
+}
+
+export const publicUser = (u: UserRecord) => ({
+  id: u.id,
+  email: u.email,
+  firstName: u.firstName,
+  lastName: u.lastName,
+  agentRole: u.agentRole,
+  adminRole: u.adminRole,
+  status: u.status === 'ACTIVE' && u.temporaryPasswordVerifier ? ('MUST_CHANGE_PASSWORD' as const) : u.status,
+});
+
+export const publicOrganization = (o: OrganizationRecord) => ({
+  id: o.id,
+  name: o.name,
+  domain: o.domain,
+  country: o.country,
+  partnerTypes: o.partnerTypes,
+});
+
+export class WebmailNotAllowedError extends BusinessRuleError {
+  constructor(what: string) {
+    super(
+      'WEBMAIL_NOT_ALLOWED',
+      `${what} belongs to a web-based mail service (such as Gmail, Yahoo! Mail, iCloud Mail, AOL Mail or Outlook.com). Use your organization's own domain.`,
+    );
+  }
+}
+export class EmailDomainMismatchError extends BusinessRuleError {
+  constructor(email: string, domain: string) {
+    super(
+      'EMAIL_DOMAIN_MISMATCH',
+      `${email} is not on your organization's domain ${domain}. Use an address at ${domain}.`,
+    );
+  }
+}
+export class DomainTakenError extends ConflictError {
+  constructor(domain: string) {
+    super(
+      'DOMAIN_TAKEN',
+      `An organization with the domain ${domain} already exists. Ask its global admin to add you as a user.`,
+    );
+  }
+}
+export class EmailTakenError extends ConflictError {
+  constructor(email: string) {
+    super('EMAIL_TAKEN', `${email} already has an account. Sign in, or use another address.`);
+  }
+}
+export class LastGlobalAdminError extends ConflictError {
+  constructor() {
+    super(
+      'LAST_GLOBAL_ADMIN',
+      'This is the last global admin of the organization. Make another user a global admin first.',
+    );
+  }
+}
+export class InvalidCredentialsError extends ProblemError {
+  constructor() {
+    super(
+      401,
+      'INVALID_CREDENTIALS',
+      'Invalid credentials',
+      'The email or password is not right, or the account is not verified yet. Check them, or follow the verification link we emailed you.',
+    );
+  }
+}
+/** Sign-in refused for an email until its failure window ends, whatever the password. */
+export class SignInRateLimitedError extends RateLimitedError {
+  constructor(retryAfterSeconds: number) {
+    const minutes = Math.ceil(retryAfterSeconds / 60);
+    super(
+      `Too many failed sign-ins for this email. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}; if you forgot your password, ask a global admin of your organization to reset it.`,
+      retryAfterSeconds,
+    );
+  }
+}

@@ -1,0 +1,22 @@
+import { notWired } from '../platform/config.ts';
+import type { Mailer } from '../platform/ports.ts';
+import { publicBaseUrl, systemClock } from '../platform/runtime.ts';
+import type { IdentityDeps } from './domain/accounts.ts';
+import type { Directory } from './ports.ts';
+import { identityStore } from './store.ts';
+
+/**
+ * The identity domain's ports. The table store is always wired; a handler passes the
+ * adapters of the other resources its route uses, so its bundle holds only those.
+ */
+export function identityDeps(ports: { directory?: Directory; mailer?: Mailer } = {}): IdentityDeps {
+  return {
+    store: identityStore,
+    directory: ports.directory ?? notWired('directory', 'userPool'),
+    mailer: ports.mailer ?? notWired('mailer', 'mail'),
+    clock: systemClock,
+    get publicBaseUrl() {
+      return publicBaseUrl();
+    },
+  };
+}

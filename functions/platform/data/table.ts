@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { ValidationFailedError } from '../http/errors.ts';
+
+/**
+ * The single table: its shape (shared by CDK and the local runtime) and the one
+ * place that builds keys. Handlers and adapters never write a key by hand.
+ */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  /** Generic overloaded GSIs; each entity documents what it puts in them. */
+  indexes: [
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+} as const;
+
+export type IndexName = (typeof TABLE.indexes)[number]['name'];
+
+/** Every item has these; `type` names the entity and `v` its schema version. */
+export interface ItemBase {
+  pk: string;
+  sk: string;
+  type: string;
+  v: number;
+  gsi1pk?: string;
+  gsi1sk?: string;
+  gsi2pk?: string;
+  gsi2sk?: string;
+  /** Epoch seconds; DynamoDB TTL deletes eventually, so readers still check it. */
+  expiresAt?: number;
+}
+
+/** Key builders, one per access pattern. Ids are opaque strings made elsewhere. */
+export const keys = {
+  /** Test and benchmark probe item. */
+  probe: (id: string) => ({ pk: `PROBE#${id}`, sk: 'PROBE' }),
+  organization: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'ORG' }),
+  /** Uniqueness claim: one organization per domain. */
+  domainClaim: (domain: string) => ({ pk: `DOMAIN#${domain.toLowerCase()}`, sk: 'CLAIM' }),
+  /** Uniqueness claim and sign-in lookup: one user per email. */
+  emailClaim: (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'CLAIM' }),
+  /**
+   * Failed sign-ins of one email (rate limit), known or not. Keyed by the SHA-256 of the
+   * lower-cased email, so whatever was typed into the email field is not kept readable.
+   */
+  signInFailures: (email: string) => ({
+    pk: `SIGNIN#${createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('base64url')}`,
+    sk: 'FAILURES',
+  }),
+  /** A user by id (= Cognito username), one GetItem per request to resolve the caller. */
+  user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'USER' }),
+  /** gsi1: an organization's users, ordered by email. */
+  usersOfOrganization: (orgId: string, email = '') => ({
+    gsi1pk: `ORG#${orgId}#USERS`,
+    gsi1sk: email.toLowerCase(),
+  }),
+  /** An emailed link by the SHA-256 of its token; the token itself is never stored. */
+  link: (tokenHash: string) => ({ pk: `LINK#${tokenHash}`, sk: 'LINK' }),
+  /** Partner network (MPN) organization profile, maintained by operators. */
+  mpnProfile: (mpnId: string) => ({ pk: `MPN#${mpnId}`, sk: 'PROFILE' }),
+  /** Uniqueness claim: an MPN ID is linked to one organization. */
+  mpnClaim: (mpnId: string) => ({ pk: `MPN#${mpnId}`, sk: 'CLAIM' }),
+  enrollment: (enrollmentId: string) => ({ pk: `ENROLLMENT#${enrollmentId}`, sk: 'ENROLLMENT' }),
+  /** At most one open enrollment per organization. */
+  openEnrollment: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'OPEN_ENROLLMENT' }),
+  /** Verification emails re-sent on one UTC day. */
+  resendCounter: (enrollmentId: string, day: string) => ({
+    pk: `ENROLLMENT#${enrollmentId}`,
+    sk: `RESENDS#${day}`,
+  }),
+  /** gsi1: enrollments by status, oldest first; gsi2: all enrollments, oldest first. */
+  enrollmentsByStatus: (status: string, createdAt = '', enrollmentId = '') => ({
+    gsi1pk: `ENROLLMENTS#${status}`,
+    gsi1sk: createdAt ? `${createdAt}#${enrollmentId}` : '',
+  }),
+  allEnrollments: (createdAt = '', enrollmentId = '') => ({
+    gsi2pk: 'ENROLLMENTS',
+    gsi2sk: createdAt ? `${createdAt}#${enrollmentId}` : '',
+  }),
+  invitation: (invitationId: string) => ({ pk: `INVITATION#${invitationId}`, sk: 'INVITATION' }),
+  /** gsi1: invitations an organization sent; gsi2: invitations addressed to a domain. Newest first by query. */
+  invitationsSent: (orgId: string, createdAt = '', invitationId = '') => ({
+    gsi1pk: `ORG#${orgId}#INVITATIONS_SENT`,
+    gsi1sk: createdAt ? `${createdAt}#${invitationId}` : '',
+  }),
+  invitationsReceived: (domain: string, createdAt = '', invitationId = '') => ({
+    gsi2pk: `DOMAIN#${domain.toLowerCase()}#INVITATIONS`,
+    gsi2sk: createdAt ? `${createdAt}#${invitationId}` : '',
+  }),
+  /** Invitations an organization sent in one UTC hour (rate limit). */
+  invitationCounter: (orgId: string, hour: string) => ({ pk: `ORG#${orgId}`, sk: `INVITES#${hour}` }),
+  /**
+   * Relationships live in the partition of the organization whose list they appear on,
+   * so every list is one Query on `ORG#<id>` with a sort-key prefix. `subId` is the
+   * second id of a row that pairs two (see RelationshipKind in functions/relationships/domain/model.ts).
+   */
+  relationship: (orgId: string, kind: string, otherId = '', subId?: string) => ({
+    pk: `ORG#${orgId}`,
+    sk: subId === undefined ? `${kind}#${otherId}` : `${kind}#${otherId}#${subId}`,
+  }),
+} as const;
+
+/** DynamoDB's limits on one key attribute value (UTF-8 bytes). */
+const MAX_PARTITION_KEY_BYTES = 2048;
+const MAX_SORT_KEY_BYTES = 1024;
+
+/**
+ * What one list Query reads: the table or one of its indexes, one partition (the value
+ * of that table's or index's partition key), and the sort-key prefix of its key
+ * condition, if it has one. A cursor is valid only for the scope it came from.
+ */
+export interface ListScope {
+  index?: IndexName;
+  partition: string;
+  sortKeyPrefix?: string;
+}
+
+/** Opaque list cursors: the Query's LastEvaluatedKey as base64url JSON. */
+export function encodeCursor(lastKey: Record<string, unknown> | undefined): string | undefined {
+  return lastKey ? Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url') : undefined;
+}
+
+/**
+ * The ExclusiveStartKey a cursor stands for, checked whole before DynamoDB sees it: a
+ * JSON object holding exactly the key attributes of the table or index queried (pk, sk,
+ * plus the index's own pair), every value a non-empty string within DynamoDB's key
+ * limits, the partition equal to the query's own and the sort key inside its prefix.
+ * Anything else is a client's mistake (or tampering): VALIDATION_FAILED on `query.cursor`,
+ * never a DynamoDB ValidationException turned into a 500, never another partition.
+ */
+export function decodeCursor(
+  cursor: string | undefined,
+  scope: ListScope,
+): Record<string, string> | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new InvalidCursorError();
+  const index = scope.index === undefined ? undefined : TABLE.indexes.find((i) => i.name === scope.index);
+  if (scope.index !== undefined && index === undefined) throw new Error(`Unknown index ${scope.index}`);
+  const partitionKey = index?.partitionKey ?? TABLE.partitionKey;
+  const sortKey = index?.sortKey ?? TABLE.sortKey;
+  const limits: Record<string, number> = {
+    [TABLE.partitionKey]: MAX_PARTITION_KEY_BYTES,
+    [TABLE.sortKey]: MAX_SORT_KEY_BYTES,
+    ...(index ? { [index.partitionKey]: MAX_PARTITION_KEY_BYTES, [index.sortKey]: MAX_SORT_KEY_BYTES } : {}),
+  };
+  const record = key as Record<string, unknown>;
+  const names = Object.keys(record);
+  if (names.length !== Object.keys(limits).length) throw new InvalidCursorError();
+  for (const name of names) {
+    const limit = Object.hasOwn(limits, name) ? limits[name] : undefined;
+    const value = record[name];
+    if (limit === undefined || !isKeyString(value, limit)) throw new InvalidCursorError();
+  }
+  if (record[partitionKey] !== scope.partition) throw new InvalidCursorError();
+  if (scope.sortKeyPrefix !== undefined && !String(record[sortKey]).startsWith(scope.sortKeyPrefix))
+    throw new InvalidCursorError();
+  return record as Record<string, string>;
+}
+
+/** A value DynamoDB accepts as a string key: non-empty, well-formed UTF-16 (no lone surrogate), within `maxBytes`. */
+function isKeyString(value: unknown, maxBytes: number): value is string {
+  return (
+    typeof value === 'string' &&
+    value !== '' &&
+    !/\p{Cs}/u.test(value) &&
+    Buffer.byteLength(value, 'utf8') <= maxBytes
+  );
+}
+
+export class InvalidCursorError extends ValidationFailedError {
+  constructor() {
+    super(
+      [{ path: 'query.cursor', message: 'is not a cursor of this list' }],
+      'The cursor is not valid for this list; start again without it.',
+    );
+  }
+}

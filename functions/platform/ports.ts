@@ -1,0 +1,34 @@
+/** Ports every context shares; the contexts declare their own in their `ports.ts`. */
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Sends one email; resolves with the provider's message id. */
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<string>;
+}
+
+/**
+ * Values derived from the platform's link secret (a Secrets Manager secret on AWS), which
+ * never leaves the function and is never stored in the table. The same label and parts
+ * always give the same 32 bytes; nobody without the secret can compute them. Idempotent
+ * creates use it so that a replay rebuilds the first link from its Idempotency-Key.
+ */
+export interface LinkTokens {
+  /** HMAC-SHA256 under the secret of `label` and `parts` joined by newlines (none may contain one). */
+  derive(label: string, parts: readonly string[]): Promise<Uint8Array>;
+}
+
+/** The current time; injected so expiry rules can be tested with a moved clock. */
+export interface Clock {
+  now(): Date;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}

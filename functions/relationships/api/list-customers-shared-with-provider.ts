@@ -1,0 +1,20 @@
+import { loadPrincipal } from '../../identity/principal.ts';
+import { httpHandler } from '../../platform/http/handler.ts';
+import { listSharedCustomers } from '../domain/invitations.ts';
+import { relationshipRoutes as routes } from '../routes.ts';
+import { relationshipDeps } from '../wiring.ts';
+
+export const handler = httpHandler(
+  routes.listCustomersSharedWithProvider,
+  async ({ principal, params, query }) => ({
+    status: 200,
+    body: await listSharedCustomers(
+      relationshipDeps(),
+      principal,
+      params.providerId,
+      query.limit,
+      query.cursor,
+    ),
+  }),
+  { loadPrincipal },
+);

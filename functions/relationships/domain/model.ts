@@ -1,0 +1,148 @@
+import { BusinessRuleError, ConflictError, ProblemError } from '../../platform/http/errors.ts';
+
+export const INVITATION_KINDS = [
+  'PROVIDER_RESELLER',
+  'RESELLER_CUSTOMER',
+  'RESELLER_PROVIDER_CUSTOMER',
+] as const;
+export type InvitationKind = (typeof INVITATION_KINDS)[number];
+export const INVITATION_STATUSES = ['PENDING', 'ACCEPTED', 'DECLINED', 'CANCELED', 'EXPIRED'] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+
+export interface OrgRef {
+  id: string;
+  name: string;
+  domain: string;
+}
+
+export interface InvitationRecord {
+  id: string;
+  kind: InvitationKind;
+  /** The sending organization: the provider (PROVIDER_RESELLER) or the reseller. */
+  from: OrgRef;
+  /** The indirect provider named in a combined invitation. */
+  provider?: OrgRef;
+  email: string;
+  /** The invitee email's domain: only that organization's global admins may accept. */
+  domain: string;
+  message?: string;
+  delegatedAdmin: boolean;
+  locale: string;
+  /** Stored status; PENDING past `expiresAt` reads as EXPIRED. */
+  status: Exclude<InvitationStatus, 'EXPIRED'>;
+  /** Hash of the current link token; a re-send replaces it. */
+  tokenHash: string;
+  createdAt: string;
+  /** Epoch seconds. */
+  expiresAt: number;
+  acceptedBy?: OrgRef;
+  decidedAt?: string;
+  /**
+   * Created with an Idempotency-Key (its id and link token derived from the key): the SHA-256
+   * of the request it answered, so that the key with another request is refused. The key and
+   * the token are not stored.
+   */
+  requestHash?: string;
+  /** An idempotent create that emails the link: when the email went out (absent until then). */
+  mailedAt?: string;
+  /** …and since when (epoch seconds) a request is sending it; a claim older than the mail lease is abandoned. */
+  mailClaimedAt?: number;
+}
+
+/** A row of the Indirect providers / Indirect resellers lists. */
+export interface PartnerLink {
+  organizationId: string;
+  name: string;
+  domain: string;
+  country: string;
+  since: string;
+}
+
+/**
+ * A row of a customer list: a reseller's own customer (with `indirectProviderId` where it is
+ * shared with a provider), or an indirect provider's customer through a reseller
+ * (`indirectResellerId`).
+ */
+export interface CustomerLink {
+  customerId: string;
+  name: string;
+  domain: string;
+  country: string;
+  delegatedAdmin: boolean;
+  since: string;
+  indirectProviderId?: string;
+  indirectResellerId?: string;
+}
+
+export const effectiveStatus = (inv: InvitationRecord, now: Date): InvitationStatus =>
+  inv.status === 'PENDING' && inv.expiresAt * 1000 <= now.getTime() ? 'EXPIRED' : inv.status;
+
+export const publicInvitation = (inv: InvitationRecord, now: Date) => ({
+  invitationId: inv.id,
+  kind: inv.kind,
+  status: effectiveStatus(inv, now),
+  email: inv.email,
+  from: inv.from,
+  ...(inv.provider ? { provider: inv.provider } : {}),
+  delegatedAdmin: inv.delegatedAdmin,
+  ...(inv.message ? { message: inv.message } : {}),
+  createdAt: inv.createdAt,
+  expiresAt: new Date(inv.expiresAt * 1000).toISOString(),
+  ...(inv.acceptedBy ? { acceptedBy: inv.acceptedBy } : {}),
+  ...(inv.decidedAt ? { decidedAt: inv.decidedAt } : {}),
+});
+
+export const relationshipErrors = {
+  notForYou: () =>
+    new ProblemError(
+      403,
+      'INVITATION_NOT_FOR_YOU',
+      'Invitation not for you',
+      "This invitation is addressed to another organization. Sign in as a global admin of the organization whose domain the invitation's email is on.",
+    ),
+  authorizationNotConfirmed: () =>
+    new ProblemError(
+      400,
+      'AUTHORIZATION_NOT_CONFIRMED',
+      'Authorization not confirmed',
+      'Tick the box (send "authorize": true) to confirm what accepting grants, then accept again.',
+    ),
+  notAReseller: () =>
+    new BusinessRuleError(
+      'NOT_A_RESELLER',
+      'Only an indirect reseller can do this, and accept an indirect provider’s invitation. Enroll as an indirect reseller first (POST /enrollments).',
+    ),
+  notAnIndirectProvider: () =>
+    new BusinessRuleError(
+      'NOT_AN_INDIRECT_PROVIDER',
+      'Only an indirect provider can invite resellers. Platform operators create indirect providers.',
+    ),
+  notPending: (status: string) =>
+    new ConflictError(
+      'INVITATION_NOT_PENDING',
+      `The invitation is ${status}; only pending invitations can be canceled or re-sent.`,
+    ),
+  alreadyConnected: () =>
+    new ConflictError(
+      'ALREADY_CONNECTED',
+      'The two organizations already have this relationship; nothing to accept.',
+    ),
+  toOwnOrganization: () =>
+    new BusinessRuleError(
+      'INVITATION_TO_OWN_ORGANIZATION',
+      'That address is on your own organization’s domain; invite another organization.',
+    ),
+};
+
+/**
+ * PROVIDER: a reseller's indirect providers. RESELLER: a provider's indirect resellers.
+ * PARTNER: a customer's partners.
+ * CUSTOMER#<customer>: a reseller's own customer. CUSTOMER#<customer>#<reseller>: an indirect
+ * provider's customer through a combined invitation of that reseller, written in the same
+ * transaction as the SHARED row. One prefix for both: an organization that is a reseller and a
+ * provider lists all its customers in one Query and finds one customer in one Query (its own
+ * row sorts first); a customer shared by two resellers of one provider is two rows.
+ * SHAREDWITH#<provider>#<customer>: a reseller's customers shared with a provider.
+ * SHARED#<reseller>#<customer>: a provider's customers shared by a reseller.
+ */
+export type RelationshipKind = 'PROVIDER' | 'RESELLER' | 'CUSTOMER' | 'PARTNER' | 'SHAREDWITH' | 'SHARED';

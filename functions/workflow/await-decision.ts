@@ -1,8 +1,0 @@
-import { enrollmentDeps } from '../adapters/enrollment.ts';
-import { stepAwaitDecision } from '../domain/enrollments.ts';
-
-/** enrollment-review › Await decision (waits for the task token; fails with DecisionAlreadyMade when decided). */
-export const handler = async (event: { enrollmentId: string; taskToken: string }) => {
-  await stepAwaitDecision(enrollmentDeps(), event.enrollmentId, event.taskToken);
-  return {};
-};
