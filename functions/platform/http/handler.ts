@@ -6,10 +6,9 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import httpUrlEncodeBodyParser from '@middy/http-urlencode-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import type { Principal } from '../../identity/domain/model.ts';
 import { OPERATORS_GROUP } from '../auth-groups.ts';
 import { logger } from '../logger.ts';
-import { hasPermission } from '../roles.ts';
+import { hasPermission, type Roles } from '../roles.ts';
 import type { RouteSpec } from '../route-spec.ts';
 import {
   type FieldError,
@@ -34,14 +33,22 @@ export interface Caller {
 
 type Infer<S> = S extends z.core.$ZodType ? z.infer<S> : undefined;
 
-export interface HandlerRequest<R extends RouteSpec> {
+/**
+ * The caller as a context knows it (identity's stored partner user): the stack needs only its
+ * roles to check a route's access, and hands the whole of it to the handler.
+ */
+export interface PrincipalLike {
+  user: Roles;
+}
+
+export interface HandlerRequest<R extends RouteSpec, P extends PrincipalLike = PrincipalLike> {
   body: Infer<NonNullable<R['request']>['body']>;
   query: Infer<NonNullable<R['request']>['query']>;
   params: Infer<NonNullable<R['request']>['params']>;
   /** Present on every route whose auth is not `public`. */
   caller: R['auth'] extends 'public' ? Caller | undefined : Caller;
   /** The partner user behind the token, on routes whose permission needs one. */
-  principal: R['permission'] extends 'ANY_SIGNED_IN' | undefined ? undefined : Principal;
+  principal: R['permission'] extends 'ANY_SIGNED_IN' | undefined ? undefined : P;
   headers: Record<string, string | undefined>;
   requestId: string;
   event: APIGatewayProxyEvent;
@@ -59,9 +66,9 @@ type Middleware = middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResul
  * a bundle holds only what its route uses (the principal loader and idempotency both reach
  * the table). Missing ones are refused when the module loads, so the bundle test sees it.
  */
-export interface HandlerExtensions {
+export interface HandlerExtensions<P extends PrincipalLike = PrincipalLike> {
   /** The stored partner user behind a verified token: routes whose access names a permission or role. */
-  loadPrincipal?: (caller: Caller) => Promise<Principal | undefined>;
+  loadPrincipal?: (caller: Caller) => Promise<P | undefined>;
   /** The Idempotency-Key middleware: routes marked `idempotent`. */
   idempotency?: (routeId: string) => Middleware;
 }
@@ -129,10 +136,10 @@ const problemJson = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
  * JSON and urlencoded bodies, zod validation reporting every bad field, auth guard,
  * security headers, problem+json errors) around a thin function that calls the domain.
  */
-export function httpHandler<R extends RouteSpec>(
+export function httpHandler<R extends RouteSpec, P extends PrincipalLike = PrincipalLike>(
   route: R,
-  fn: (req: HandlerRequest<R>) => Promise<HttpResult>,
-  extensions: HandlerExtensions = {},
+  fn: (req: HandlerRequest<R, P>) => Promise<HttpResult>,
+  extensions: HandlerExtensions<P> = {},
 ) {
   const name = `${route.method} ${route.path}`;
   const loadPrincipal = extensions.loadPrincipal;
@@ -178,7 +185,7 @@ export function httpHandler<R extends RouteSpec>(
       headers: event.headers,
       requestId,
       event,
-    } as HandlerRequest<R>);
+    } as HandlerRequest<R, P>);
     if ('html' in result) {
       return {
         statusCode: result.status,
@@ -243,11 +250,11 @@ function withoutEmptyHeaders(): Middleware {
  * checked against the stored user's roles (loaded only for routes that need them),
  * never against anything in the request.
  */
-async function authorize(
+async function authorize<P extends PrincipalLike>(
   route: RouteSpec,
   caller: Caller | undefined,
-  loadPrincipal: NonNullable<HandlerExtensions['loadPrincipal']>,
-): Promise<Principal | undefined> {
+  loadPrincipal: NonNullable<HandlerExtensions<P>['loadPrincipal']>,
+): Promise<P | undefined> {
   if (route.auth !== 'signed-in' || !caller) return undefined;
   const access = route.permission;
   if (!access || access === 'ANY_SIGNED_IN') return undefined;
