@@ -1,13 +1,5 @@
-import {
-  ForbiddenError,
-  internalProblemBody,
-  NotFoundError,
-  PayloadTooLargeError,
-  type ProblemError,
-  problemBody,
-  RateLimitedError,
-  UnauthenticatedError,
-} from '../functions/platform/http/errors.ts';
+import { DomainError } from '../functions/platform/errors.ts';
+import { internalProblemBody, payloadTooLarge, problemBody } from '../functions/platform/http/problems.ts';
 
 /**
  * What the gateway itself answers, before or instead of a function: one table used by the
@@ -42,7 +34,7 @@ export interface GatewayResponse {
   headers?: Readonly<Record<string, string>>;
 }
 
-const problem = (error: ProblemError) => (requestId: string) => problemBody(error, requestId);
+const problem = (error: DomainError) => (requestId: string) => problemBody(error, requestId);
 
 /** Seconds a throttled client waits; API Gateway's token bucket refills every second. */
 const THROTTLE_RETRY_AFTER_SECONDS = 1;
@@ -52,38 +44,44 @@ export const GATEWAY_RESPONSES = {
     id: 'Unauthorized',
     type: 'UNAUTHORIZED',
     status: 401,
-    body: problem(new UnauthenticatedError()),
+    body: problem(new DomainError('UNAUTHENTICATED')),
   },
   accessDenied: {
     id: 'AccessDenied',
     type: 'ACCESS_DENIED',
     status: 403,
-    body: problem(new ForbiddenError()),
+    body: problem(new DomainError('FORBIDDEN')),
   },
   wafFiltered: {
     id: 'WafFiltered',
     type: 'WAF_FILTERED',
     status: 403,
-    body: problem(new ForbiddenError('The request was blocked.')),
+    body: problem(new DomainError('FORBIDDEN', 'The request was blocked.')),
   },
   // API Gateway answers an unknown path, or a known path with another method, this way; the contract says 404.
   noRoute: {
     id: 'NoRoute',
     type: 'MISSING_AUTHENTICATION_TOKEN',
     status: 404,
-    body: problem(new NotFoundError('No operation at this path with this method; see GET /openapi.json.')),
+    body: problem(
+      new DomainError('NOT_FOUND', 'No operation at this path with this method; see GET /openapi.json.'),
+    ),
   },
   requestTooLarge: {
     id: 'RequestTooLarge',
     type: 'REQUEST_TOO_LARGE',
     status: 413,
-    body: problem(new PayloadTooLargeError(GATEWAY_MAX_BODY_BYTES)),
+    body: problem(payloadTooLarge(GATEWAY_MAX_BODY_BYTES)),
   },
   throttled: {
     id: 'Throttled',
     type: 'THROTTLED',
     status: 429,
-    body: problem(new RateLimitedError('Too many requests; wait a moment and retry.')),
+    body: problem(
+      new DomainError('RATE_LIMITED', 'Too many requests; wait a moment and retry.', {
+        retryAfterSeconds: THROTTLE_RETRY_AFTER_SECONDS,
+      }),
+    ),
     headers: { 'Retry-After': String(THROTTLE_RETRY_AFTER_SECONDS) },
   },
   // A function that fails or times out: nothing of the error leaves, only the request id.

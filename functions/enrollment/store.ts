@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { db, tableName } from '../platform/data/dynamo.ts';
 import { decodeCursor, encodeCursor, keys } from '../platform/data/table.ts';
 import { countUpTo, recordOf, transactWrite, updateIf } from '../platform/data/transact.ts';
+import { DomainError } from '../platform/errors.ts';
 import { type EnrollmentRecord, enrollmentErrors, type MpnProfile } from './domain/model.ts';
 import type { EnrollmentStore } from './ports.ts';
 
@@ -77,7 +78,11 @@ export const enrollmentStore: EnrollmentStore = {
           },
         },
       ],
-      [undefined, () => enrollmentErrors.alreadyEnrolled(), () => enrollmentErrors.mpnAlreadyLinked(e.mpnId)],
+      [
+        undefined,
+        () => new DomainError('ALREADY_ENROLLED'),
+        () => enrollmentErrors.mpnAlreadyLinked(e.mpnId),
+      ],
     );
   },
 

@@ -1,9 +1,9 @@
 import { once, requireEnv } from '../platform/config.ts';
+import { DomainError } from '../platform/errors.ts';
 import { accessTokenVerifier, bearerToken } from '../platform/http/access-token.ts';
-import { UnauthenticatedError } from '../platform/http/errors.ts';
 import { cognitoDirectory } from './directory.ts';
 import { signIn } from './domain/accounts.ts';
-import { InvalidCredentialsError, type Principal, type UserRecord } from './domain/model.ts';
+import type { Principal, UserRecord } from './domain/model.ts';
 import { identityDeps } from './wiring.ts';
 
 const deps = once(() => identityDeps({ directory: cognitoDirectory }));
@@ -27,20 +27,24 @@ export async function linkPrincipal(
   if (token) {
     const claims = await verify()(token);
     if (!claims)
-      throw new UnauthenticatedError('The access token is not valid or has expired; sign in again.');
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        'The access token is not valid or has expired; sign in again.',
+      );
     user = await deps().store.getUser(String(claims.username ?? ''));
   } else if (credentials.email && credentials.password) {
     const result = await signIn(deps(), credentials.email, credentials.password);
     if ('challenge' in result) {
-      throw new InvalidCredentialsError();
+      throw new DomainError('INVALID_CREDENTIALS');
     }
     user = await deps().store.getUserByEmail(credentials.email);
   } else {
-    throw new UnauthenticatedError(
+    throw new DomainError(
+      'UNAUTHENTICATED',
       'Sign in to answer: send a Bearer access token, or your email and password.',
     );
   }
   if (user?.status !== 'ACTIVE')
-    throw new UnauthenticatedError('Sign in as a user of a partner or customer organization.');
+    throw new DomainError('UNAUTHENTICATED', 'Sign in as a user of a partner or customer organization.');
   return { user };
 }

@@ -3,11 +3,9 @@ import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk
 import { db, tableName } from '../platform/data/dynamo.ts';
 import { decodeCursor, encodeCursor, keys } from '../platform/data/table.ts';
 import { recordOf, transactWrite } from '../platform/data/transact.ts';
-import { LinkUsedError } from '../platform/links/links.ts';
+import { DomainError } from '../platform/errors.ts';
 import {
-  DomainTakenError,
-  EmailTakenError,
-  LastGlobalAdminError,
+  identityErrors,
   type LinkRecord,
   type OrganizationRecord,
   type SignInFailures,
@@ -112,7 +110,7 @@ export const identityStore: IdentityStore = {
             ]
           : []),
       ],
-      [undefined, () => new DomainTakenError(org.domain), () => new EmailTakenError(admin.email)],
+      [undefined, () => identityErrors.domainTaken(org.domain), () => identityErrors.emailTaken(admin.email)],
     );
   },
 
@@ -169,7 +167,7 @@ export const identityStore: IdentityStore = {
           },
         },
       ],
-      [() => new LinkUsedError()],
+      [() => new DomainError('LINK_USED')],
     );
   },
 
@@ -180,7 +178,7 @@ export const identityStore: IdentityStore = {
         { Put: { TableName: tableName(), Item: userItem(user), ConditionExpression: NEW } },
         ...(user.adminRole === 'GLOBAL_ADMIN' ? [adminCountChange(user.orgId, 1)] : []),
       ],
-      [() => new EmailTakenError(user.email)],
+      [() => identityErrors.emailTaken(user.email)],
     );
   },
 
@@ -210,7 +208,7 @@ export const identityStore: IdentityStore = {
         ...(wasAdmin && !isAdmin ? [adminCountChange(before.orgId, -1)] : []),
         ...(!wasAdmin && isAdmin ? [adminCountChange(before.orgId, 1)] : []),
       ],
-      [undefined, () => new LastGlobalAdminError()],
+      [undefined, () => new DomainError('LAST_GLOBAL_ADMIN')],
     );
   },
 
@@ -227,7 +225,7 @@ export const identityStore: IdentityStore = {
         { Delete: { TableName: tableName(), Key: keys.emailClaim(user.email) } },
         ...(user.adminRole === 'GLOBAL_ADMIN' ? [adminCountChange(user.orgId, -1)] : []),
       ],
-      [undefined, undefined, () => new LastGlobalAdminError()],
+      [undefined, undefined, () => new DomainError('LAST_GLOBAL_ADMIN')],
     );
   },
 

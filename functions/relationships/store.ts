@@ -3,6 +3,7 @@ import type { LinkRecord } from '../identity/domain/model.ts';
 import { db, tableName } from '../platform/data/dynamo.ts';
 import { decodeCursor, encodeCursor, keys } from '../platform/data/table.ts';
 import { countUpTo, recordOf, transactWrite, updateIf } from '../platform/data/transact.ts';
+import { DomainError } from '../platform/errors.ts';
 import { type InvitationRecord, relationshipErrors } from './domain/model.ts';
 import type { RelationshipRow, RelationshipStore } from './ports.ts';
 
@@ -130,8 +131,8 @@ export const relationshipStore: RelationshipStore = {
         ],
         [
           () => new InvitationChangedError(),
-          ...rows.map(() => () => relationshipErrors.alreadyConnected()),
-          ...requires.map(() => () => relationshipErrors.alreadyConnected()),
+          ...rows.map(() => () => new DomainError('ALREADY_CONNECTED')),
+          ...requires.map(() => () => new DomainError('ALREADY_CONNECTED')),
         ],
       );
       return true;

@@ -128,7 +128,6 @@ describe('customerOf', () => {
       ['o1', 'c1#r1'],
     ] as const) {
       await expect(customerOf(deps, admin(orgId), id)).rejects.toMatchObject({
-        statusCode: 404,
         code: 'NOT_FOUND',
       });
     }

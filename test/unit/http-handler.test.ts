@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { ConflictError } from '../../functions/platform/http/errors.ts';
+import { DomainError } from '../../functions/platform/errors.ts';
 import { httpHandler } from '../../functions/platform/http/handler.ts';
 import type { RouteSpec } from '../../functions/routes.ts';
 
@@ -46,7 +46,7 @@ const parse = (res: APIGatewayProxyResult) => JSON.parse(res.body) as Record<str
 
 describe('httpHandler', () => {
   const handler = httpHandler(route, async ({ body, params }) => {
-    if (body.name === 'taken') throw new ConflictError('NAME_TAKEN', 'Choose another name.');
+    if (body.name === 'taken') throw new DomainError('EMAIL_TAKEN', 'Choose another name.');
     if (body.name === 'boom') throw new Error('database password is hunter2');
     return { status: 201, body: { id: params.id, name: body.name } };
   });
@@ -126,7 +126,7 @@ describe('httpHandler', () => {
     );
     expect(res.statusCode).toBe(409);
     expect(parse(res)).toMatchObject({
-      code: 'NAME_TAKEN',
+      code: 'EMAIL_TAKEN',
       detail: 'Choose another name.',
       title: 'Conflict',
     });

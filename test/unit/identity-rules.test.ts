@@ -108,16 +108,16 @@ describe('link tokens', () => {
     const link = { expiresAt: issued.getTime() / 1000 + VERIFICATION_LINK_TTL_SECONDS };
     expect(() => assertLinkUsable(link, new Date('2026-11-07T23:59:59Z'))).not.toThrow();
     expect(() => assertLinkUsable(link, new Date('2026-11-08T00:00:00Z'))).toThrow(
-      expect.objectContaining({ code: 'LINK_EXPIRED', statusCode: 410 }),
+      expect.objectContaining({ code: 'LINK_EXPIRED' }),
     );
     expect(() => assertLinkUsable({ ...link, usedAt: 'x' }, issued)).toThrow(
-      expect.objectContaining({ code: 'LINK_USED', statusCode: 409 }),
+      expect.objectContaining({ code: 'LINK_USED' }),
     );
     expect(() => assertLinkUsable({ ...link, supersededAt: 'x' }, issued)).toThrow(
       expect.objectContaining({ code: 'LINK_INVALID' }),
     );
     expect(() => assertLinkUsable(undefined, issued)).toThrow(
-      expect.objectContaining({ code: 'LINK_INVALID', statusCode: 404 }),
+      expect.objectContaining({ code: 'LINK_INVALID' }),
     );
   });
 });

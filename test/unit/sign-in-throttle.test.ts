@@ -8,13 +8,14 @@ import {
   signIn,
 } from '../../functions/identity/domain/accounts.ts';
 import {
+  identityErrors,
   type SignInFailures,
-  SignInRateLimitedError,
   type UserRecord,
 } from '../../functions/identity/domain/model.ts';
 import type { AuthResult, Directory, IdentityStore } from '../../functions/identity/ports.ts';
-import { ProblemError } from '../../functions/platform/http/errors.ts';
+import { DomainError } from '../../functions/platform/errors.ts';
 import { httpHandler } from '../../functions/platform/http/handler.ts';
+import { problemOf } from '../../functions/platform/http/problems.ts';
 import { asPageWhenForm } from '../../functions/platform/pages/results.ts';
 import type { RouteSpec } from '../../functions/routes.ts';
 
@@ -123,12 +124,12 @@ beforeEach(() => {
 });
 
 /** The error signIn threw, or undefined when it signed in. */
-async function attempt(email: string, password: string): Promise<ProblemError | undefined> {
+async function attempt(email: string, password: string): Promise<DomainError | undefined> {
   try {
     await signIn(deps, email, password);
     return undefined;
   } catch (error) {
-    if (error instanceof ProblemError) return error;
+    if (error instanceof DomainError) return error;
     throw error;
   }
 }
@@ -149,9 +150,11 @@ describe('sign-in throttling per email', () => {
     expect(directory.signIns).toHaveLength(5);
 
     const limited = await attempt('ada@contoso.example', WRONG);
-    expect(limited).toBeInstanceOf(SignInRateLimitedError);
-    expect(limited).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
-    expect(limited?.headers).toEqual({ 'Retry-After': String(900 - 300) });
+    expect(limited).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 900 - 300 });
+    expect(limited && problemOf(limited)).toMatchObject({
+      status: 429,
+      headers: { 'Retry-After': String(900 - 300) },
+    });
     expect(limited?.detail).toMatch(/10 minutes/);
 
     // The right password too, and without asking the identity provider (or even reading the user).
@@ -159,7 +162,7 @@ describe('sign-in throttling per email', () => {
     clock.advance(599);
     const right = await attempt('ada@contoso.example', PASSWORD);
     expect(right?.code).toBe('RATE_LIMITED');
-    expect(right?.headers).toEqual({ 'Retry-After': '1' });
+    expect(right?.retryAfterSeconds).toBe(1);
     expect(right?.detail).toMatch(/in 1 minute;/);
     expect(directory.signIns).toHaveLength(5);
     expect(store.calls).toEqual(['getSignInFailures']);
@@ -176,11 +179,11 @@ describe('sign-in throttling per email', () => {
     for (let i = 0; i < 5; i++) {
       const refused = await attempt(emails[i % emails.length] ?? '', WRONG);
       expect(refused?.code).toBe('INVALID_CREDENTIALS');
-      expect(refused?.statusCode).toBe(401);
+      expect(refused && problemOf(refused).status).toBe(401);
     }
     const limited = await attempt('NOBODY@contoso.example', WRONG);
     expect(limited?.code).toBe('RATE_LIMITED');
-    expect(limited?.headers?.['Retry-After']).toBe('900');
+    expect(limited?.retryAfterSeconds).toBe(900);
     expect([...store.counters.keys()]).toEqual(['nobody@contoso.example']);
   });
 
@@ -239,7 +242,7 @@ describe('a 429 from sign-in carries Retry-After through both doors', () => {
     response: { status: 200 },
   } satisfies RouteSpec;
   const limited = () => {
-    throw new SignInRateLimitedError(421);
+    throw identityErrors.signInRateLimited(421);
   };
 
   it('as problem+json from the JSON API', async () => {

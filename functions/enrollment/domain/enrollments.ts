@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import {
-  EmailDomainMismatchError,
-  type LinkRecord,
-  type Principal,
-  WebmailNotAllowedError,
-} from '../../identity/domain/model.ts';
+import { identityErrors, type LinkRecord, type Principal } from '../../identity/domain/model.ts';
 import type { IdentityStore } from '../../identity/ports.ts';
-import { ForbiddenError, NotFoundError, RateLimitedError } from '../../platform/http/errors.ts';
+import { DomainError } from '../../platform/errors.ts';
 import {
   assertLinkUsable,
   DAY_SECONDS,
   hashLinkToken,
-  LinkExpiredError,
-  LinkInvalidError,
-  LinkUsedError,
   newLinkToken,
   VERIFICATION_LINK_TTL_SECONDS,
 } from '../../platform/links/links.ts';
@@ -66,7 +58,7 @@ const epochSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
 async function organizationOf(deps: EnrollmentDeps, orgId: string) {
   const org = await deps.identity.getOrganization(orgId);
-  if (!org) throw new NotFoundError('Your organization no longer exists.');
+  if (!org) throw new DomainError('NOT_FOUND', 'Your organization no longer exists.');
   return org;
 }
 
@@ -82,12 +74,13 @@ function mpnProblem(mpnId: string, profile: MpnProfile | undefined, country: str
 /** POST /enrollments: the rules in the order API.md lists them, then one transaction, then the review starts. */
 export async function submitEnrollment(deps: EnrollmentApiDeps, actor: Principal, input: EnrollmentInput) {
   if (actor.user.adminRole !== 'GLOBAL_ADMIN')
-    throw new ForbiddenError('Only a global admin can enroll the organization.');
+    throw new DomainError('FORBIDDEN', 'Only a global admin can enroll the organization.');
   const org = await organizationOf(deps, actor.user.orgId);
-  if (org.partnerTypes.includes('RESELLER')) throw enrollmentErrors.alreadyEnrolled();
+  if (org.partnerTypes.includes('RESELLER')) throw new DomainError('ALREADY_ENROLLED');
   const contact = input.primaryContact.email;
-  if (isWebmailAddress(contact)) throw new WebmailNotAllowedError(`The primary contact address ${contact}`);
-  if (!emailOnDomain(contact, org.domain)) throw new EmailDomainMismatchError(contact, org.domain);
+  if (isWebmailAddress(contact))
+    throw identityErrors.webmailNotAllowed(`The primary contact address ${contact}`);
+  if (!emailOnDomain(contact, org.domain)) throw identityErrors.emailDomainMismatch(contact, org.domain);
   if (input.address.country !== org.country)
     throw enrollmentErrors.countryMismatch(input.address.country, org.country);
   const problem = mpnProblem(input.mpnId, await deps.enrollments.getMpnProfile(input.mpnId), org.country);
@@ -123,13 +116,13 @@ export async function submitEnrollment(deps: EnrollmentApiDeps, actor: Principal
 export async function enrollmentOf(deps: EnrollmentDeps, actor: Principal, enrollmentId: string) {
   const enrollment = await deps.enrollments.getEnrollment(enrollmentId);
   if (!enrollment || enrollment.orgId !== actor.user.orgId)
-    throw new NotFoundError('No enrollment with this id in your organization.');
+    throw new DomainError('NOT_FOUND', 'No enrollment with this id in your organization.');
   return enrollment;
 }
 
 async function mustGet(deps: EnrollmentDeps, enrollmentId: string) {
   const enrollment = await deps.enrollments.getEnrollment(enrollmentId);
-  if (!enrollment) throw new NotFoundError('No enrollment with this id.');
+  if (!enrollment) throw new DomainError('NOT_FOUND', 'No enrollment with this id.');
   return enrollment;
 }
 
@@ -162,13 +155,13 @@ async function sendVerificationLink(deps: EnrollmentDeps, enrollment: Enrollment
 async function enrollmentOfLink(deps: EnrollmentDeps, token: string) {
   const link = await deps.identity.getLink(hashLinkToken(token));
   const now = deps.clock.now();
-  if (link?.kind !== 'ENROLLMENT_VERIFICATION' || !link.enrollmentId) throw new LinkInvalidError();
+  if (link?.kind !== 'ENROLLMENT_VERIFICATION' || !link.enrollmentId) throw new DomainError('LINK_INVALID');
   const enrollment = await deps.enrollments.getEnrollment(link.enrollmentId);
-  if (!enrollment) throw new LinkInvalidError();
+  if (!enrollment) throw new DomainError('LINK_INVALID');
   // An enrollment that expired keeps answering LINK_EXPIRED, a verified one LINK_USED.
-  if (enrollment.status === 'EXPIRED') throw new LinkExpiredError();
+  if (enrollment.status === 'EXPIRED') throw new DomainError('LINK_EXPIRED');
   assertLinkUsable(link, now);
-  if (enrollment.status !== 'PENDING_EMAIL_VERIFICATION') throw new LinkUsedError();
+  if (enrollment.status !== 'PENDING_EMAIL_VERIFICATION') throw new DomainError('LINK_USED');
   return { link, enrollment };
 }
 
@@ -186,7 +179,7 @@ export async function verifyEnrollment(deps: EnrollmentApiDeps, token: string) {
     enrollment,
     'PENDING_EMAIL_VERIFICATION',
     { status: 'IN_REVIEW', at: deps.clock.now().toISOString(), note: 'Primary contact email verified' },
-    { consumeLink: link.tokenHash, onConflict: () => new LinkUsedError() },
+    { consumeLink: link.tokenHash, onConflict: () => new DomainError('LINK_USED') },
   );
   const taskToken = await deps.enrollments.getTaskToken(enrollment.id);
   // If the wait already timed out, the expiry step sees IN_REVIEW and carries on with the review.
@@ -197,7 +190,7 @@ export async function verifyEnrollment(deps: EnrollmentApiDeps, token: string) {
 /** POST /enrollments/{id}/verification-email: a new link, the old one dead, at most 3 a UTC day. */
 export async function resendVerification(deps: EnrollmentDeps, actor: Principal, enrollmentId: string) {
   if (actor.user.adminRole !== 'GLOBAL_ADMIN')
-    throw new ForbiddenError('Only a global admin can re-send the verification email.');
+    throw new DomainError('FORBIDDEN', 'Only a global admin can re-send the verification email.');
   const enrollment = await enrollmentOf(deps, actor, enrollmentId);
   if (enrollment.status !== 'PENDING_EMAIL_VERIFICATION')
     throw enrollmentErrors.notPending(enrollment.status);
@@ -211,9 +204,10 @@ export async function resendVerification(deps: EnrollmentDeps, actor: Principal,
   );
   if (!allowed) {
     const tomorrow = Date.parse(`${day}T00:00:00Z`) + DAY_SECONDS * 1000;
-    throw new RateLimitedError(
+    throw new DomainError(
+      'RATE_LIMITED',
       `The verification email was already sent ${RESENDS_PER_DAY} times today; try again tomorrow (UTC) or check the spam folder.`,
-      Math.ceil((tomorrow - now.getTime()) / 1000),
+      { retryAfterSeconds: Math.ceil((tomorrow - now.getTime()) / 1000) },
     );
   }
   await sendVerificationLink(deps, enrollment);
@@ -335,10 +329,10 @@ export async function stepAutomatedChecks(
     await deps.enrollments.getMpnProfile(enrollment.mpnId),
     org.country,
   );
-  if (problem) return { passed: false, reason: problem.detail };
+  if (problem) return { passed: false, reason: problem.detail ?? problem.code };
   const claim = await deps.enrollments.getMpnClaim(enrollment.mpnId);
   if (claim?.orgId !== org.id)
-    return { passed: false, reason: enrollmentErrors.mpnAlreadyLinked(enrollment.mpnId).detail };
+    return { passed: false, reason: enrollmentErrors.mpnAlreadyLinked(enrollment.mpnId).detail ?? null };
   return { passed: true, reason: null };
 }
 

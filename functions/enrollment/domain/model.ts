@@ -1,4 +1,4 @@
-import { BusinessRuleError, ConflictError } from '../../platform/http/errors.ts';
+import { DomainError } from '../../platform/errors.ts';
 
 export const ENROLLMENT_STATUSES = [
   'PENDING_EMAIL_VERIFICATION',
@@ -81,46 +81,39 @@ export const operatorEnrollment = (e: EnrollmentRecord) => ({
     : {}),
 });
 
-const rule = (code: string, detail: string) => new BusinessRuleError(code, detail);
-
 export const enrollmentErrors = {
   countryMismatch: (address: string, org: string) =>
-    rule(
+    new DomainError(
       'COUNTRY_MISMATCH',
       `The address is in ${address} but your organization is in ${org}. Enroll with an address in ${org}.`,
     ),
   mpnNotFound: (mpnId: string) =>
-    rule(
+    new DomainError(
       'MPN_NOT_FOUND',
       `No partner network profile has the ID ${mpnId}. Check the MPN ID in your partner network profile.`,
     ),
   mpnInactive: (mpnId: string) =>
-    rule(
+    new DomainError(
       'MPN_INACTIVE',
       `The partner network profile ${mpnId} is not active. Activate it in the partner network first, then enroll.`,
     ),
   mpnCountryMismatch: (mpnId: string, mpnCountry: string, org: string) =>
-    rule(
+    new DomainError(
       'MPN_COUNTRY_MISMATCH',
       `The partner network profile ${mpnId} is in ${mpnCountry}, not in your organization's country ${org}. Use a profile of the same country.`,
     ),
   mpnAlreadyLinked: (mpnId: string) =>
-    new ConflictError(
+    new DomainError(
       'MPN_ALREADY_LINKED',
       `The partner network ID ${mpnId} is already linked to another organization. Use your own organization's MPN ID.`,
     ),
-  alreadyEnrolled: () =>
-    new ConflictError(
-      'ALREADY_ENROLLED',
-      'Your organization is already an indirect reseller or has an enrollment open. Check GET /enrollments/{id} for its status.',
-    ),
   notInReview: (status: string) =>
-    new ConflictError(
+    new DomainError(
       'ENROLLMENT_NOT_IN_REVIEW',
       `The enrollment is ${status}, not IN_REVIEW; only enrollments in review can be decided.`,
     ),
   notPending: (status: string) =>
-    new ConflictError(
+    new DomainError(
       'ENROLLMENT_NOT_PENDING_VERIFICATION',
       `The enrollment is ${status}; verification emails are only sent while it waits for email verification.`,
     ),

@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../platform/http/errors.ts';
+import { DomainError } from '../../platform/errors.ts';
 import { httpHandler } from '../../platform/http/handler.ts';
 import { publicOrganization, publicUser } from '../domain/model.ts';
 import { loadPrincipal } from '../principal.ts';
@@ -9,7 +9,7 @@ export const handler = httpHandler(
   routes.getMe,
   async ({ principal }) => {
     const org = await identityDeps().store.getOrganization(principal.user.orgId);
-    if (!org) throw new NotFoundError('Your organization no longer exists.');
+    if (!org) throw new DomainError('NOT_FOUND', 'Your organization no longer exists.');
     const { status: _status, ...user } = publicUser(principal.user);
     return { status: 200, body: { user, organization: publicOrganization(org) } };
   },

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { DomainError, isDomainError } from '../../platform/errors.ts';
 import {
   assertLinkUsable,
   hashLinkToken,
-  LinkInvalidError,
   newLinkToken,
   VERIFICATION_LINK_TTL_SECONDS,
 } from '../../platform/links/links.ts';
@@ -11,14 +11,11 @@ import { emailOnDomain, isWebmailAddress, isWebmailDomain } from '../../platform
 import { accountVerificationEmail } from '../emails/account-verification.ts';
 import type { AuthResult, Directory, IdentityStore } from '../ports.ts';
 import {
-  EmailDomainMismatchError,
-  InvalidCredentialsError,
+  identityErrors,
   type LinkRecord,
   type OrganizationRecord,
   type PartnerType,
-  SignInRateLimitedError,
   type UserRecord,
-  WebmailNotAllowedError,
 } from './model.ts';
 import { generateTemporaryPassword, matchesVerifier, temporaryPasswordVerifier } from './passwords.ts';
 
@@ -45,10 +42,10 @@ interface PersonInput {
 /** The rules every organization's first user must meet: no webmail, email on the domain. */
 export function assertOrganizationEmail(organization: OrganizationInput, email: string): void {
   if (isWebmailDomain(organization.domain))
-    throw new WebmailNotAllowedError(`The domain ${organization.domain}`);
-  if (isWebmailAddress(email)) throw new WebmailNotAllowedError(`The address ${email}`);
+    throw identityErrors.webmailNotAllowed(`The domain ${organization.domain}`);
+  if (isWebmailAddress(email)) throw identityErrors.webmailNotAllowed(`The address ${email}`);
   if (!emailOnDomain(email, organization.domain))
-    throw new EmailDomainMismatchError(email, organization.domain);
+    throw identityErrors.emailDomainMismatch(email, organization.domain);
 }
 
 function newOrganization(
@@ -167,7 +164,7 @@ export async function createIndirectProvider(
 export async function peekAccountVerification(deps: IdentityDeps, token: string) {
   const link = await deps.store.getLink(hashLinkToken(token));
   assertLinkUsable(link, deps.clock.now());
-  if (link.kind !== 'ACCOUNT_VERIFICATION') throw new LinkInvalidError();
+  if (link.kind !== 'ACCOUNT_VERIFICATION') throw new DomainError('LINK_INVALID');
   const org = await deps.store.getOrganization(link.orgId);
   return { organizationName: org?.name ?? '' };
 }
@@ -177,13 +174,13 @@ export async function verifyAccount(deps: IdentityDeps, token: string) {
   const link = await deps.store.getLink(hashLinkToken(token));
   const now = deps.clock.now();
   assertLinkUsable(link, now);
-  if (link.kind !== 'ACCOUNT_VERIFICATION') throw new LinkInvalidError();
+  if (link.kind !== 'ACCOUNT_VERIFICATION') throw new DomainError('LINK_INVALID');
   await deps.store.consumeAccountVerification(link, now);
   return { status: 'VERIFIED' as const };
 }
 
 const tokensOf = (result: AuthResult) => {
-  if (result.kind !== 'tokens') throw new InvalidCredentialsError();
+  if (result.kind !== 'tokens') throw new DomainError('INVALID_CREDENTIALS');
   return {
     accessToken: result.accessToken,
     idToken: result.idToken,
@@ -214,13 +211,13 @@ export async function signIn(deps: IdentityDeps, email: string, password: string
   // DynamoDB's TTL deletes late (DynamoDB Local never): an ended window counts as none.
   const open = counted && counted.windowEndsAt > now ? counted : undefined;
   if (open && open.failures >= SIGN_IN_FAILURE_LIMIT) {
-    throw new SignInRateLimitedError(open.windowEndsAt - now);
+    throw identityErrors.signInRateLimited(open.windowEndsAt - now);
   }
   let result: Awaited<ReturnType<typeof checkCredentials>>;
   try {
     result = await checkCredentials(deps, email, password);
   } catch (error) {
-    if (error instanceof InvalidCredentialsError) {
+    if (isDomainError(error, 'INVALID_CREDENTIALS')) {
       const at = epochSeconds(deps.clock.now());
       await deps.store.recordSignInFailure(who, at, at + SIGN_IN_FAILURE_WINDOW_SECONDS);
     }
@@ -245,13 +242,13 @@ async function checkCredentials(deps: IdentityDeps, email: string, password: str
       ? { challenge: 'NEW_PASSWORD_REQUIRED' as const, session: result.session }
       : tokensOf(result);
   }
-  if (user.status !== 'ACTIVE') throw new InvalidCredentialsError();
+  if (user.status !== 'ACTIVE') throw new DomainError('INVALID_CREDENTIALS');
   if (user.temporaryPasswordVerifier && !matchesVerifier(password, user.temporaryPasswordVerifier)) {
-    throw new InvalidCredentialsError();
+    throw new DomainError('INVALID_CREDENTIALS');
   }
   const result = await deps.directory.signIn(user.id, password);
   if (result.kind === 'challenge') {
-    if (!user.temporaryPasswordVerifier) throw new InvalidCredentialsError();
+    if (!user.temporaryPasswordVerifier) throw new DomainError('INVALID_CREDENTIALS');
     return { challenge: 'NEW_PASSWORD_REQUIRED' as const, session: result.session };
   }
   return tokensOf(result);
@@ -265,7 +262,8 @@ export async function completeNewPassword(
   newPassword: string,
 ) {
   const user = await deps.store.getUserByEmail(email);
-  if (user?.status !== 'ACTIVE' || !user.temporaryPasswordVerifier) throw new InvalidCredentialsError();
+  if (user?.status !== 'ACTIVE' || !user.temporaryPasswordVerifier)
+    throw new DomainError('INVALID_CREDENTIALS');
   const tokens = tokensOf(await deps.directory.completeNewPassword(user.id, session, newPassword));
   await deps.store.setTemporaryPasswordVerifier(user.id, undefined);
   return tokens;

@@ -1,9 +1,4 @@
-import {
-  BusinessRuleError,
-  ConflictError,
-  ProblemError,
-  RateLimitedError,
-} from '../../platform/http/errors.ts';
+import { DomainError } from '../../platform/errors.ts';
 import type { StoredLink } from '../../platform/links/links.ts';
 import type { AdminRole, AgentRole } from '../../platform/roles.ts';
 
@@ -75,60 +70,32 @@ export const publicOrganization = (o: OrganizationRecord) => ({
   partnerTypes: o.partnerTypes,
 });
 
-export class WebmailNotAllowedError extends BusinessRuleError {
-  constructor(what: string) {
-    super(
+/** The identity rules' errors whose detail names what was sent. */
+export const identityErrors = {
+  webmailNotAllowed: (what: string) =>
+    new DomainError(
       'WEBMAIL_NOT_ALLOWED',
       `${what} belongs to a web-based mail service (such as Gmail, Yahoo! Mail, iCloud Mail, AOL Mail or Outlook.com). Use your organization's own domain.`,
-    );
-  }
-}
-export class EmailDomainMismatchError extends BusinessRuleError {
-  constructor(email: string, domain: string) {
-    super(
+    ),
+  emailDomainMismatch: (email: string, domain: string) =>
+    new DomainError(
       'EMAIL_DOMAIN_MISMATCH',
       `${email} is not on your organization's domain ${domain}. Use an address at ${domain}.`,
-    );
-  }
-}
-export class DomainTakenError extends ConflictError {
-  constructor(domain: string) {
-    super(
+    ),
+  domainTaken: (domain: string) =>
+    new DomainError(
       'DOMAIN_TAKEN',
       `An organization with the domain ${domain} already exists. Ask its global admin to add you as a user.`,
-    );
-  }
-}
-export class EmailTakenError extends ConflictError {
-  constructor(email: string) {
-    super('EMAIL_TAKEN', `${email} already has an account. Sign in, or use another address.`);
-  }
-}
-export class LastGlobalAdminError extends ConflictError {
-  constructor() {
-    super(
-      'LAST_GLOBAL_ADMIN',
-      'This is the last global admin of the organization. Make another user a global admin first.',
-    );
-  }
-}
-export class InvalidCredentialsError extends ProblemError {
-  constructor() {
-    super(
-      401,
-      'INVALID_CREDENTIALS',
-      'Invalid credentials',
-      'The email or password is not right, or the account is not verified yet. Check them, or follow the verification link we emailed you.',
-    );
-  }
-}
-/** Sign-in refused for an email until its failure window ends, whatever the password. */
-export class SignInRateLimitedError extends RateLimitedError {
-  constructor(retryAfterSeconds: number) {
+    ),
+  emailTaken: (email: string) =>
+    new DomainError('EMAIL_TAKEN', `${email} already has an account. Sign in, or use another address.`),
+  /** Sign-in refused for an email until its failure window ends, whatever the password. */
+  signInRateLimited: (retryAfterSeconds: number) => {
     const minutes = Math.ceil(retryAfterSeconds / 60);
-    super(
+    return new DomainError(
+      'RATE_LIMITED',
       `Too many failed sign-ins for this email. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}; if you forgot your password, ask a global admin of your organization to reset it.`,
-      retryAfterSeconds,
+      { retryAfterSeconds },
     );
-  }
-}
+  },
+};

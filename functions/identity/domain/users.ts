@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ForbiddenError, NotFoundError, ValidationFailedError } from '../../platform/http/errors.ts';
+import { DomainError } from '../../platform/errors.ts';
 import { type AdminRole, type AgentRole, hasSomeRole } from '../../platform/roles.ts';
 import { emailOnDomain } from '../../platform/webmail.ts';
 import type { IdentityDeps } from './accounts.ts';
-import { EmailDomainMismatchError, type Principal, type UserRecord } from './model.ts';
+import { identityErrors, type Principal, type UserRecord } from './model.ts';
 import { generateTemporaryPassword, temporaryPasswordVerifier } from './passwords.ts';
 
 const ONLY_GLOBAL_ADMINS =
@@ -12,7 +12,7 @@ const ONLY_GLOBAL_ADMINS =
 /** Global admins are managed by global admins only; user management admins manage everyone else. */
 function assertMayManage(actor: Principal, target: { adminRole: AdminRole }) {
   if (target.adminRole === 'GLOBAL_ADMIN' && actor.user.adminRole !== 'GLOBAL_ADMIN')
-    throw new ForbiddenError(ONLY_GLOBAL_ADMINS);
+    throw new DomainError('FORBIDDEN', ONLY_GLOBAL_ADMINS);
 }
 
 /** A user of the actor's organization; any other id is 404, so ids of other tenants cannot be probed. */
@@ -23,7 +23,7 @@ export async function userOfOrganization(
 ): Promise<UserRecord> {
   const user = await deps.store.getUser(userId);
   if (!user || user.orgId !== actor.user.orgId)
-    throw new NotFoundError('No user with this id in your organization.');
+    throw new DomainError('NOT_FOUND', 'No user with this id in your organization.');
   return user;
 }
 
@@ -39,8 +39,9 @@ export async function addUser(
 ) {
   assertMayManage(actor, input);
   const org = await deps.store.getOrganization(actor.user.orgId);
-  if (!org) throw new NotFoundError();
-  if (!emailOnDomain(input.email, org.domain)) throw new EmailDomainMismatchError(input.email, org.domain);
+  if (!org) throw new DomainError('NOT_FOUND');
+  if (!emailOnDomain(input.email, org.domain))
+    throw identityErrors.emailDomainMismatch(input.email, org.domain);
   const temporaryPassword = generateTemporaryPassword();
   const user: UserRecord = {
     id: randomUUID(),
@@ -75,12 +76,14 @@ export async function updateUser(
   if (changes.adminRole) assertMayManage(actor, { adminRole: changes.adminRole });
   const after: UserRecord = { ...before, ...changes };
   if (!hasSomeRole(after)) {
-    throw new ValidationFailedError([
-      {
-        path: 'body.adminRole',
-        message: 'a user needs at least one role: agentRole and adminRole cannot both be NONE',
-      },
-    ]);
+    throw new DomainError('VALIDATION_FAILED', undefined, {
+      errors: [
+        {
+          path: 'body.adminRole',
+          message: 'a user needs at least one role: agentRole and adminRole cannot both be NONE',
+        },
+      ],
+    });
   }
   await deps.store.updateUser(before, after);
   return after;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ValidationFailedError } from '../http/errors.ts';
+import { DomainError } from '../errors.ts';
 
 /**
  * The single table: its shape (shared by CDK and the local runtime) and the one
@@ -139,9 +139,9 @@ export function decodeCursor(
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new InvalidCursorError();
+    throw invalidCursor();
   }
-  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new InvalidCursorError();
+  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw invalidCursor();
   const index = scope.index === undefined ? undefined : TABLE.indexes.find((i) => i.name === scope.index);
   if (scope.index !== undefined && index === undefined) throw new Error(`Unknown index ${scope.index}`);
   const partitionKey = index?.partitionKey ?? TABLE.partitionKey;
@@ -153,15 +153,15 @@ export function decodeCursor(
   };
   const record = key as Record<string, unknown>;
   const names = Object.keys(record);
-  if (names.length !== Object.keys(limits).length) throw new InvalidCursorError();
+  if (names.length !== Object.keys(limits).length) throw invalidCursor();
   for (const name of names) {
     const limit = Object.hasOwn(limits, name) ? limits[name] : undefined;
     const value = record[name];
-    if (limit === undefined || !isKeyString(value, limit)) throw new InvalidCursorError();
+    if (limit === undefined || !isKeyString(value, limit)) throw invalidCursor();
   }
-  if (record[partitionKey] !== scope.partition) throw new InvalidCursorError();
+  if (record[partitionKey] !== scope.partition) throw invalidCursor();
   if (scope.sortKeyPrefix !== undefined && !String(record[sortKey]).startsWith(scope.sortKeyPrefix))
-    throw new InvalidCursorError();
+    throw invalidCursor();
   return record as Record<string, string>;
 }
 
@@ -175,11 +175,8 @@ function isKeyString(value: unknown, maxBytes: number): value is string {
   );
 }
 
-export class InvalidCursorError extends ValidationFailedError {
-  constructor() {
-    super(
-      [{ path: 'query.cursor', message: 'is not a cursor of this list' }],
-      'The cursor is not valid for this list; start again without it.',
-    );
-  }
-}
+/** A cursor that is not this list's own (tampered, or from another list or organization). */
+export const invalidCursor = () =>
+  new DomainError('VALIDATION_FAILED', 'The cursor is not valid for this list; start again without it.', {
+    errors: [{ path: 'query.cursor', message: 'is not a cursor of this list' }],
+  });

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../http/errors.ts';
+import { DomainError } from '../errors.ts';
 import { db, tableName } from './dynamo.ts';
 
 /**
@@ -24,9 +24,7 @@ export async function transactWrite(
       const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
       if (failed >= 0) {
         const build = onConditionFailed[failed];
-        throw build
-          ? build()
-          : new ConflictError('CONFLICT', 'The data changed meanwhile; reload and retry.');
+        throw build ? build() : new DomainError('CONFLICT', 'The data changed meanwhile; reload and retry.');
       }
       const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
       if (!conflict || attempt >= 6) throw error;

@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import httpErrorHandler from '@middy/http-error-handler';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -7,21 +6,11 @@ import httpUrlEncodeBodyParser from '@middy/http-urlencode-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { OPERATORS_GROUP } from '../auth-groups.ts';
+import { DomainError, type FieldError } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { hasPermission, type Roles } from '../roles.ts';
 import type { RouteSpec } from '../route-spec.ts';
-import {
-  type FieldError,
-  ForbiddenError,
-  internalProblemBody,
-  MalformedBodyError,
-  PayloadTooLargeError,
-  ProblemError,
-  problemBody,
-  UnauthenticatedError,
-  UnsupportedMediaTypeError,
-  ValidationFailedError,
-} from './errors.ts';
+import { internalProblemBody, payloadTooLarge, problemResponse } from './problems.ts';
 import { fieldErrors } from './validation.ts';
 
 /** Who calls, as the Cognito authorizer (or the local gateway) verified it. Nothing here comes from the body. */
@@ -106,20 +95,15 @@ const problemJson = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
     let error = request.error;
     // Errors thrown by middy's own parsers carry a statusCode; give them our codes.
     const status = (error as { statusCode?: number } | null)?.statusCode;
-    if (!(error instanceof ProblemError) && status === 415) {
+    if (!(error instanceof DomainError) && status === 415) {
       error = /malformed/i.test(error?.message ?? '')
-        ? new MalformedBodyError()
-        : new UnsupportedMediaTypeError();
-    } else if (!(error instanceof ProblemError) && status === 422) {
-      error = new MalformedBodyError();
+        ? new DomainError('MALFORMED_BODY')
+        : new DomainError('UNSUPPORTED_MEDIA_TYPE');
+    } else if (!(error instanceof DomainError) && status === 422) {
+      error = new DomainError('MALFORMED_BODY');
     }
-    if (error instanceof ProblemError) {
-      if (error.statusCode >= 500) logger.error('request failed', { requestId, code: error.code });
-      request.response = {
-        statusCode: error.statusCode,
-        headers: { 'Content-Type': 'application/problem+json', ...(error.headers ?? {}) },
-        body: JSON.stringify(problemBody(error, requestId)),
-      };
+    if (error instanceof DomainError) {
+      request.response = problemResponse(error, requestId);
       return;
     }
     logger.error('unhandled error', { requestId, error: error as Error });
@@ -152,13 +136,13 @@ export function httpHandler<R extends RouteSpec, P extends PrincipalLike = Princ
   const core = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     const caller = callerOf(event);
-    if (route.auth !== 'public' && !caller) throw new UnauthenticatedError();
+    if (route.auth !== 'public' && !caller) throw new DomainError('UNAUTHENTICATED');
     if (route.auth === 'operator' && !caller?.groups.includes(OPERATORS_GROUP)) {
-      throw new ForbiddenError('This operation is for platform operators only.');
+      throw new DomainError('FORBIDDEN', 'This operation is for platform operators only.');
     }
     if (route.auth === 'signed-in' && !route.permission) {
       // Deny by default: a signed-in route must name its access in the route table.
-      throw new ForbiddenError('This operation is not open to anyone yet.');
+      throw new DomainError('FORBIDDEN', 'This operation is not open to anyone yet.');
     }
     const principal = loadPrincipal ? await authorize(route, caller, loadPrincipal) : undefined;
     const errors: FieldError[] = [];
@@ -174,7 +158,7 @@ export function httpHandler<R extends RouteSpec, P extends PrincipalLike = Princ
     const params = parse(route.request?.params, event.pathParameters, 'path');
     const query = parse(route.request?.query, event.queryStringParameters, 'query');
     const body = parse(route.request?.body, event.body, 'body');
-    if (errors.length > 0) throw new ValidationFailedError(errors);
+    if (errors.length > 0) throw new DomainError('VALIDATION_FAILED', undefined, { errors });
 
     const result = await fn({
       body,
@@ -209,7 +193,7 @@ export function httpHandler<R extends RouteSpec, P extends PrincipalLike = Princ
 
   const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(withoutEmptyHeaders())
-    .use(httpErrorHandler({ logger: false, fallbackMessage: 'Internal error' }))
+
     .use(
       httpSecurityHeaders({
         // The server-rendered link pages post their own form and carry one inline <style>;
@@ -259,12 +243,14 @@ async function authorize<P extends PrincipalLike>(
   const access = route.permission;
   if (!access || access === 'ANY_SIGNED_IN') return undefined;
   const principal = await loadPrincipal(caller);
-  if (!principal) throw new ForbiddenError('This operation is for users of a partner organization.');
+  if (!principal)
+    throw new DomainError('FORBIDDEN', 'This operation is for users of a partner organization.');
   if (access === 'GLOBAL_ADMIN') {
     if (principal.user.adminRole !== 'GLOBAL_ADMIN')
-      throw new ForbiddenError('Only a global admin of your organization can do this.');
+      throw new DomainError('FORBIDDEN', 'Only a global admin of your organization can do this.');
   } else if (access !== 'ANY_PARTNER_USER' && !hasPermission(principal.user, access)) {
-    throw new ForbiddenError(
+    throw new DomainError(
+      'FORBIDDEN',
       `Your roles do not include the permission ${access}; ask a global admin of your organization for a role that does.`,
     );
   }
@@ -283,11 +269,11 @@ function bodyParsers(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
         return;
       }
       const size = Buffer.byteLength(body, request.event.isBase64Encoded ? 'base64' : 'utf8');
-      if (size > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+      if (size > MAX_BODY_BYTES) throw payloadTooLarge(MAX_BODY_BYTES);
       const type = request.event.headers?.['content-type'] ?? '';
       if (/^application\/(.+\+)?json/i.test(type)) return json.before?.(request);
       if (/^application\/x-www-form-urlencoded/i.test(type)) return form.before?.(request);
-      throw new UnsupportedMediaTypeError();
+      throw new DomainError('UNSUPPORTED_MEDIA_TYPE');
     },
   };
 }

@@ -1,5 +1,4 @@
-import { ValidationFailedError } from './errors.ts';
-
+import { DomainError } from '../errors.ts';
 /** Longer keys are refused; a UUID is 36 characters. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
@@ -23,7 +22,6 @@ export function idempotencyKeyOf(
 }
 
 const invalid = (message: string) =>
-  new ValidationFailedError(
-    [{ path: 'headers.idempotency-key', message }],
-    `The Idempotency-Key header ${message}; a UUID is a good key.`,
-  );
+  new DomainError('VALIDATION_FAILED', `The Idempotency-Key header ${message}; a UUID is a good key.`, {
+    errors: [{ path: 'headers.idempotency-key', message }],
+  });

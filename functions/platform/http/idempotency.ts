@@ -6,7 +6,7 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { awsClientConfig } from '../aws.ts';
 import { requireEnv } from '../config.ts';
-import { IdempotencyInProgressError, IdempotencyKeyReusedError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { idempotencyKeyOf } from './idempotency-key.ts';
 
 type Middleware = middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
@@ -62,7 +62,7 @@ export function idempotencyKey(routeId: string): Middleware {
 
 function translate(error: unknown): unknown {
   const name = (error as Error | undefined)?.name;
-  if (name === 'IdempotencyValidationError') return new IdempotencyKeyReusedError();
-  if (name === 'IdempotencyAlreadyInProgressError') return new IdempotencyInProgressError();
+  if (name === 'IdempotencyValidationError') return new DomainError('IDEMPOTENCY_KEY_REUSED');
+  if (name === 'IdempotencyAlreadyInProgressError') return new DomainError('IDEMPOTENCY_IN_PROGRESS');
   return error;
 }

@@ -1,6 +1,6 @@
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
-import type { FieldError } from './errors.ts';
+import type { FieldError } from '../errors.ts';
 
 // zod/mini ships without a locale; English gives zod's own issues their readable messages
 // ("Too big: expected string to have <=200 characters"), as classic zod does by default.

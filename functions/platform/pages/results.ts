@@ -1,5 +1,5 @@
-import { ProblemError } from '../http/errors.ts';
-import { LinkInvalidError } from '../links/links.ts';
+import { DomainError } from '../errors.ts';
+import { problemOf } from '../http/problems.ts';
 import { html, page } from './html.ts';
 
 const HEADINGS: Record<string, string> = {
@@ -17,8 +17,9 @@ const HEADINGS: Record<string, string> = {
 };
 
 /** The page for a link that cannot be used (invalid, expired, used) or any other refusal. */
-export function problemPage(error: ProblemError): string {
-  const heading = HEADINGS[error.code] ?? error.title;
+export function problemPage(error: DomainError): string {
+  const { title, detail } = problemOf(error);
+  const heading = HEADINGS[error.code] ?? title;
   const back =
     error.code === 'AUTHORIZATION_NOT_CONFIRMED' ||
     error.code === 'INVALID_CREDENTIALS' ||
@@ -27,7 +28,7 @@ export function problemPage(error: ProblemError): string {
       : html``;
   return page(
     heading,
-    html`<h1>${heading}</h1><p class="error" data-code="${error.code}">${error.detail}</p>${back}`,
+    html`<h1>${heading}</h1><p class="error" data-code="${error.code}">${detail}</p>${back}`,
   );
 }
 
@@ -48,12 +49,10 @@ export async function asPageWhenForm<T, J = T>(
     return form ? { status: 200, html: success(value) } : { status: 200, body: toJson(value) };
   } catch (error) {
     // The refusal's headers go along: a 429 page still carries its Retry-After.
-    if (form && error instanceof ProblemError)
-      return {
-        status: error.statusCode,
-        html: problemPage(error),
-        ...(error.headers ? { headers: error.headers } : {}),
-      };
+    if (form && error instanceof DomainError) {
+      const { status, headers } = problemOf(error);
+      return { status, html: problemPage(error), ...(headers ? { headers } : {}) };
+    }
     throw error;
   }
 }
@@ -65,10 +64,11 @@ export async function asPageWhenForm<T, J = T>(
 export async function linkPage(token: string | undefined, render: (token: string) => Promise<string>) {
   const headers = { 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' };
   try {
-    if (!token) throw new LinkInvalidError();
+    if (!token) throw new DomainError('LINK_INVALID');
     return { status: 200, html: await render(token), headers };
   } catch (error) {
-    if (error instanceof ProblemError) return { status: error.statusCode, html: problemPage(error), headers };
+    if (error instanceof DomainError)
+      return { status: problemOf(error).status, html: problemPage(error), headers };
     throw error;
   }
 }

@@ -1,20 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { LinkRecord, OrganizationRecord, Principal } from '../../identity/domain/model.ts';
 import type { IdentityStore } from '../../identity/ports.ts';
-import {
-  ConflictError,
-  ForbiddenError,
-  IdempotencyInProgressError,
-  IdempotencyKeyReusedError,
-  NotFoundError,
-  RateLimitedError,
-} from '../../platform/http/errors.ts';
+import { DomainError } from '../../platform/errors.ts';
 import {
   hashLinkToken,
   INVITATION_LINK_TTL_SECONDS,
-  LinkExpiredError,
-  LinkInvalidError,
-  LinkUsedError,
   linkTokenOf,
   newLinkToken,
   uuidOf,
@@ -55,7 +45,7 @@ const epochSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
 async function organizationOf(deps: RelationshipDeps, orgId: string) {
   const org = await deps.identity.getOrganization(orgId);
-  if (!org) throw new NotFoundError('No such organization.');
+  if (!org) throw new DomainError('NOT_FOUND', 'No such organization.');
   return org;
 }
 
@@ -69,8 +59,8 @@ async function partnerOrganization(
   if (!org.partnerTypes.includes(type)) {
     // A business rule (422), not a permission: the roles allow it, the organization cannot do it yet.
     throw type === 'RESELLER'
-      ? relationshipErrors.notAReseller()
-      : relationshipErrors.notAnIndirectProvider();
+      ? new DomainError('NOT_A_RESELLER')
+      : new DomainError('NOT_AN_INDIRECT_PROVIDER');
   }
   return org;
 }
@@ -191,7 +181,7 @@ async function createInvitation(
     emailOnDomain(input.email, from.domain) ||
     (input.provider && emailOnDomain(input.email, input.provider.domain))
   ) {
-    throw relationshipErrors.toOwnOrganization();
+    throw new DomainError('INVITATION_TO_OWN_ORGANIZATION');
   }
   const now = deps.clock.now();
   const hour = now.toISOString().slice(0, 13);
@@ -199,9 +189,10 @@ async function createInvitation(
     !(await deps.relationships.countInvitation(from.id, hour, INVITATIONS_PER_HOUR, epochSeconds(now) + 7200))
   ) {
     const retryAfter = 3600 - (epochSeconds(now) % 3600);
-    throw new RateLimitedError(
+    throw new DomainError(
+      'RATE_LIMITED',
       `Your organization sent ${INVITATIONS_PER_HOUR} invitations this hour; send more in ${Math.ceil(retryAfter / 60)} minutes.`,
-      retryAfter,
+      { retryAfterSeconds: retryAfter },
     );
   }
   const id = derived?.id ?? randomUUID();
@@ -230,7 +221,7 @@ async function createInvitation(
     // Counted, not created: give the count back, so the key's one invitation counts once.
     await deps.relationships.uncountInvitation(from.id, hour);
     if (derived) return undefined;
-    throw new ConflictError('CONFLICT', 'The data changed meanwhile; retry.');
+    throw new DomainError('CONFLICT', 'The data changed meanwhile; retry.');
   }
   return { invitation, url };
 }
@@ -253,7 +244,7 @@ export async function inviteReseller(
     delegatedAdmin: false,
     ...input,
   });
-  if (!made) throw new ConflictError('CONFLICT', 'The data changed meanwhile; retry.');
+  if (!made) throw new DomainError('CONFLICT', 'The data changed meanwhile; retry.');
   const { invitation, url } = made;
   await deps.mailer.send({ to: invitation.email, ...render(invitation, url) });
   return created(invitation);
@@ -291,7 +282,7 @@ async function mailClaimed(
  */
 async function replay(deps: RelationshipDeps, first: InvitationRecord, derived: Derived, orgId: string) {
   if (first.from.id !== orgId || first.requestHash !== derived.requestHash) {
-    throw new IdempotencyKeyReusedError();
+    throw new DomainError('IDEMPOTENCY_KEY_REUSED');
   }
   const firstExpiresAt = epochSeconds(new Date(first.createdAt)) + INVITATION_LINK_TTL_SECONDS;
   const { email, body } = customerRequestCreated(
@@ -306,7 +297,7 @@ async function replay(deps: RelationshipDeps, first: InvitationRecord, derived: 
   if (unsent) {
     const now = epochSeconds(deps.clock.now());
     if (!(await deps.relationships.claimInvitationMail(first.id, now, now - MAIL_LEASE_SECONDS))) {
-      throw new IdempotencyInProgressError();
+      throw new DomainError('IDEMPOTENCY_IN_PROGRESS');
     }
     await mailClaimed(deps, first, email);
   }
@@ -357,7 +348,10 @@ export async function requestCustomerRelationship(
   if (providerId !== undefined) {
     const linked = await deps.relationships.getRelationship(reseller.id, 'PROVIDER', providerId);
     if (!linked)
-      throw new NotFoundError('Your organization has no active relationship with this indirect provider.');
+      throw new DomainError(
+        'NOT_FOUND',
+        'Your organization has no active relationship with this indirect provider.',
+      );
     provider = ref(await organizationOf(deps, providerId));
   }
   const made = await createInvitation(
@@ -375,7 +369,7 @@ export async function requestCustomerRelationship(
   if (!made) {
     // Another request with this key created it first (the conditional put decided): replay it.
     const first = derived && (await deps.relationships.getInvitation(derived.id));
-    if (!first) throw new IdempotencyInProgressError();
+    if (!first) throw new DomainError('IDEMPOTENCY_IN_PROGRESS');
     return replay(deps, first, derived, reseller.id);
   }
   const { email, body } = customerRequestCreated(made.invitation, made.url);
@@ -389,18 +383,18 @@ export async function requestCustomerRelationship(
 /** The invitation behind a link, with the link errors the contract names. */
 async function invitationOfLink(deps: RelationshipDeps, token: string) {
   const link = await deps.identity.getLink(hashLinkToken(token));
-  if (link?.kind !== 'INVITATION' || !link.invitationId) throw new LinkInvalidError();
+  if (link?.kind !== 'INVITATION' || !link.invitationId) throw new DomainError('LINK_INVALID');
   const invitation = await deps.relationships.getInvitation(link.invitationId);
-  if (!invitation || invitation.tokenHash !== link.tokenHash) throw new LinkInvalidError();
+  if (!invitation || invitation.tokenHash !== link.tokenHash) throw new DomainError('LINK_INVALID');
   assertPending(invitation, deps.clock.now());
   return invitation;
 }
 
 function assertPending(invitation: InvitationRecord, now: Date) {
   const status = effectiveStatus(invitation, now);
-  if (status === 'CANCELED') throw new LinkInvalidError();
-  if (status === 'ACCEPTED' || status === 'DECLINED') throw new LinkUsedError();
-  if (status === 'EXPIRED') throw new LinkExpiredError();
+  if (status === 'CANCELED') throw new DomainError('LINK_INVALID');
+  if (status === 'ACCEPTED' || status === 'DECLINED') throw new DomainError('LINK_USED');
+  if (status === 'EXPIRED') throw new DomainError('LINK_EXPIRED');
 }
 
 /** GET /invitations/accept: what the page shows; reads only. */
@@ -412,9 +406,12 @@ export async function viewInvitation(deps: RelationshipDeps, token: string) {
 async function assertMayAnswer(deps: RelationshipDeps, invitation: InvitationRecord, actor: Principal) {
   const org = await organizationOf(deps, actor.user.orgId);
   const own = org.id === invitation.from.id || org.id === invitation.provider?.id;
-  if (own || !emailOnDomain(invitation.email, org.domain)) throw relationshipErrors.notForYou();
+  if (own || !emailOnDomain(invitation.email, org.domain)) throw new DomainError('INVITATION_NOT_FOR_YOU');
   if (actor.user.adminRole !== 'GLOBAL_ADMIN') {
-    throw new ForbiddenError('Only a global admin of your organization can answer this invitation.');
+    throw new DomainError(
+      'FORBIDDEN',
+      'Only a global admin of your organization can answer this invitation.',
+    );
   }
   return org;
 }
@@ -492,9 +489,9 @@ async function effectsOf(
 /** Re-reads a pending invitation that lost a race, to answer with the right link error. */
 async function lostRace(deps: RelationshipDeps, invitation: InvitationRecord): Promise<never> {
   const now = await deps.relationships.getInvitation(invitation.id);
-  if (now && now.tokenHash !== invitation.tokenHash) throw new LinkInvalidError();
+  if (now && now.tokenHash !== invitation.tokenHash) throw new DomainError('LINK_INVALID');
   if (now) assertPending(now, deps.clock.now());
-  throw new LinkUsedError();
+  throw new DomainError('LINK_USED');
 }
 
 /** POST /invitations/accept: checks, then the state change and every effect in one transaction. */
@@ -505,10 +502,10 @@ export async function acceptInvitation(
   authorize: boolean,
 ) {
   const invitation = await invitationOfLink(deps, token);
-  if (!authorize) throw relationshipErrors.authorizationNotConfirmed();
+  if (!authorize) throw new DomainError('AUTHORIZATION_NOT_CONFIRMED');
   const invitee = await assertMayAnswer(deps, invitation, actor);
   if (invitation.kind === 'PROVIDER_RESELLER' && !invitee.partnerTypes.includes('RESELLER'))
-    throw relationshipErrors.notAReseller();
+    throw new DomainError('NOT_A_RESELLER');
   const now = deps.clock.now();
   const { rows, requires } = await effectsOf(deps, invitation, invitee, now.toISOString());
   if (!(await deps.relationships.acceptInvitation(invitation, ref(invitee), now, rows, requires)))
@@ -529,11 +526,11 @@ export async function declineInvitation(deps: RelationshipDeps, token: string, a
 async function sentInvitation(deps: RelationshipDeps, actor: Principal, invitationId: string) {
   const invitation = await deps.relationships.getInvitation(invitationId);
   if (!invitation || invitation.from.id !== actor.user.orgId)
-    throw new NotFoundError('Your organization sent no invitation with this id.');
+    throw new DomainError('NOT_FOUND', 'Your organization sent no invitation with this id.');
   const needed =
     invitation.kind === 'PROVIDER_RESELLER' ? 'indirectResellers:invite' : 'customers:requestRelationship';
   if (!hasPermission(actor.user, needed))
-    throw new ForbiddenError(`Your roles do not include the permission ${needed}.`);
+    throw new DomainError('FORBIDDEN', `Your roles do not include the permission ${needed}.`);
   return invitation;
 }
 
@@ -615,7 +612,7 @@ export async function listSharedCustomers(
     org.partnerTypes.includes('INDIRECT_PROVIDER') &&
     (await deps.relationships.getRelationship(org.id, 'RESELLER', partnerId));
   if (!asReseller && !asProvider)
-    throw new NotFoundError('Your organization has no active relationship with this partner.');
+    throw new DomainError('NOT_FOUND', 'Your organization has no active relationship with this partner.');
   return deps.relationships.listRelationships(
     org.id,
     asReseller ? 'SHAREDWITH' : 'SHARED',
@@ -644,6 +641,6 @@ export async function customerOf(deps: RelationshipDeps, actor: Principal, custo
   const rows = await deps.relationships.relationshipsWith(actor.user.orgId, 'CUSTOMER', customerId);
   // Ids are opaque: a path id that merely spells a row's key (`<customer>#<reseller>`) is no customer id.
   const customer = rows.find((row) => row.customerId === customerId);
-  if (!customer) throw new NotFoundError('No customer with this id in your organization.');
+  if (!customer) throw new DomainError('NOT_FOUND', 'No customer with this id in your organization.');
   return customer;
 }

@@ -1,4 +1,4 @@
-import { BusinessRuleError, ConflictError, ProblemError } from '../../platform/http/errors.ts';
+import { DomainError } from '../../platform/errors.ts';
 
 export const INVITATION_KINDS = [
   'PROVIDER_RESELLER',
@@ -93,44 +93,10 @@ export const publicInvitation = (inv: InvitationRecord, now: Date) => ({
 });
 
 export const relationshipErrors = {
-  notForYou: () =>
-    new ProblemError(
-      403,
-      'INVITATION_NOT_FOR_YOU',
-      'Invitation not for you',
-      "This invitation is addressed to another organization. Sign in as a global admin of the organization whose domain the invitation's email is on.",
-    ),
-  authorizationNotConfirmed: () =>
-    new ProblemError(
-      400,
-      'AUTHORIZATION_NOT_CONFIRMED',
-      'Authorization not confirmed',
-      'Tick the box (send "authorize": true) to confirm what accepting grants, then accept again.',
-    ),
-  notAReseller: () =>
-    new BusinessRuleError(
-      'NOT_A_RESELLER',
-      'Only an indirect reseller can do this, and accept an indirect provider’s invitation. Enroll as an indirect reseller first (POST /enrollments).',
-    ),
-  notAnIndirectProvider: () =>
-    new BusinessRuleError(
-      'NOT_AN_INDIRECT_PROVIDER',
-      'Only an indirect provider can invite resellers. Platform operators create indirect providers.',
-    ),
   notPending: (status: string) =>
-    new ConflictError(
+    new DomainError(
       'INVITATION_NOT_PENDING',
       `The invitation is ${status}; only pending invitations can be canceled or re-sent.`,
-    ),
-  alreadyConnected: () =>
-    new ConflictError(
-      'ALREADY_CONNECTED',
-      'The two organizations already have this relationship; nothing to accept.',
-    ),
-  toOwnOrganization: () =>
-    new BusinessRuleError(
-      'INVITATION_TO_OWN_ORGANIZATION',
-      'That address is on your own organization’s domain; invite another organization.',
     ),
 };
 
