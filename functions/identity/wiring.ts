@@ -5,6 +5,9 @@ import type { IdentityDeps } from './domain/accounts.ts';
 import type { Directory } from './ports.ts';
 import { identityStore } from './store.ts';
 
+/** The identity store, as other contexts' wiring plugs it into their `IdentityStore` port. */
+export { identityStore };
+
 /**
  * The identity domain's ports. The table store is always wired; a handler passes the
  * adapters of the other resources its route uses, so its bundle holds only those.

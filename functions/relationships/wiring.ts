@@ -1,4 +1,4 @@
-import { identityStore } from '../identity/store.ts';
+import { identityStore } from '../identity/wiring.ts';
 import { notWired } from '../platform/config.ts';
 import type { LinkTokens, Mailer } from '../platform/ports.ts';
 import { publicBaseUrl, systemClock } from '../platform/runtime.ts';
