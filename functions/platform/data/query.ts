@@ -1,0 +1,54 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Page } from '../ports.ts';
+import { db, tableName } from './dynamo.ts';
+import { decodeCursor, encodeCursor, type ListScope, TABLE } from './table.ts';
+
+export interface PageQuery<R> extends ListScope {
+  limit: number;
+  cursor?: string | undefined;
+  /** Sort-key order by default; newest first for lists whose sort key starts with a time. */
+  newestFirst?: boolean;
+  /** A filter expression over non-key attributes (its names as `#name`, its values as `:value`). */
+  filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
+  /** Each item's record (an entity's `record`). */
+  read: (item: Record<string, unknown>) => R | undefined;
+}
+
+/**
+ * One page of a list: one Query of one partition of the table or an index, with an optional
+ * sort-key prefix, from the caller's cursor (checked whole against this very scope) to the
+ * next one. Every list of the platform goes through here.
+ */
+export async function queryPage<R>(q: PageQuery<R>): Promise<Page<R>> {
+  const index = q.index === undefined ? undefined : TABLE.indexes.find((i) => i.name === q.index);
+  const partitionKey = index?.partitionKey ?? TABLE.partitionKey;
+  const sortKey = index?.sortKey ?? TABLE.sortKey;
+  const prefix = q.sortKeyPrefix;
+  const result = await db.send(
+    new QueryCommand({
+      TableName: tableName(),
+      ...(index ? { IndexName: index.name } : {}),
+      KeyConditionExpression: prefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: {
+        '#pk': partitionKey,
+        ...(prefix === undefined ? {} : { '#sk': sortKey }),
+        ...q.filter?.names,
+      },
+      ExpressionAttributeValues: {
+        ':pk': q.partition,
+        ...(prefix === undefined ? {} : { ':prefix': prefix }),
+        ...q.filter?.values,
+      },
+      ...(q.filter ? { FilterExpression: q.filter.expression } : {}),
+      ...(q.newestFirst ? { ScanIndexForward: false } : {}),
+      Limit: q.limit,
+      ExclusiveStartKey: decodeCursor(q.cursor, q),
+    }),
+  );
+  const items = (result.Items ?? []).flatMap((item) => {
+    const record = q.read(item);
+    return record === undefined ? [] : [record];
+  });
+  const nextCursor = encodeCursor(result.LastEvaluatedKey);
+  return nextCursor ? { items, nextCursor } : { items };
+}
