@@ -3,7 +3,8 @@
  *
  * aws-local-stepfunctions 3 calls it for every Task state and declares Node >= 22, while this project
  * supports Node 20.19+, which lacks it. Import this module for its side effect before any state machine
- * runs. It defines the method only when the runtime has none, so on Node 22+ it does nothing.
+ * runs (infra/local/stepfunctions/ imports it ahead of the library). It defines the method only when the
+ * runtime has none, so on Node 22+ it does nothing.
  */
 
 interface Resolvers<T> {

@@ -32,7 +32,7 @@ import { startMailbox } from './mailbox.ts';
 import { type DynamoDbMetrics, startDynamoDbMeter } from './meter.ts';
 import { freePort } from './ports.ts';
 import { startSecretsManager } from './secretsmanager.ts';
-import { startStepFunctionsAdapter } from './stepfunctions.ts';
+import { startStepFunctionsAdapter } from './stepfunctions/index.ts';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -14,8 +14,6 @@ import {
   GetExecutionHistoryCommand,
   type HistoryEvent,
   ListExecutionsCommand,
-  SendTaskFailureCommand,
-  SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
@@ -26,7 +24,7 @@ import {
   type LocalStateMachine,
   type StepFunctionsAdapter,
   startStepFunctionsAdapter,
-} from '../../infra/local/stepfunctions.ts';
+} from '../../infra/local/stepfunctions/index.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/statemachines');
 const PREPARE_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:prepare';
@@ -39,19 +37,7 @@ const REVIEW: LocalStateMachine = {
   substitutions: { PrepareFunctionArn: PREPARE_ARN, NotifyReviewerFunctionArn: REVIEWER },
 };
 
-const MACHINES: LocalStateMachine[] = [
-  REVIEW,
-  {
-    name: 'waits',
-    definitionFile: join(FIXTURES, 'waits.asl.json'),
-    substitutions: { NotifyFunctionArn: NOTIFY_ARN },
-  },
-  {
-    name: 'heartbeat',
-    definitionFile: join(FIXTURES, 'heartbeat.asl.json'),
-    substitutions: { NotifyReviewerFunctionArn: REVIEWER },
-  },
-];
+const MACHINES: LocalStateMachine[] = [REVIEW];
 
 interface Call {
   name: string;
@@ -82,7 +68,6 @@ async function start(timeScale: number): Promise<Harness> {
   const functions = new Map<string, FakeFunction>([
     [PREPARE_ARN, (payload) => ({ prepared: true, echo: payload })],
     [REVIEWER, () => ({ ignored: 'a callback function result is not the task result' })],
-    [NOTIFY_ARN, () => 'notified'],
   ]);
   const adapter = await startStepFunctionsAdapter({
     port: 0,
@@ -218,28 +203,27 @@ describe('local Step Functions adapter', () => {
     ).toEqual({ name: 'TaskTimedOut', status: 400 });
   });
 
-  it('fails the task with the error SendTaskFailure names, so Catch and Fail states apply', async () => {
+  it('fails a callback task with the error its function threw, so Catch and Fail states apply', async () => {
     const h = await start(360);
+    class ReviewRejected extends Error {
+      override name = 'ReviewRejected';
+    }
+    h.functions.set(REVIEWER, () => {
+      throw new ReviewRejected('no');
+    });
     const caught = await startReview(h, { applicationId: 'app-3' });
-    await h.client.send(
-      new SendTaskFailureCommand({
-        taskToken: await reviewerToken(h, 0),
-        error: 'ReviewRejected',
-        cause: 'no',
-      }),
-    );
     const rejected = await finished(h, caught);
     expect(rejected.status).toBe('FAILED');
     expect(rejected.error).toBe('EnrollmentRejected');
     expect(rejected.cause).toBe('The reviewer rejected the enrollment');
     expect(rejected.output).toBeUndefined();
 
-    const uncaught = await startReview(h, { applicationId: 'app-4' });
-    await h.client.send(
-      new SendTaskFailureCommand({ taskToken: await reviewerToken(h, 1), error: 'Unexpected', cause: 'why' }),
-    );
-    const failed = await finished(h, uncaught);
-    expect(failed).toMatchObject({ status: 'FAILED', error: 'Unexpected', cause: 'why' });
+    h.functions.set(REVIEWER, () => {
+      throw Object.assign(new Error('why'), { name: 'Unexpected' });
+    });
+    const failed = await finished(h, await startReview(h, { applicationId: 'app-4' }));
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'Unexpected' });
+    expect(JSON.parse(failed.cause ?? '{}')).toEqual({ errorMessage: 'why', errorType: 'Unexpected' });
   });
 
   it('names a task failure after the error the function threw, and retries by that name', async () => {
@@ -271,73 +255,19 @@ describe('local Step Functions adapter', () => {
     });
   });
 
-  it('scales Seconds, SecondsPath and TimestampPath waits; a plain Lambda ARN task gets its raw result', async () => {
-    // 3600 s become 0.1 s: Fixed (3600 s) + FromInput (3600 s) + Until (one hour from now).
-    const h = await start(36_000);
-    const startedAt = Date.now();
-    const until = new Date(Date.now() + 3_600_000).toISOString();
-    const { executionArn } = await h.client.send(
-      new StartExecutionCommand({
-        stateMachineArn: h.adapter.stateMachineArn('waits'),
-        input: JSON.stringify({ seconds: 3600, until }),
-      }),
-    );
-    const execution = await finished(h, executionArn ?? '');
-    const elapsed = Date.now() - startedAt;
-    expect(execution.status).toBe('SUCCEEDED');
-    expect(outputOf(execution)).toEqual({ seconds: 3600, until, notified: 'notified' });
-    expect(h.calls).toEqual([{ name: NOTIFY_ARN, payload: { seconds: 3600, until } }]);
-    expect(elapsed).toBeGreaterThanOrEqual(250);
-    expect(elapsed).toBeLessThan(3000);
-  });
-
-  it('clamps a wait beyond setTimeout range instead of letting it fire at once; StopExecution aborts it', async () => {
-    const h = await start(36_000);
-    // Year 9999 is ~2.5e11 s away; scaled, still ~80 days: more than setTimeout's ~24.8 days.
-    const { executionArn = '' } = await h.client.send(
-      new StartExecutionCommand({
-        stateMachineArn: h.adapter.stateMachineArn('waits'),
-        input: JSON.stringify({ seconds: 0, until: '9999-12-31T23:59:59Z' }),
-      }),
-    );
-    // Fixed takes 0.1 s; an overflowing timer would finish the execution within a few ms after that.
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    const running = await h.client.send(new DescribeExecutionCommand({ executionArn }));
-    expect(running.status).toBe('RUNNING');
-    expect(h.calls).toEqual([]);
-
-    const { stopDate } = await h.client.send(
-      new StopExecutionCommand({ executionArn, error: 'Operator.Stop', cause: 'test' }),
-    );
-    expect(stopDate).toBeInstanceOf(Date);
-    const stopped = await h.client.send(new DescribeExecutionCommand({ executionArn }));
-    expect(stopped).toMatchObject({ status: 'ABORTED', error: 'Operator.Stop', cause: 'test' });
-    const listed = await h.client.send(
-      new ListExecutionsCommand({
-        stateMachineArn: h.adapter.stateMachineArn('waits'),
-        statusFilter: 'ABORTED',
-      }),
-    );
-    expect(listed.executions?.map((e) => e.executionArn)).toEqual([executionArn]);
-  });
-
-  it('keeps a task alive while heartbeats arrive and fails it with States.HeartbeatTimeout after', async () => {
-    // HeartbeatSeconds 60 → 0.3 s; TimeoutSeconds 3600 → 18 s.
-    const h = await start(200);
-    const { executionArn = '' } = await h.client.send(
-      new StartExecutionCommand({ stateMachineArn: h.adapter.stateMachineArn('heartbeat'), input: '{}' }),
-    );
+  it('clamps a task timeout beyond setTimeout range instead of letting it fire at once', async () => {
+    // timeScale 0.001 stretches 3600 s to ~42 days: more than setTimeout's ~24.8 days.
+    const h = await start(0.001);
+    const executionArn = await startReview(h, { applicationId: 'app-c' });
     const token = await reviewerToken(h);
-    for (let beat = 0; beat < 6; beat += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 60));
-      await h.client.send(new SendTaskHeartbeatCommand({ taskToken: token }));
-    }
+    // An overflowing timer would fire after 1 ms and take the States.Timeout catch.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await h.client.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
 
+    await h.client.send(new SendTaskSuccessCommand({ taskToken: token, output: '"late"' }));
     const execution = await finished(h, executionArn);
     expect(execution.status).toBe('SUCCEEDED');
-    // The Catch lists States.Timeout, which on AWS also matches a heartbeat timeout.
-    expect(outputOf(execution)).toMatchObject({ error: { Error: 'States.HeartbeatTimeout' } });
+    expect(outputOf(execution)).toMatchObject({ decision: 'late' });
   });
 
   it('treats the same name and input as idempotent while running and refuses any other reuse', async () => {
@@ -364,10 +294,18 @@ describe('local Step Functions adapter', () => {
     const differentInput = startReview(h, { applicationId: 'other' }, 'enrollment-42');
     expect(await sdkError(differentInput)).toEqual({ name: 'ExecutionAlreadyExists', status: 400 });
 
-    await h.client.send(new StopExecutionCommand({ executionArn: first.executionArn }));
-    const afterStop = startReview(h, { applicationId: '42' }, 'enrollment-42');
-    expect(await sdkError(afterStop)).toEqual({ name: 'ExecutionAlreadyExists', status: 400 });
-    // Stopping the execution closed its task.
+    await h.client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }));
+    expect((await finished(h, first.executionArn ?? '')).status).toBe('SUCCEEDED');
+    const afterEnd = startReview(h, { applicationId: '42' }, 'enrollment-42');
+    expect(await sdkError(afterEnd)).toEqual({ name: 'ExecutionAlreadyExists', status: 400 });
+    const listed = await h.client.send(
+      new ListExecutionsCommand({
+        stateMachineArn: h.adapter.stateMachineArn('review'),
+        statusFilter: 'SUCCEEDED',
+      }),
+    );
+    expect(listed.executions?.map((e) => e.executionArn)).toEqual([first.executionArn]);
+    // Ending the execution closed its task.
     expect(
       await sdkError(h.client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))),
     ).toEqual({ name: 'TaskTimedOut', status: 400 });
@@ -453,26 +391,6 @@ describe('local Step Functions adapter', () => {
     expect(started?.executionStartedEventDetails?.input).toBeUndefined();
     expect(pages[0]?.[0]?.type).toBe('ExecutionSucceeded');
 
-    // Wait states keep their type; a plain function ARN is a LambdaFunction task (3600 s waits: 0.1 s).
-    const fast = await start(36_000);
-    const { executionArn: waitsArn = '' } = await fast.client.send(
-      new StartExecutionCommand({
-        stateMachineArn: fast.adapter.stateMachineArn('waits'),
-        input: JSON.stringify({ seconds: 0, until: new Date().toISOString() }),
-      }),
-    );
-    await finished(fast, waitsArn);
-    const waits = await fast.client.send(new GetExecutionHistoryCommand({ executionArn: waitsArn }));
-    expect(waits.events?.map((e) => e.type)).toEqual([
-      'ExecutionStarted',
-      ...Array.from({ length: 3 }, () => ['WaitStateEntered', 'WaitStateExited']).flat(),
-      'TaskStateEntered',
-      'LambdaFunctionScheduled',
-      'LambdaFunctionStarted',
-      'LambdaFunctionSucceeded',
-      'TaskStateExited',
-      'ExecutionSucceeded',
-    ]);
     expect(
       await sdkError(
         h.client.send(new GetExecutionHistoryCommand({ executionArn: `${executionArn}-missing` })),
@@ -489,9 +407,6 @@ describe('local Step Functions adapter', () => {
     expect(await sdkError(send(randomBytes(48).toString('base64url')))).toEqual({
       name: 'InvalidToken',
       status: 400,
-    });
-    expect(await sdkError(h.client.send(new SendTaskHeartbeatCommand({ taskToken: 'nope' })))).toMatchObject({
-      name: 'InvalidToken',
     });
 
     const executionArn = await startReview(h, { applicationId: 'app-7' });
@@ -521,6 +436,11 @@ describe('local Step Functions adapter', () => {
       ),
     ).toMatchObject({ name: 'InvalidExecutionInput' });
     expect(await sdkError(startReview(h, {}, 'has space'))).toMatchObject({ name: 'InvalidName' });
+    // Actions nothing of ours calls are not implemented.
+    expect(await sdkError(h.client.send(new StopExecutionCommand({ executionArn })))).toEqual({
+      name: 'UnknownOperationException',
+      status: 400,
+    });
   });
 
   it('fails at start on a placeholder without substitution and on definitions it cannot run faithfully', async () => {
@@ -541,7 +461,12 @@ describe('local Step Functions adapter', () => {
         await writeFile(file, JSON.stringify({ StartAt: 'Only', States: states }));
         return { name: name.replace('.json', ''), definitionFile: file, substitutions: {} };
       };
-      const lambdaTask = { Type: 'Task', Resource: NOTIFY_ARN, End: true };
+      const lambdaTask = {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: NOTIFY_ARN },
+        End: true,
+      };
       await expect(
         launch(await write('path.json', { Only: { ...lambdaTask, TimeoutSecondsPath: '$.t' } })),
       ).rejects.toThrow('TimeoutSecondsPath');
@@ -555,23 +480,31 @@ describe('local Step Functions adapter', () => {
           await write('sqs.json', { Only: { ...lambdaTask, Resource: 'arn:aws:states:::sqs:sendMessage' } }),
         ),
       ).rejects.toThrow('not supported');
+      await expect(
+        launch(
+          await write('heartbeat.json', {
+            Only: { ...lambdaTask, TimeoutSeconds: 600, HeartbeatSeconds: 60 },
+          }),
+        ),
+      ).rejects.toThrow('uses HeartbeatSeconds, which is not supported locally');
+      await expect(
+        launch(await write('wait.json', { Only: { Type: 'Wait', Seconds: 60, End: true } })),
+      ).rejects.toThrow('Wait states are not supported');
+      const branch = { StartAt: 'Inner', States: { Inner: { Type: 'Pass', End: true } } };
+      await expect(
+        launch(await write('parallel.json', { Only: { Type: 'Parallel', Branches: [branch], End: true } })),
+      ).rejects.toThrow('Parallel states are not supported');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
-  it('leaves no timers behind once closed, even with a callback task and a wait pending', async () => {
+  it('leaves no timers behind once closed, even with a callback task pending', async () => {
     const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
     const before = timers();
     const h = await start(1);
     await startReview(h, { applicationId: 'app-8' });
     await reviewerToken(h);
-    await h.client.send(
-      new StartExecutionCommand({
-        stateMachineArn: h.adapter.stateMachineArn('waits'),
-        input: JSON.stringify({ seconds: 1, until: '2999-01-01T00:00:00Z' }),
-      }),
-    );
     expect(timers()).toBeGreaterThan(before);
 
     open.splice(open.indexOf(h), 1);
