@@ -13,7 +13,8 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'An import cycle: two modules that need each other belong together or need a port between them.',
+      comment:
+        'An import cycle: two modules that need each other belong together or need a port between them.',
       from: { path: '^(functions|infra)/' },
       to: { circular: true },
     },
@@ -46,7 +47,7 @@ module.exports = {
       name: 'contexts-meet-through-their-surface',
       severity: 'error',
       comment:
-        "Another context is reached through its domain/, ports.ts, schemas.ts, wiring.ts or principal modules, never its store or handlers.",
+        'Another context is reached through its domain/, ports.ts, schemas.ts, wiring.ts or principal modules, never its store or handlers.',
       from: { path: `^functions/${CONTEXTS}/` },
       to: {
         path: `^functions/${CONTEXTS}/`,

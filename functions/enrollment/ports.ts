@@ -1,4 +1,4 @@
-import type { LinkRecord } from '../identity/domain/model.ts';
+import type { LinkRecord } from '../platform/links/links.ts';
 import type { Page } from '../platform/ports.ts';
 import type { EnrollmentRecord, EnrollmentStatus, HistoryEntry, MpnProfile } from './domain/model.ts';
 

@@ -1,26 +1,40 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../platform/data/dynamo.ts';
-import { decodeCursor, encodeCursor, keys } from '../platform/data/table.ts';
-import { countUpTo, recordOf, transactWrite, updateIf } from '../platform/data/transact.ts';
+import { entity } from '../platform/data/entity.ts';
+import { getRecord, queryPage } from '../platform/data/query.ts';
+import { keys } from '../platform/data/table.ts';
+import { countUpTo, transactWrite, updateIf } from '../platform/data/transact.ts';
 import { DomainError } from '../platform/errors.ts';
+import { linkWrites } from '../platform/links/store.ts';
 import { type EnrollmentRecord, enrollmentErrors, type MpnProfile } from './domain/model.ts';
 import type { EnrollmentStore } from './ports.ts';
 
-const V = 1;
 const NEW = 'attribute_not_exists(pk)';
 
-const enrollmentItem = (e: EnrollmentRecord) => ({
-  ...keys.enrollment(e.id),
-  ...keys.enrollmentsByStatus(e.status, e.createdAt, e.id),
-  ...keys.allEnrollments(e.createdAt, e.id),
+/** The enrollment context's items: what each holds and the keys it is stored under. */
+const enrollments = entity<EnrollmentRecord & { taskToken?: string; verificationLinkHash?: string }>({
   type: 'enrollment',
-  v: V,
-  ...e,
+  keys: (e) => ({
+    ...keys.enrollment(e.id),
+    ...keys.enrollmentsByStatus(e.status, e.createdAt, e.id),
+    ...keys.allEnrollments(e.createdAt, e.id),
+  }),
+});
+const mpnProfiles = entity<MpnProfile>({ type: 'mpnProfile', keys: (p) => keys.mpnProfile(p.mpnId) });
+/** Uniqueness claim: an MPN ID is linked to one organization. */
+const mpnClaims = entity<{ mpnId: string; orgId: string; enrollmentId: string }>({
+  type: 'mpnClaim',
+  keys: (c) => keys.mpnClaim(c.mpnId),
+});
+/** At most one open enrollment per organization. */
+const openEnrollments = entity<{ orgId: string; enrollmentId: string }>({
+  type: 'openEnrollment',
+  keys: (o) => keys.openEnrollment(o.orgId),
 });
 
 /** The record without what must never leave the table (task token, link hash). */
 function toEnrollment(item: Record<string, unknown> | undefined): EnrollmentRecord | undefined {
-  const record = recordOf<EnrollmentRecord & { taskToken?: string; verificationLinkHash?: string }>(item);
+  const record = enrollments.record(item);
   if (!record) return undefined;
   const { taskToken: _t, verificationLinkHash: _h, ...enrollment } = record;
   return enrollment;
@@ -40,40 +54,32 @@ async function attribute(enrollmentId: string, name: string): Promise<string | u
 
 /** DynamoDB implementation of the EnrollmentStore port. Task tokens and link hashes stay in the item, never in records. */
 export const enrollmentStore: EnrollmentStore = {
-  async getMpnProfile(mpnId) {
-    const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.mpnProfile(mpnId) }));
-    return recordOf<MpnProfile>(Item);
-  },
+  getMpnProfile: (mpnId) => getRecord(mpnProfiles, keys.mpnProfile(mpnId)),
 
   async putMpnProfile(profile) {
-    await db.send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { ...keys.mpnProfile(profile.mpnId), type: 'mpnProfile', v: V, ...profile },
-      }),
-    );
+    await db.send(new PutCommand({ TableName: tableName(), Item: mpnProfiles.item(profile) }));
   },
 
   async getMpnClaim(mpnId) {
-    const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.mpnClaim(mpnId) }));
-    return recordOf<{ orgId: string; enrollmentId: string }>(Item);
+    const claim = await getRecord(mpnClaims, keys.mpnClaim(mpnId));
+    return claim && { orgId: claim.orgId, enrollmentId: claim.enrollmentId };
   },
 
   async createEnrollment(e) {
     await transactWrite(
       [
-        { Put: { TableName: tableName(), Item: enrollmentItem(e), ConditionExpression: NEW } },
+        { Put: { TableName: tableName(), Item: enrollments.item(e), ConditionExpression: NEW } },
         {
           Put: {
             TableName: tableName(),
-            Item: { ...keys.openEnrollment(e.orgId), type: 'openEnrollment', v: V, enrollmentId: e.id },
+            Item: openEnrollments.item({ orgId: e.orgId, enrollmentId: e.id }),
             ConditionExpression: NEW,
           },
         },
         {
           Put: {
             TableName: tableName(),
-            Item: { ...keys.mpnClaim(e.mpnId), type: 'mpnClaim', v: V, orgId: e.orgId, enrollmentId: e.id },
+            Item: mpnClaims.item({ mpnId: e.mpnId, orgId: e.orgId, enrollmentId: e.id }),
             ConditionExpression: NEW,
           },
         },
@@ -101,25 +107,15 @@ export const enrollmentStore: EnrollmentStore = {
     return toEnrollment(Item);
   },
 
-  async listEnrollments(status, limit, cursor) {
-    const index = status
-      ? ({ name: 'gsi1', key: keys.enrollmentsByStatus(status).gsi1pk, attr: 'gsi1pk' } as const)
-      : ({ name: 'gsi2', key: keys.allEnrollments().gsi2pk, attr: 'gsi2pk' } as const);
-    const result = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': index.attr },
-        ExpressionAttributeValues: { ':pk': index.key },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { index: index.name, partition: index.key }),
-      }),
-    );
-    const items = (result.Items ?? []).map((item) => toEnrollment(item) as EnrollmentRecord);
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
-    return nextCursor ? { items, nextCursor } : { items };
-  },
+  listEnrollments: (status, limit, cursor) =>
+    queryPage({
+      ...(status
+        ? { index: 'gsi1', partition: keys.enrollmentsByStatus(status).gsi1pk }
+        : { index: 'gsi2', partition: keys.allEnrollments().gsi2pk }),
+      limit,
+      cursor,
+      read: toEnrollment,
+    }),
 
   async saveTaskToken(enrollmentId, taskToken) {
     await db.send(
@@ -147,13 +143,7 @@ export const enrollmentStore: EnrollmentStore = {
 
   async replaceVerificationLink(enrollment, link, previousHash) {
     await transactWrite([
-      {
-        Put: {
-          TableName: tableName(),
-          Item: { ...keys.link(link.tokenHash), type: 'link', v: V, ...link },
-          ConditionExpression: NEW,
-        },
-      },
+      linkWrites.create(link),
       {
         Update: {
           TableName: tableName(),
@@ -163,19 +153,7 @@ export const enrollmentStore: EnrollmentStore = {
           ExpressionAttributeValues: { ':h': link.tokenHash },
         },
       },
-      ...(previousHash
-        ? [
-            {
-              Update: {
-                TableName: tableName(),
-                Key: keys.link(previousHash),
-                UpdateExpression: 'SET supersededAt = :at',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeValues: { ':at': link.createdAt },
-              },
-            },
-          ]
-        : []),
+      ...(previousHash ? [linkWrites.supersede(previousHash, link.createdAt)] : []),
     ]);
   },
 
@@ -227,20 +205,7 @@ export const enrollmentStore: EnrollmentStore = {
             },
           },
         },
-        ...(opts.consumeLink
-          ? [
-              {
-                Update: {
-                  TableName: tableName(),
-                  Key: keys.link(opts.consumeLink),
-                  UpdateExpression: 'SET usedAt = :at',
-                  ConditionExpression:
-                    'attribute_exists(pk) AND attribute_not_exists(usedAt) AND attribute_not_exists(supersededAt)',
-                  ExpressionAttributeValues: { ':at': entry.at },
-                },
-              },
-            ]
-          : []),
+        ...(opts.consumeLink ? [linkWrites.consume(opts.consumeLink, entry.at)] : []),
         ...(opts.release || opts.approve
           ? [{ Delete: { TableName: tableName(), Key: keys.openEnrollment(e.orgId) } }]
           : []),

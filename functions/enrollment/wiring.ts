@@ -1,5 +1,6 @@
 import { identityStore } from '../identity/wiring.ts';
 import { notWired, requireEnv } from '../platform/config.ts';
+import { linkStore } from '../platform/links/store.ts';
 import type { Mailer } from '../platform/ports.ts';
 import { publicBaseUrl, systemClock } from '../platform/runtime.ts';
 import type { EnrollmentApiDeps } from './domain/enrollments.ts';
@@ -13,6 +14,7 @@ export function enrollmentDeps(
   return {
     enrollments: enrollmentStore,
     identity: identityStore,
+    links: linkStore,
     mailer: ports.mailer ?? notWired('mailer', 'mail'),
     workflow: ports.workflow ?? notWired('workflow', 'stateMachine'),
     clock: systemClock,

@@ -1,5 +1,6 @@
+import type { LinkRecord } from '../platform/links/links.ts';
 import type { Page } from '../platform/ports.ts';
-import type { LinkRecord, OrganizationRecord, SignInFailures, UserRecord } from './domain/model.ts';
+import type { OrganizationRecord, SignInFailures, UserRecord } from './domain/model.ts';
 
 /** Persistence of organizations, users and links. Uniqueness and multi-item changes are atomic. */
 export interface IdentityStore {
@@ -10,7 +11,6 @@ export interface IdentityStore {
   getOrganization(orgId: string): Promise<OrganizationRecord | undefined>;
   getUser(userId: string): Promise<UserRecord | undefined>;
   getUserByEmail(email: string): Promise<UserRecord | undefined>;
-  getLink(tokenHash: string): Promise<LinkRecord | undefined>;
   /** Marks the link used and the user and organization verified; of concurrent calls one wins, the rest get LINK_USED. */
   consumeAccountVerification(link: LinkRecord, now: Date): Promise<void>;
   createUser(user: UserRecord): Promise<void>;

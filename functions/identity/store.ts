@@ -1,12 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../platform/data/dynamo.ts';
-import { decodeCursor, encodeCursor, keys } from '../platform/data/table.ts';
-import { recordOf, transactWrite } from '../platform/data/transact.ts';
+import { type Entity, entity } from '../platform/data/entity.ts';
+import { getRecord, queryPage } from '../platform/data/query.ts';
+import { keys } from '../platform/data/table.ts';
+import { transactWrite } from '../platform/data/transact.ts';
 import { DomainError } from '../platform/errors.ts';
+import { linkWrites } from '../platform/links/store.ts';
 import {
   identityErrors,
-  type LinkRecord,
   type OrganizationRecord,
   type SignInFailures,
   type UserRecord,
@@ -14,22 +16,33 @@ import {
 import type { IdentityStore } from './ports.ts';
 
 const NEW = 'attribute_not_exists(pk)';
-const V = 1;
 
-const userItem = (u: UserRecord) => ({
-  ...keys.user(u.id),
-  ...keys.usersOfOrganization(u.orgId, u.email),
+/** The identity context's items: what each holds and the keys it is stored under. */
+const organizations = entity<OrganizationRecord>({
+  type: 'organization',
+  keys: (o) => keys.organization(o.id),
+});
+const users = entity<UserRecord>({
   type: 'user',
-  v: V,
-  ...u,
+  keys: (u) => ({ ...keys.user(u.id), ...keys.usersOfOrganization(u.orgId, u.email) }),
 });
-const emailClaimItem = (u: UserRecord) => ({
-  ...keys.emailClaim(u.email),
+/** Uniqueness claim: one organization per domain. */
+const domainClaims = entity<{ domain: string; orgId: string }>({
+  type: 'domainClaim',
+  keys: (c) => keys.domainClaim(c.domain),
+});
+/** Uniqueness claim and sign-in lookup: one user per email. */
+const emailClaims = entity<{ email: string; userId: string; orgId: string }>({
   type: 'emailClaim',
-  v: V,
-  userId: u.id,
-  orgId: u.orgId,
+  keys: (c) => keys.emailClaim(c.email),
 });
+/** Failed sign-ins of one email in a window ending at `expiresAt`; written by conditional updates only. */
+const signInFailureCounters = entity<{ failures: number; expiresAt: number }>({ type: 'signInFailures' });
+
+const putNew = <R extends object>(of: Entity<R>, record: R) => ({
+  Put: { TableName: tableName(), Item: of.item(record), ConditionExpression: NEW },
+});
+const emailClaimOf = (u: UserRecord) => ({ email: u.email, userId: u.id, orgId: u.orgId });
 
 /** Changes the organization's global admin count; going down needs another global admin left. */
 function adminCountChange(orgId: string, delta: 1 | -1) {
@@ -43,11 +56,6 @@ function adminCountChange(orgId: string, delta: 1 | -1) {
       ExpressionAttributeValues: delta < 0 ? { ':d': delta, ':one': 1 } : { ':d': delta },
     },
   };
-}
-
-async function get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: key }));
-  return recordOf<T>(Item);
 }
 
 /**
@@ -70,8 +78,8 @@ function signInFailureUpdates(nowSeconds: number, newWindowEndsAt: number) {
         ':one': 1,
         ':now': nowSeconds,
         ':end': newWindowEndsAt,
-        ':type': 'signInFailures',
-        ':v': V,
+        ':type': signInFailureCounters.type,
+        ':v': signInFailureCounters.version,
       },
     },
   ];
@@ -82,33 +90,11 @@ export const identityStore: IdentityStore = {
   async createOrganization(org, admin, link) {
     await transactWrite(
       [
-        {
-          Put: {
-            TableName: tableName(),
-            Item: { ...keys.organization(org.id), type: 'organization', v: V, ...org },
-            ConditionExpression: NEW,
-          },
-        },
-        {
-          Put: {
-            TableName: tableName(),
-            Item: { ...keys.domainClaim(org.domain), type: 'domainClaim', v: V, orgId: org.id },
-            ConditionExpression: NEW,
-          },
-        },
-        { Put: { TableName: tableName(), Item: emailClaimItem(admin), ConditionExpression: NEW } },
-        { Put: { TableName: tableName(), Item: userItem(admin), ConditionExpression: NEW } },
-        ...(link
-          ? [
-              {
-                Put: {
-                  TableName: tableName(),
-                  Item: { ...keys.link(link.tokenHash), type: 'link', v: V, ...link },
-                  ConditionExpression: NEW,
-                },
-              },
-            ]
-          : []),
+        putNew(organizations, org),
+        putNew(domainClaims, { domain: org.domain, orgId: org.id }),
+        putNew(emailClaims, emailClaimOf(admin)),
+        putNew(users, admin),
+        ...(link ? [linkWrites.create(link)] : []),
       ],
       [undefined, () => identityErrors.domainTaken(org.domain), () => identityErrors.emailTaken(admin.email)],
     );
@@ -120,32 +106,23 @@ export const identityStore: IdentityStore = {
       { Delete: { TableName: tableName(), Key: keys.domainClaim(org.domain) } },
       { Delete: { TableName: tableName(), Key: keys.emailClaim(admin.email) } },
       { Delete: { TableName: tableName(), Key: keys.user(admin.id) } },
-      ...(link ? [{ Delete: { TableName: tableName(), Key: keys.link(link.tokenHash) } }] : []),
+      ...(link ? [linkWrites.delete(link.tokenHash)] : []),
     ]);
   },
 
-  getOrganization: (orgId) => get<OrganizationRecord>(keys.organization(orgId)),
-  getUser: (userId) => get<UserRecord>(keys.user(userId)),
-  getLink: (tokenHash) => get<LinkRecord>(keys.link(tokenHash)),
+  getOrganization: (orgId) => getRecord(organizations, keys.organization(orgId)),
+  getUser: (userId) => getRecord(users, keys.user(userId)),
 
   async getUserByEmail(email) {
-    const claim = await get<{ userId: string }>(keys.emailClaim(email));
-    return claim ? get<UserRecord>(keys.user(claim.userId)) : undefined;
+    const claim = await getRecord(emailClaims, keys.emailClaim(email));
+    return claim ? getRecord(users, keys.user(claim.userId)) : undefined;
   },
 
   async consumeAccountVerification(link, now) {
     const at = now.toISOString();
     await transactWrite(
       [
-        {
-          Update: {
-            TableName: tableName(),
-            Key: keys.link(link.tokenHash),
-            UpdateExpression: 'SET usedAt = :at',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt)',
-            ExpressionAttributeValues: { ':at': at },
-          },
-        },
+        linkWrites.consume(link.tokenHash, at),
         {
           Update: {
             TableName: tableName(),
@@ -174,8 +151,8 @@ export const identityStore: IdentityStore = {
   async createUser(user) {
     await transactWrite(
       [
-        { Put: { TableName: tableName(), Item: emailClaimItem(user), ConditionExpression: NEW } },
-        { Put: { TableName: tableName(), Item: userItem(user), ConditionExpression: NEW } },
+        putNew(emailClaims, emailClaimOf(user)),
+        putNew(users, user),
         ...(user.adminRole === 'GLOBAL_ADMIN' ? [adminCountChange(user.orgId, 1)] : []),
       ],
       [() => identityErrors.emailTaken(user.email)],
@@ -246,10 +223,8 @@ export const identityStore: IdentityStore = {
   },
 
   async getSignInFailures(email) {
-    const item = await get<{ failures?: number; expiresAt?: number }>(keys.signInFailures(email));
-    return item?.expiresAt === undefined
-      ? undefined
-      : { failures: item.failures ?? 0, windowEndsAt: item.expiresAt };
+    const item = await getRecord(signInFailureCounters, keys.signInFailures(email));
+    return item === undefined ? undefined : { failures: item.failures, windowEndsAt: item.expiresAt };
   },
 
   async recordSignInFailure(email, nowSeconds, newWindowEndsAt) {
@@ -282,20 +257,12 @@ export const identityStore: IdentityStore = {
     await db.send(new DeleteCommand({ TableName: tableName(), Key: keys.signInFailures(email) }));
   },
 
-  async listUsers(orgId, limit, cursor) {
-    const { gsi1pk } = keys.usersOfOrganization(orgId);
-    const result = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': gsi1pk },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { index: 'gsi1', partition: gsi1pk }),
-      }),
-    );
-    const items = (result.Items ?? []).map((item) => recordOf<UserRecord>(item) as UserRecord);
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
-    return nextCursor ? { items, nextCursor } : { items };
-  },
+  listUsers: (orgId, limit, cursor) =>
+    queryPage({
+      index: 'gsi1',
+      partition: keys.usersOfOrganization(orgId).gsi1pk,
+      limit,
+      cursor,
+      read: users.record,
+    }),
 };

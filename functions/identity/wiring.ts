@@ -1,4 +1,5 @@
 import { notWired } from '../platform/config.ts';
+import { linkStore } from '../platform/links/store.ts';
 import type { Mailer } from '../platform/ports.ts';
 import { publicBaseUrl, systemClock } from '../platform/runtime.ts';
 import type { IdentityDeps } from './domain/accounts.ts';
@@ -15,6 +16,7 @@ export { identityStore };
 export function identityDeps(ports: { directory?: Directory; mailer?: Mailer } = {}): IdentityDeps {
   return {
     store: identityStore,
+    links: linkStore,
     directory: ports.directory ?? notWired('directory', 'userPool'),
     mailer: ports.mailer ?? notWired('mailer', 'mail'),
     clock: systemClock,

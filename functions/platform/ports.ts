@@ -1,5 +1,7 @@
 /** Ports every context shares; the contexts declare their own in their `ports.ts`. */
 
+import type { LinkRecord } from './links/links.ts';
+
 export interface OutgoingEmail {
   to: string;
   subject: string;
@@ -31,4 +33,9 @@ export interface Clock {
 export interface Page<T> {
   items: T[];
   nextCursor?: string;
+}
+
+/** Emailed links of every kind, found by the hash of their token; each context writes its own with the change they belong to. */
+export interface LinkStore {
+  getLink(tokenHash: string): Promise<LinkRecord | undefined>;
 }

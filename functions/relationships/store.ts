@@ -1,24 +1,32 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { LinkRecord } from '../identity/domain/model.ts';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../platform/data/dynamo.ts';
-import { decodeCursor, encodeCursor, keys } from '../platform/data/table.ts';
-import { countUpTo, recordOf, transactWrite, updateIf } from '../platform/data/transact.ts';
+import { type Entity, entity } from '../platform/data/entity.ts';
+import { getRecord, queryPage } from '../platform/data/query.ts';
+import { keys } from '../platform/data/table.ts';
+import { countUpTo, transactWrite, updateIf } from '../platform/data/transact.ts';
 import { DomainError } from '../platform/errors.ts';
-import { type InvitationRecord, relationshipErrors } from './domain/model.ts';
+import { linkWrites } from '../platform/links/store.ts';
+import { type InvitationRecord, type RelationshipKind, relationshipErrors } from './domain/model.ts';
 import type { RelationshipRow, RelationshipStore } from './ports.ts';
 
-const V = 1;
 const NEW = 'attribute_not_exists(pk)';
 
-const invitationItem = (inv: InvitationRecord) => ({
-  ...keys.invitation(inv.id),
-  ...keys.invitationsSent(inv.from.id, inv.createdAt, inv.id),
-  ...keys.invitationsReceived(inv.domain, inv.createdAt, inv.id),
+/** The relationships context's items: what each holds and the keys it is stored under. */
+const invitations = entity<InvitationRecord>({
   type: 'invitation',
-  v: V,
-  ...inv,
+  keys: (inv) => ({
+    ...keys.invitation(inv.id),
+    ...keys.invitationsSent(inv.from.id, inv.createdAt, inv.id),
+    ...keys.invitationsReceived(inv.domain, inv.createdAt, inv.id),
+  }),
 });
-const linkItem = (link: LinkRecord) => ({ ...keys.link(link.tokenHash), type: 'link', v: V, ...link });
+/** Relationship rows, one entity per kind, each in the partition of the list it shows on (RelationshipKind). */
+const rowEntities = new Map<RelationshipKind, Entity<Record<string, unknown>>>();
+const rowsOf = (kind: RelationshipKind) => {
+  let of = rowEntities.get(kind);
+  if (!of) rowEntities.set(kind, (of = entity({ type: `relationship:${kind}` })));
+  return of;
+};
 const rowKey = (r: RelationshipRow) => keys.relationship(r.orgId, r.kind, r.otherId, r.subId);
 
 /** The invitation's own condition (no longer pending, re-sent or expired) failed. */
@@ -32,8 +40,8 @@ export const relationshipStore: RelationshipStore = {
     try {
       await transactWrite(
         [
-          { Put: { TableName: tableName(), Item: invitationItem(inv), ConditionExpression: NEW } },
-          { Put: { TableName: tableName(), Item: linkItem(link), ConditionExpression: NEW } },
+          { Put: { TableName: tableName(), Item: invitations.item(inv), ConditionExpression: NEW } },
+          linkWrites.create(link),
         ],
         [() => new AlreadyExistsError(), () => new AlreadyExistsError()],
       );
@@ -44,12 +52,7 @@ export const relationshipStore: RelationshipStore = {
     }
   },
 
-  async getInvitation(invitationId) {
-    const { Item } = await db.send(
-      new GetCommand({ TableName: tableName(), Key: keys.invitation(invitationId) }),
-    );
-    return recordOf<InvitationRecord>(Item);
-  },
+  getInvitation: (invitationId) => getRecord(invitations, keys.invitation(invitationId)),
 
   async replaceInvitationLink(inv, link) {
     await transactWrite(
@@ -69,8 +72,8 @@ export const relationshipStore: RelationshipStore = {
             },
           },
         },
-        { Delete: { TableName: tableName(), Key: keys.link(inv.tokenHash) } },
-        { Put: { TableName: tableName(), Item: linkItem(link), ConditionExpression: NEW } },
+        linkWrites.delete(inv.tokenHash),
+        linkWrites.create(link),
       ],
       [() => relationshipErrors.notPending('no longer pending')],
     );
@@ -117,7 +120,7 @@ export const relationshipStore: RelationshipStore = {
           ...rows.map((r) => ({
             Put: {
               TableName: tableName(),
-              Item: { ...rowKey(r), type: `relationship:${r.kind}`, v: V, ...r.data },
+              Item: rowsOf(r.kind).item(r.data as Record<string, unknown>, rowKey(r)),
               ConditionExpression: NEW,
             },
           })),
@@ -175,51 +178,36 @@ export const relationshipStore: RelationshipStore = {
     });
   },
 
-  async listInvitations(by, status, now, limit, cursor) {
-    const index =
-      'sentBy' in by
-        ? ({ name: 'gsi1', attr: 'gsi1pk', key: keys.invitationsSent(by.sentBy).gsi1pk } as const)
-        : ({ name: 'gsi2', attr: 'gsi2pk', key: keys.invitationsReceived(by.addressedTo).gsi2pk } as const);
+  listInvitations(by, status, now, limit, cursor) {
     // EXPIRED is derived (PENDING past its expiry), so both read the stored PENDING with a time filter.
     const nowSeconds = Math.floor(now.getTime() / 1000);
+    const pending = (expression: string) => ({
+      expression: `#s = :pending AND ${expression}`,
+      names: { '#s': 'status' },
+      values: { ':pending': 'PENDING', ':now': nowSeconds },
+    });
     const filter =
       status === undefined
         ? undefined
         : status === 'EXPIRED'
-          ? {
-              FilterExpression: '#s = :pending AND expiresAt <= :now',
-              values: { ':pending': 'PENDING', ':now': nowSeconds },
-            }
+          ? pending('expiresAt <= :now')
           : status === 'PENDING'
-            ? {
-                FilterExpression: '#s = :pending AND expiresAt > :now',
-                values: { ':pending': 'PENDING', ':now': nowSeconds },
-              }
-            : { FilterExpression: '#s = :status', values: { ':status': status } };
-    const result = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk',
-        ScanIndexForward: false,
-        ExpressionAttributeNames: { '#pk': index.attr, ...(filter ? { '#s': 'status' } : {}) },
-        ExpressionAttributeValues: { ':pk': index.key, ...(filter?.values ?? {}) },
-        ...(filter ? { FilterExpression: filter.FilterExpression } : {}),
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { index: index.name, partition: index.key }),
-      }),
-    );
-    const items = (result.Items ?? []).map((item) => recordOf<InvitationRecord>(item) as InvitationRecord);
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
-    return nextCursor ? { items, nextCursor } : { items };
+            ? pending('expiresAt > :now')
+            : { expression: '#s = :status', names: { '#s': 'status' }, values: { ':status': status } };
+    return queryPage({
+      ...('sentBy' in by
+        ? { index: 'gsi1', partition: keys.invitationsSent(by.sentBy).gsi1pk }
+        : { index: 'gsi2', partition: keys.invitationsReceived(by.addressedTo).gsi2pk }),
+      newestFirst: true,
+      ...(filter ? { filter } : {}),
+      limit,
+      cursor,
+      read: invitations.record,
+    });
   },
 
-  async getRelationship(orgId, kind, otherId, subId) {
-    const { Item } = await db.send(
-      new GetCommand({ TableName: tableName(), Key: keys.relationship(orgId, kind, otherId, subId) }),
-    );
-    return recordOf<Record<string, unknown>>(Item);
-  },
+  getRelationship: (orgId, kind, otherId, subId) =>
+    getRecord(rowsOf(kind), keys.relationship(orgId, kind, otherId, subId)),
 
   async relationshipsWith(orgId, kind, otherId) {
     const { pk, sk } = keys.relationship(orgId, kind, otherId);
@@ -233,23 +221,17 @@ export const relationshipStore: RelationshipStore = {
     );
     return (result.Items ?? [])
       .filter((item) => item.sk === sk || String(item.sk).startsWith(`${sk}#`))
-      .map((item) => recordOf<Record<string, unknown>>(item) ?? {});
+      .map((item) => rowsOf(kind).record(item) ?? {});
   },
 
-  async listRelationships(orgId, kind, otherId, limit, cursor) {
+  listRelationships(orgId, kind, otherId, limit, cursor) {
     const { pk, sk } = keys.relationship(orgId, kind, otherId ?? '');
-    const prefix = otherId === undefined ? sk : `${sk}#`;
-    const result = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { partition: pk, sortKeyPrefix: prefix }),
-      }),
-    );
-    const items = (result.Items ?? []).map((item) => recordOf<Record<string, unknown>>(item) ?? {});
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
-    return nextCursor ? { items, nextCursor } : { items };
+    return queryPage({
+      partition: pk,
+      sortKeyPrefix: otherId === undefined ? sk : `${sk}#`,
+      limit,
+      cursor,
+      read: rowsOf(kind).record,
+    });
   },
 };

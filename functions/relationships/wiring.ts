@@ -1,5 +1,6 @@
 import { identityStore } from '../identity/wiring.ts';
 import { notWired } from '../platform/config.ts';
+import { linkStore } from '../platform/links/store.ts';
 import type { LinkTokens, Mailer } from '../platform/ports.ts';
 import { publicBaseUrl, systemClock } from '../platform/runtime.ts';
 import type { RelationshipDeps } from './domain/invitations.ts';
@@ -13,6 +14,7 @@ export function relationshipDeps(ports: { mailer?: Mailer; linkTokens?: LinkToke
   return {
     relationships: relationshipStore,
     identity: identityStore,
+    links: linkStore,
     mailer: ports.mailer ?? notWired('mailer', 'mail'),
     linkTokens: ports.linkTokens ?? notWired('linkTokens', 'linkSecret'),
     clock: systemClock,

@@ -42,8 +42,8 @@ function fakeDeps(orgs: OrganizationRecord[], invitation?: InvitationRecord) {
   } as unknown as RelationshipStore;
   const deps = {
     relationships,
-    identity: {
-      getOrganization: async (id: string) => orgs.find((o) => o.id === id),
+    identity: { getOrganization: async (id: string) => orgs.find((o) => o.id === id) },
+    links: {
       getLink: async (tokenHash: string) =>
         invitation && tokenHash === invitation.tokenHash
           ? { tokenHash, kind: 'INVITATION', orgId: invitation.from.id, invitationId: invitation.id }

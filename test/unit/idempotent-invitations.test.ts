@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { LinkRecord, OrganizationRecord } from '../../functions/identity/domain/model.ts';
+import type { OrganizationRecord } from '../../functions/identity/domain/model.ts';
+import type { LinkRecord } from '../../functions/platform/links/links.ts';
 import { hashLinkToken } from '../../functions/platform/links/links.ts';
 import type { LinkTokens, OutgoingEmail } from '../../functions/platform/ports.ts';
 import {

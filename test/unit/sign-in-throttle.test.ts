@@ -118,6 +118,7 @@ beforeEach(() => {
     }) as unknown as IdentityStore,
     directory: directory as unknown as Directory,
     mailer: { send: notUsed },
+    links: { getLink: notUsed },
     clock,
     publicBaseUrl: 'https://api.example.test',
   };

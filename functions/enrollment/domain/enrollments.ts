@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { identityErrors, type LinkRecord, type Principal } from '../../identity/domain/model.ts';
+import { identityErrors, type Principal } from '../../identity/domain/model.ts';
 import type { IdentityStore } from '../../identity/ports.ts';
 import { DomainError } from '../../platform/errors.ts';
 import {
   assertLinkUsable,
   DAY_SECONDS,
   hashLinkToken,
+  type LinkRecord,
   newLinkToken,
   VERIFICATION_LINK_TTL_SECONDS,
 } from '../../platform/links/links.ts';
-import type { Clock, Mailer } from '../../platform/ports.ts';
+import type { Clock, LinkStore, Mailer } from '../../platform/ports.ts';
 import { emailOnDomain, isWebmailAddress } from '../../platform/webmail.ts';
 import { enrollmentApprovedEmail } from '../emails/approved.ts';
 import { enrollmentExpiredEmail } from '../emails/expired.ts';
@@ -31,6 +32,8 @@ import {
 export interface EnrollmentDeps {
   enrollments: EnrollmentStore;
   identity: IdentityStore;
+  /** Emailed links of every kind. */
+  links: LinkStore;
   mailer: Mailer;
   clock: Clock;
   publicBaseUrl: string;
@@ -153,7 +156,7 @@ async function sendVerificationLink(deps: EnrollmentDeps, enrollment: Enrollment
 
 /** Resolves a verification token to its enrollment, with the link errors the contract names. */
 async function enrollmentOfLink(deps: EnrollmentDeps, token: string) {
-  const link = await deps.identity.getLink(hashLinkToken(token));
+  const link = await deps.links.getLink(hashLinkToken(token));
   const now = deps.clock.now();
   if (link?.kind !== 'ENROLLMENT_VERIFICATION' || !link.enrollmentId) throw new DomainError('LINK_INVALID');
   const enrollment = await deps.enrollments.getEnrollment(link.enrollmentId);

@@ -3,24 +3,21 @@ import { DomainError, isDomainError } from '../../platform/errors.ts';
 import {
   assertLinkUsable,
   hashLinkToken,
+  type LinkRecord,
   newLinkToken,
   VERIFICATION_LINK_TTL_SECONDS,
 } from '../../platform/links/links.ts';
-import type { Clock, Mailer } from '../../platform/ports.ts';
+import type { Clock, LinkStore, Mailer } from '../../platform/ports.ts';
 import { emailOnDomain, isWebmailAddress, isWebmailDomain } from '../../platform/webmail.ts';
 import { accountVerificationEmail } from '../emails/account-verification.ts';
 import type { AuthResult, Directory, IdentityStore } from '../ports.ts';
-import {
-  identityErrors,
-  type LinkRecord,
-  type OrganizationRecord,
-  type PartnerType,
-  type UserRecord,
-} from './model.ts';
+import { identityErrors, type OrganizationRecord, type PartnerType, type UserRecord } from './model.ts';
 import { generateTemporaryPassword, matchesVerifier, temporaryPasswordVerifier } from './passwords.ts';
 
 export interface IdentityDeps {
   store: IdentityStore;
+  /** Emailed links of every kind. */
+  links: LinkStore;
   directory: Directory;
   mailer: Mailer;
   clock: Clock;
@@ -162,7 +159,7 @@ export async function createIndirectProvider(
 
 /** The link page's view of a verification token, without changing anything. */
 export async function peekAccountVerification(deps: IdentityDeps, token: string) {
-  const link = await deps.store.getLink(hashLinkToken(token));
+  const link = await deps.links.getLink(hashLinkToken(token));
   assertLinkUsable(link, deps.clock.now());
   if (link.kind !== 'ACCOUNT_VERIFICATION') throw new DomainError('LINK_INVALID');
   const org = await deps.store.getOrganization(link.orgId);
@@ -171,7 +168,7 @@ export async function peekAccountVerification(deps: IdentityDeps, token: string)
 
 /** POST /accounts/verify: single use, expiry checked here (TTL deletion is only eventual). */
 export async function verifyAccount(deps: IdentityDeps, token: string) {
-  const link = await deps.store.getLink(hashLinkToken(token));
+  const link = await deps.links.getLink(hashLinkToken(token));
   const now = deps.clock.now();
   assertLinkUsable(link, now);
   if (link.kind !== 'ACCOUNT_VERIFICATION') throw new DomainError('LINK_INVALID');

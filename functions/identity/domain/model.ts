@@ -1,5 +1,4 @@
 import { DomainError } from '../../platform/errors.ts';
-import type { StoredLink } from '../../platform/links/links.ts';
 import type { AdminRole, AgentRole } from '../../platform/roles.ts';
 
 export type PartnerType = 'RESELLER' | 'INDIRECT_PROVIDER';
@@ -28,16 +27,6 @@ export interface UserRecord {
   status: 'PENDING_EMAIL_VERIFICATION' | 'ACTIVE';
   /** Present while the user still has a temporary password (see passwords.ts). */
   temporaryPasswordVerifier?: string;
-  createdAt: string;
-}
-
-export interface LinkRecord extends StoredLink {
-  tokenHash: string;
-  kind: 'ACCOUNT_VERIFICATION' | 'ENROLLMENT_VERIFICATION' | 'INVITATION';
-  orgId: string;
-  userId?: string;
-  enrollmentId?: string;
-  invitationId?: string;
   createdAt: string;
 }
 

@@ -12,10 +12,8 @@ type Keys = Record<string, string>;
 export interface Entity<R extends object> {
   readonly type: string;
   readonly version: number;
-  /** The table and index keys of a record. */
-  keysOf(record: R): Keys;
-  /** The whole item: its keys, `type`, `v` and the record's fields. */
-  item(record: R): Item;
+  /** The whole item: its keys (from the record, or `at` for an entity whose keys are not in its record), `type`, `v` and the record's fields. */
+  item(record: R, at?: Keys): Item;
   /** The record an item holds, or undefined when there is none; refuses another entity's item or an unknown version. */
   record(item: Item | undefined): R | undefined;
 }
@@ -33,7 +31,8 @@ export function entity<R extends object>(spec: {
   type: string;
   /** Bump when the stored shape changes, and teach `upgrade` the older one. */
   version?: number;
-  keys: (record: R) => Keys;
+  /** The table and index keys of a record; without it, `item` takes them from its caller. */
+  keys?: (record: R) => Keys;
   /** Reads an item written at an older version (none yet: every entity is at version 1). */
   upgrade?: (record: Item, from: number) => R;
 }): Entity<R> {
@@ -41,11 +40,15 @@ export function entity<R extends object>(spec: {
   return {
     type: spec.type,
     version,
-    keysOf: spec.keys,
-    item: (record) => ({ ...record, ...spec.keys(record), type: spec.type, v: version }),
+    item(record, at) {
+      const keys = at ?? spec.keys?.(record);
+      if (!keys) throw new Error(`A ${spec.type} item needs its keys`);
+      return { ...record, ...keys, type: spec.type, v: version };
+    },
     record(item) {
       if (!item) return undefined;
-      if (item.type !== spec.type) throw new Error(`Expected a ${spec.type} item, read a ${String(item.type)} item`);
+      if (item.type !== spec.type)
+        throw new Error(`Expected a ${spec.type} item, read a ${String(item.type)} item`);
       const record: Item = {};
       for (const [name, value] of Object.entries(item)) if (!BOOKKEEPING.has(name)) record[name] = value;
       const v = Number(item.v);

@@ -1,6 +1,7 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page } from '../ports.ts';
 import { db, tableName } from './dynamo.ts';
+import type { Entity } from './entity.ts';
 import { decodeCursor, encodeCursor, type ListScope, TABLE } from './table.ts';
 
 export interface PageQuery<R> extends ListScope {
@@ -51,4 +52,13 @@ export async function queryPage<R>(q: PageQuery<R>): Promise<Page<R>> {
   });
   const nextCursor = encodeCursor(result.LastEvaluatedKey);
   return nextCursor ? { items, nextCursor } : { items };
+}
+
+/** One item by its key, as its entity's record. */
+export async function getRecord<R extends object>(
+  of: Entity<R>,
+  key: { pk: string; sk: string },
+): Promise<R | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: key }));
+  return of.record(Item);
 }

@@ -33,23 +33,6 @@ export async function transactWrite(
   }
 }
 
-/** An item's record fields, without the table's key and bookkeeping attributes. */
-export function recordOf<T>(item: Record<string, unknown> | undefined): T | undefined {
-  if (!item) return undefined;
-  const {
-    pk: _pk,
-    sk: _sk,
-    gsi1pk: _g1,
-    gsi1sk: _g1s,
-    gsi2pk: _g2,
-    gsi2sk: _g2s,
-    type: _t,
-    v: _v,
-    ...record
-  } = item;
-  return record as T;
-}
-
 /** A conditional update that answers false instead of throwing when its condition fails. */
 export async function updateIf(input: ConstructorParameters<typeof UpdateCommand>[0]): Promise<boolean> {
   try {

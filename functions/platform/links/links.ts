@@ -4,7 +4,7 @@ import { DomainError } from '../errors.ts';
 /** 256 random bits, base64url: the secret that goes into an emailed link. */
 export const newLinkToken = () => randomBytes(32).toString('base64url');
 
-/** A link token from 32 derived bytes (functions/domain/ports.ts LinkTokens): the same shape as a random one. */
+/** A link token from 32 derived bytes (LinkTokens in functions/platform/ports.ts): the same shape as a random one. */
 export const linkTokenOf = (bytes: Uint8Array) => {
   if (bytes.length !== 32) throw new Error('A link token is 32 bytes');
   return Buffer.from(bytes).toString('base64url');
@@ -37,6 +37,17 @@ export interface StoredLink {
   usedAt?: string;
   /** Set when a newer link replaced this one. */
   supersededAt?: string;
+}
+
+/** An emailed link as stored: keyed by the SHA-256 of its token (the token itself is never stored). */
+export interface LinkRecord extends StoredLink {
+  tokenHash: string;
+  kind: 'ACCOUNT_VERIFICATION' | 'ENROLLMENT_VERIFICATION' | 'INVITATION';
+  orgId: string;
+  userId?: string;
+  enrollmentId?: string;
+  invitationId?: string;
+  createdAt: string;
 }
 
 /** Whether a stored link may be used now; throws the link error that applies. Expiry is checked here, not left to TTL. */

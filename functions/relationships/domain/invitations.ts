@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { LinkRecord, OrganizationRecord, Principal } from '../../identity/domain/model.ts';
+import type { OrganizationRecord, Principal } from '../../identity/domain/model.ts';
 import type { IdentityStore } from '../../identity/ports.ts';
 import { DomainError } from '../../platform/errors.ts';
+import type { LinkRecord } from '../../platform/links/links.ts';
 import {
   hashLinkToken,
   INVITATION_LINK_TTL_SECONDS,
@@ -9,7 +10,7 @@ import {
   newLinkToken,
   uuidOf,
 } from '../../platform/links/links.ts';
-import type { Clock, LinkTokens, Mailer } from '../../platform/ports.ts';
+import type { Clock, LinkStore, LinkTokens, Mailer } from '../../platform/ports.ts';
 import { hasPermission } from '../../platform/roles.ts';
 import { domainOfEmail, emailOnDomain } from '../../platform/webmail.ts';
 import { combinedRelationshipEmail } from '../emails/combined-request.ts';
@@ -31,6 +32,8 @@ import {
 export interface RelationshipDeps {
   relationships: RelationshipStore;
   identity: IdentityStore;
+  /** Emailed links of every kind. */
+  links: LinkStore;
   mailer: Mailer;
   /** Only the creates that honor Idempotency-Key wire it (the `linkSecret` resource). */
   linkTokens: LinkTokens;
@@ -382,7 +385,7 @@ export async function requestCustomerRelationship(
 
 /** The invitation behind a link, with the link errors the contract names. */
 async function invitationOfLink(deps: RelationshipDeps, token: string) {
-  const link = await deps.identity.getLink(hashLinkToken(token));
+  const link = await deps.links.getLink(hashLinkToken(token));
   if (link?.kind !== 'INVITATION' || !link.invitationId) throw new DomainError('LINK_INVALID');
   const invitation = await deps.relationships.getInvitation(link.invitationId);
   if (!invitation || invitation.tokenHash !== link.tokenHash) throw new DomainError('LINK_INVALID');
