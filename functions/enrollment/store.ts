@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../platform/data/dynamo.ts';
 import { entity } from '../platform/data/entity.ts';
 import { getRecord, queryPage } from '../platform/data/query.ts';

@@ -24,7 +24,10 @@ const invitations = entity<InvitationRecord>({
 const rowEntities = new Map<RelationshipKind, Entity<Record<string, unknown>>>();
 const rowsOf = (kind: RelationshipKind) => {
   let of = rowEntities.get(kind);
-  if (!of) rowEntities.set(kind, (of = entity({ type: `relationship:${kind}` })));
+  if (!of) {
+    of = entity({ type: `relationship:${kind}` });
+    rowEntities.set(kind, of);
+  }
   return of;
 };
 const rowKey = (r: RelationshipRow) => keys.relationship(r.orgId, r.kind, r.otherId, r.subId);
