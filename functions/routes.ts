@@ -19,7 +19,6 @@ export const routes = {
   ...relationshipRoutes,
 } as const;
 
-export type RouteId = keyof typeof routes;
 export const routeList: ReadonlyArray<RouteSpec & { id: string }> = Object.entries(routes).map(([id, r]) => ({
   id,
   ...(r as RouteSpec),

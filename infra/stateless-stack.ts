@@ -269,7 +269,7 @@ export class StatelessStack extends Stack {
           workflow.stateMachine.grantTaskResponse(lambda);
           lambda.addToRolePolicy(
             new PolicyStatement({
-              actions: ['states:DescribeExecution', 'states:StopExecution'],
+              actions: ['states:DescribeExecution'],
               resources: [workflow.executionArn],
             }),
           );

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { listOf, TokenBody } from '../identity/schemas.ts';
 import { route } from '../platform/route-spec.ts';
+import { LinkPageQuery, listOf, TokenBody } from '../platform/schemas.ts';
 import {
   DecisionBody,
   Enrollment,
@@ -46,7 +46,7 @@ export const enrollmentRoutes = {
     auth: 'public',
     summary:
       "The primary contact's emailed link: a page naming the organization, with a Confirm button; changes nothing",
-    request: { query: z.object({ token: z.optional(z.string().check(z.maxLength(200))) }) },
+    request: { query: LinkPageQuery },
     response: { status: 200, contentType: 'text/html' },
     uses: ['table'],
   }),

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { Country, Email, ListQuery } from '../identity/schemas.ts';
+import { Country, Email, ListQuery } from '../platform/schemas.ts';
 import { ENROLLMENT_STATUSES } from './domain/model.ts';
 
 const Text = (max: number) =>

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { route } from '../platform/route-spec.ts';
+import { LinkPageQuery, ListQuery, listOf, TokenBody } from '../platform/schemas.ts';
 import {
   CreateAccountBody,
   CreateAccountResult,
@@ -7,15 +8,12 @@ import {
   CreatedUser,
   CreateProviderBody,
   CreateUserBody,
-  ListQuery,
-  listOf,
   Me,
   NewPasswordBody,
   RefreshBody,
   SignInBody,
   SignInResult,
   TemporaryPassword,
-  TokenBody,
   Tokens,
   UpdateUserBody,
   User,
@@ -42,7 +40,7 @@ export const identityRoutes = {
     handler: 'identity/api/show-account-verification',
     auth: 'public',
     summary: 'The emailed verification link: a page with a Confirm button; changes nothing',
-    request: { query: z.object({ token: z.optional(z.string().check(z.maxLength(200))) }) },
+    request: { query: LinkPageQuery },
     response: { status: 200, contentType: 'text/html' },
     uses: ['table'],
   }),

@@ -1,20 +1,7 @@
 import * as z from 'zod/mini';
-import { isCountryCode } from '../platform/countries.ts';
 import { ADMIN_ROLES, AGENT_ROLES } from '../platform/roles.ts';
+import { Country, Email } from '../platform/schemas.ts';
 import { passwordProblems } from './domain/passwords.ts';
-
-export const Email = z
-  .pipe(z.string().check(z.trim(), z.toLowerCase()), z.email({ message: 'must be an email address' }))
-  .register(z.globalRegistry, { example: 'admin@contoso.com' });
-
-export const Country = z
-  .string()
-  .check(
-    z.trim(),
-    z.toUpperCase(),
-    z.refine(isCountryCode, { message: 'must be an ISO 3166-1 alpha-2 country code, e.g. "US" or "ES"' }),
-  )
-  .register(z.globalRegistry, { example: 'ES' });
 
 export const DomainName = z
   .string()
@@ -56,10 +43,6 @@ export const CreateAccountResult = z
   .object({ organizationId: z.string(), userId: z.string(), status: z.literal('PENDING_EMAIL_VERIFICATION') })
   .register(z.globalRegistry, { id: 'CreateAccountResult' });
 
-export const TokenQuery = z.object({ token: z.string().check(z.minLength(1), z.maxLength(200)) });
-export const TokenBody = z.object({
-  token: z.string().check(z.minLength(1, { message: 'is required' }), z.maxLength(200)),
-});
 export const VerifiedResult = z.object({ status: z.literal('VERIFIED') });
 
 export const SignInBody = z
@@ -143,13 +126,6 @@ export const CreatedUser = z
   .object({ user: User, temporaryPassword: z.string() })
   .register(z.globalRegistry, { id: 'CreatedUser' });
 export const TemporaryPassword = z.object({ temporaryPassword: z.string() });
-
-export const ListQuery = z.object({
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
-  cursor: z.optional(z.string().check(z.maxLength(2000))),
-});
-export const listOf = <T extends z.core.$ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.optional(z.string()) });
 
 export const CreateProviderBody = z
   .object({

@@ -13,8 +13,8 @@ export interface Roles {
 
 /**
  * API.md's permission matrix as data: which roles grant each permission. A user holds
- * the union of both roles' rows. HELPDESK_AGENT's `customers:administer` and
- * `customerServiceRequests:manage` exclude Office 365 offers (see OFFICE_365_NEEDS_ADMIN_AGENT).
+ * the union of both roles' rows. (HELPDESK_AGENT's `customers:administer` stops at offers marked
+ * `adminAgentOnly`: a rule of those offers, not of the matrix.)
  */
 export const PERMISSION_MATRIX: Record<Permission, ReadonlyArray<Role>> = {
   'users:manage': ['GLOBAL_ADMIN', 'USER_MANAGEMENT_ADMIN'],
@@ -33,12 +33,6 @@ export const PERMISSION_MATRIX: Record<Permission, ReadonlyArray<Role>> = {
   'indirectResellers:invite': ['ADMIN_AGENT', 'GLOBAL_ADMIN'],
   'orders:submit': ['ADMIN_AGENT', 'GLOBAL_ADMIN'],
 };
-
-/** Permissions that a helpdesk agent holds except for Office 365 offers, where an admin agent is needed. */
-export const OFFICE_365_NEEDS_ADMIN_AGENT: ReadonlyArray<Permission> = [
-  'customers:administer',
-  'customerServiceRequests:manage',
-];
 
 export function hasPermission(roles: Roles, permission: Permission): boolean {
   const granted = PERMISSION_MATRIX[permission];

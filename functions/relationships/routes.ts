@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { ListQuery, listOf } from '../identity/schemas.ts';
 import { route } from '../platform/route-spec.ts';
+import { LinkPageQuery, ListQuery, listOf } from '../platform/schemas.ts';
 import {
   AnswerBody,
   AnswerResult,
@@ -66,7 +66,7 @@ export const relationshipRoutes = {
     auth: 'public',
     summary:
       'The emailed invitation link: who invites, what accepting grants, a checkbox, sign-in, Accept and Decline; changes nothing',
-    request: { query: z.object({ token: z.optional(z.string().check(z.maxLength(200))) }) },
+    request: { query: LinkPageQuery },
     response: { status: 200, contentType: 'text/html' },
     uses: ['table'],
   }),

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { Email, ListQuery } from '../identity/schemas.ts';
+import { Email, ListQuery } from '../platform/schemas.ts';
 import { INVITATION_STATUSES } from './domain/model.ts';
 
 const Locale = z.optional(

@@ -18,20 +18,6 @@ export const TABLE = {
 
 export type IndexName = (typeof TABLE.indexes)[number]['name'];
 
-/** Every item has these; `type` names the entity and `v` its schema version. */
-export interface ItemBase {
-  pk: string;
-  sk: string;
-  type: string;
-  v: number;
-  gsi1pk?: string;
-  gsi1sk?: string;
-  gsi2pk?: string;
-  gsi2sk?: string;
-  /** Epoch seconds; DynamoDB TTL deletes eventually, so readers still check it. */
-  expiresAt?: number;
-}
-
 /** Key builders, one per access pattern. Ids are opaque strings made elsewhere. */
 export const keys = {
   /** Test and benchmark probe item. */
