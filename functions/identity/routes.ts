@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import { route } from '../platform/route-spec.ts';
 import { LinkPageQuery, ListQuery, listOf, TokenBody } from '../platform/schemas.ts';
 import {
