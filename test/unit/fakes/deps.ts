@@ -39,6 +39,7 @@ export const tableDump = (p: FakePorts) => [p.identity.dump(), p.enrollments.dum
 
 export const identityDeps = (p: FakePorts): IdentityDeps => ({
   store: p.identity,
+  links: p.identity,
   directory: p.directory,
   mailer: p.mailer,
   clock: p.clock,
@@ -48,6 +49,7 @@ export const identityDeps = (p: FakePorts): IdentityDeps => ({
 export const enrollmentDeps = (p: FakePorts): EnrollmentApiDeps => ({
   enrollments: p.enrollments,
   identity: p.identity,
+  links: p.identity,
   mailer: p.mailer,
   workflow: p.workflow,
   clock: p.clock,
@@ -58,6 +60,7 @@ export const enrollmentDeps = (p: FakePorts): EnrollmentApiDeps => ({
 export const relationshipDeps = (p: FakePorts): RelationshipDeps => ({
   relationships: p.relationships,
   identity: p.identity,
+  links: p.identity,
   mailer: p.mailer,
   linkTokens: p.linkTokens,
   clock: p.clock,

@@ -6,9 +6,9 @@ import {
   type MpnProfile,
 } from '../../../functions/enrollment/domain/model.ts';
 import type { EnrollmentStore } from '../../../functions/enrollment/ports.ts';
-import type { LinkRecord } from '../../../functions/identity/domain/model.ts';
 import { keys } from '../../../functions/platform/data/table.ts';
 import { DomainError } from '../../../functions/platform/errors.ts';
+import type { LinkRecord } from '../../../functions/platform/links/links.ts';
 import type { FakeIdentityStore } from './identity-store.ts';
 import { conditionalCheckFailed, copy, query, type Step, transact, update } from './table.ts';
 

@@ -1,6 +1,5 @@
 import {
   identityErrors,
-  type LinkRecord,
   type OrganizationRecord,
   type SignInFailures,
   type UserRecord,
@@ -8,7 +7,8 @@ import {
 import type { IdentityStore } from '../../../functions/identity/ports.ts';
 import { keys } from '../../../functions/platform/data/table.ts';
 import { DomainError } from '../../../functions/platform/errors.ts';
-import type { Page } from '../../../functions/platform/ports.ts';
+import type { LinkRecord } from '../../../functions/platform/links/links.ts';
+import type { LinkStore, Page } from '../../../functions/platform/ports.ts';
 import { conditionalCheckFailed, copy, query, type Step, transact, update } from './table.ts';
 
 /**
@@ -16,7 +16,7 @@ import { conditionalCheckFailed, copy, query, type Step, transact, update } from
  * emailed links (one table: the enrollment and relationship fakes write links here too),
  * with the conditions of functions/identity/store.ts.
  */
-export class FakeIdentityStore implements IdentityStore {
+export class FakeIdentityStore implements IdentityStore, LinkStore {
   readonly organizations = new Map<string, OrganizationRecord>();
   readonly users = new Map<string, UserRecord & { verifiedAt?: string }>();
   /** Lower-cased domain → organization id. */

@@ -1,6 +1,6 @@
-import type { LinkRecord } from '../../../functions/identity/domain/model.ts';
 import { keys } from '../../../functions/platform/data/table.ts';
 import { DomainError } from '../../../functions/platform/errors.ts';
+import type { LinkRecord } from '../../../functions/platform/links/links.ts';
 import {
   type InvitationRecord,
   type InvitationStatus,
