@@ -233,8 +233,8 @@ export async function decideEnrollment(
   input: { decision: 'APPROVE' | 'REJECT'; reason?: string },
 ) {
   const enrollment = await mustGet(deps, enrollmentId);
-  if (enrollment.status !== 'IN_REVIEW' || enrollment.decision)
-    throw enrollmentErrors.notInReview(enrollment.status);
+  if (enrollment.status !== 'IN_REVIEW') throw enrollmentErrors.notInReview(enrollment.status);
+  if (enrollment.decision) throw enrollmentErrors.alreadyDecided(enrollment.decision.decision);
   await deps.enrollments.recordDecision(enrollmentId, {
     decision: input.decision,
     ...(input.reason ? { reason: input.reason } : {}),

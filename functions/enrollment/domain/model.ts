@@ -112,6 +112,11 @@ export const enrollmentErrors = {
       'ENROLLMENT_NOT_IN_REVIEW',
       `The enrollment is ${status}, not IN_REVIEW; only enrollments in review can be decided.`,
     ),
+  alreadyDecided: (decision: string) =>
+    new DomainError(
+      'ENROLLMENT_NOT_IN_REVIEW',
+      `A decision (${decision}) was already recorded for this enrollment; it is being applied. Check GET /enrollments/{id} for its status.`,
+    ),
   notPending: (status: string) =>
     new DomainError(
       'ENROLLMENT_NOT_PENDING_VERIFICATION',
