@@ -1,8 +1,7 @@
 import { identityStore } from '../identity/wiring.ts';
 import { notWired, requireEnv } from '../platform/config.ts';
-import { linkStore } from '../platform/links/store.ts';
 import type { Mailer } from '../platform/ports.ts';
-import { publicBaseUrl, systemClock } from '../platform/runtime.ts';
+import { withPlatform } from '../platform/runtime.ts';
 import type { EnrollmentApiDeps } from './domain/enrollments.ts';
 import type { ReviewWorkflow } from './ports.ts';
 import { enrollmentStore } from './store.ts';
@@ -11,18 +10,15 @@ import { enrollmentStore } from './store.ts';
 export function enrollmentDeps(
   ports: { mailer?: Mailer; workflow?: ReviewWorkflow } = {},
 ): EnrollmentApiDeps {
-  return {
-    enrollments: enrollmentStore,
-    identity: identityStore,
-    links: linkStore,
-    mailer: ports.mailer ?? notWired('mailer', 'mail'),
-    workflow: ports.workflow ?? notWired('workflow', 'stateMachine'),
-    clock: systemClock,
-    get publicBaseUrl() {
-      return publicBaseUrl();
+  return withPlatform(
+    {
+      enrollments: enrollmentStore,
+      identity: identityStore,
+      workflow: ports.workflow ?? notWired<ReviewWorkflow>('workflow', 'stateMachine'),
+      get operatorAlertEmail() {
+        return requireEnv('OPERATOR_ALERT_EMAIL');
+      },
     },
-    get operatorAlertEmail() {
-      return requireEnv('OPERATOR_ALERT_EMAIL');
-    },
-  };
+    ports.mailer,
+  );
 }

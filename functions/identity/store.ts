@@ -7,7 +7,12 @@ import { keys } from '../platform/data/table.ts';
 import { transactWrite } from '../platform/data/transact.ts';
 import { DomainError } from '../platform/errors.ts';
 import { linkWrites } from '../platform/links/store.ts';
-import { identityErrors, type OrganizationRecord, type SignInFailures, type UserRecord } from './domain/model.ts';
+import {
+  identityErrors,
+  type OrganizationRecord,
+  type SignInFailures,
+  type UserRecord,
+} from './domain/model.ts';
 import type { IdentityStore } from './ports.ts';
 
 const NEW = 'attribute_not_exists(pk)';

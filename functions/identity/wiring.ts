@@ -1,7 +1,6 @@
 import { notWired } from '../platform/config.ts';
-import { linkStore } from '../platform/links/store.ts';
 import type { Mailer } from '../platform/ports.ts';
-import { publicBaseUrl, systemClock } from '../platform/runtime.ts';
+import { withPlatform } from '../platform/runtime.ts';
 import type { IdentityDeps } from './domain/accounts.ts';
 import type { Directory } from './ports.ts';
 import { identityStore } from './store.ts';
@@ -14,14 +13,8 @@ export { identityStore };
  * adapters of the other resources its route uses, so its bundle holds only those.
  */
 export function identityDeps(ports: { directory?: Directory; mailer?: Mailer } = {}): IdentityDeps {
-  return {
-    store: identityStore,
-    links: linkStore,
-    directory: ports.directory ?? notWired('directory', 'userPool'),
-    mailer: ports.mailer ?? notWired('mailer', 'mail'),
-    clock: systemClock,
-    get publicBaseUrl() {
-      return publicBaseUrl();
-    },
-  };
+  return withPlatform(
+    { store: identityStore, directory: ports.directory ?? notWired('directory', 'userPool') },
+    ports.mailer,
+  );
 }

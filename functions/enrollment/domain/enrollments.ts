@@ -6,7 +6,7 @@ import {
   assertLinkUsable,
   DAY_SECONDS,
   hashLinkToken,
-  type LinkRecord,
+  linkRecord,
   newLinkToken,
   VERIFICATION_LINK_TTL_SECONDS,
 } from '../../platform/links/links.ts';
@@ -132,14 +132,12 @@ async function mustGet(deps: EnrollmentDeps, enrollmentId: string) {
 /** Writes a fresh verification link (the previous one dies) and emails it to the primary contact. */
 async function sendVerificationLink(deps: EnrollmentDeps, enrollment: EnrollmentRecord) {
   const token = newLinkToken();
-  const link: LinkRecord = {
-    tokenHash: hashLinkToken(token),
-    kind: 'ENROLLMENT_VERIFICATION',
-    orgId: enrollment.orgId,
-    enrollmentId: enrollment.id,
-    createdAt: deps.clock.now().toISOString(),
-    expiresAt: enrollment.verificationDeadline,
-  };
+  const link = linkRecord(
+    token,
+    { kind: 'ENROLLMENT_VERIFICATION', orgId: enrollment.orgId, enrollmentId: enrollment.id },
+    deps.clock.now(),
+    enrollment.verificationDeadline,
+  );
   const previous = await deps.enrollments.getVerificationLinkHash(enrollment.id);
   await deps.enrollments.replaceVerificationLink(enrollment, link, previous);
   const org = await organizationOf(deps, enrollment.orgId);

@@ -4,6 +4,7 @@ import {
   assertLinkUsable,
   hashLinkToken,
   type LinkRecord,
+  linkRecord,
   newLinkToken,
   VERIFICATION_LINK_TTL_SECONDS,
 } from '../../platform/links/links.ts';
@@ -113,14 +114,12 @@ export async function createWorkAccount(
   const org = newOrganization(input.organization, [], 'PENDING_EMAIL_VERIFICATION', now);
   const admin = newGlobalAdmin(org.id, input.admin, 'PENDING_EMAIL_VERIFICATION', now);
   const token = newLinkToken();
-  const link: LinkRecord = {
-    tokenHash: hashLinkToken(token),
-    kind: 'ACCOUNT_VERIFICATION',
-    orgId: org.id,
-    userId: admin.id,
-    createdAt: now.toISOString(),
-    expiresAt: Math.floor(now.getTime() / 1000) + VERIFICATION_LINK_TTL_SECONDS,
-  };
+  const link = linkRecord(
+    token,
+    { kind: 'ACCOUNT_VERIFICATION', orgId: org.id, userId: admin.id },
+    now,
+    Math.floor(now.getTime() / 1000) + VERIFICATION_LINK_TTL_SECONDS,
+  );
   await deps.store.createOrganization(org, admin, link);
   await withCompensation(deps, org, admin, link, async () => {
     await deps.directory.createUser(admin.id, admin.email, input.admin.password, false);

@@ -56,3 +56,19 @@ export function assertLinkUsable(link: StoredLink | undefined, now: Date): asser
   if (link.usedAt) throw new DomainError('LINK_USED');
   if (link.expiresAt * 1000 <= now.getTime()) throw new DomainError('LINK_EXPIRED');
 }
+
+/** What a link refers to: its kind and the ids it acts on. */
+export type LinkSubject = Pick<LinkRecord, 'kind' | 'orgId' | 'userId' | 'enrollmentId' | 'invitationId'>;
+
+/** The record stored for a link token: its hash only (the token itself goes out in the emailed URL). */
+export const linkRecord = (
+  token: string,
+  subject: LinkSubject,
+  now: Date,
+  expiresAt: number,
+): LinkRecord => ({
+  tokenHash: hashLinkToken(token),
+  ...subject,
+  createdAt: now.toISOString(),
+  expiresAt,
+});

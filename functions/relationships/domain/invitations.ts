@@ -2,10 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { OrganizationRecord, Principal } from '../../identity/domain/model.ts';
 import type { IdentityStore } from '../../identity/ports.ts';
 import { DomainError } from '../../platform/errors.ts';
-import type { LinkRecord } from '../../platform/links/links.ts';
 import {
   hashLinkToken,
   INVITATION_LINK_TTL_SECONDS,
+  linkRecord,
   linkTokenOf,
   newLinkToken,
   uuidOf,
@@ -108,14 +108,12 @@ function linkOf(
   token: string,
   now: Date,
 ) {
-  const link: LinkRecord = {
-    tokenHash: hashLinkToken(token),
-    kind: 'INVITATION',
-    orgId: inv.from.id,
-    invitationId: inv.id,
-    createdAt: now.toISOString(),
-    expiresAt: epochSeconds(now) + INVITATION_LINK_TTL_SECONDS,
-  };
+  const link = linkRecord(
+    token,
+    { kind: 'INVITATION', orgId: inv.from.id, invitationId: inv.id },
+    now,
+    epochSeconds(now) + INVITATION_LINK_TTL_SECONDS,
+  );
   return { link, url: urlOf(deps, token) };
 }
 
