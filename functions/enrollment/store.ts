@@ -1,9 +1,9 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../platform/data/dynamo.ts';
 import { entity } from '../platform/data/entity.ts';
 import { getRecord, queryPage } from '../platform/data/query.ts';
 import { keys } from '../platform/data/table.ts';
-import { countUpTo, transactWrite, updateIf } from '../platform/data/transact.ts';
+import { countUpTo, transactWrite, updateIf, updateItem } from '../platform/data/transact.ts';
 import { DomainError } from '../platform/errors.ts';
 import { linkWrites } from '../platform/links/store.ts';
 import { type EnrollmentRecord, enrollmentErrors, type MpnProfile } from './domain/model.ts';
@@ -118,15 +118,12 @@ export const enrollmentStore: EnrollmentStore = {
     }),
 
   async saveTaskToken(enrollmentId, taskToken) {
-    await db.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.enrollment(enrollmentId),
-        UpdateExpression: 'SET taskToken = :t',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':t': taskToken },
-      }),
-    );
+    await updateItem({
+      Key: keys.enrollment(enrollmentId),
+      UpdateExpression: 'SET taskToken = :t',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':t': taskToken },
+    });
   },
 
   saveDecisionTaskToken: (enrollmentId, taskToken) =>
@@ -240,24 +237,18 @@ export const enrollmentStore: EnrollmentStore = {
   },
 
   async setReminders(enrollmentId, reminders) {
-    await db.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.enrollment(enrollmentId),
-        UpdateExpression: 'SET reminders = :n',
-        ExpressionAttributeValues: { ':n': reminders },
-      }),
-    );
+    await updateItem({
+      Key: keys.enrollment(enrollmentId),
+      UpdateExpression: 'SET reminders = :n',
+      ExpressionAttributeValues: { ':n': reminders },
+    });
   },
 
   async appendNote(enrollmentId, entry) {
-    await db.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.enrollment(enrollmentId),
-        UpdateExpression: 'SET history = list_append(history, :entry)',
-        ExpressionAttributeValues: { ':entry': [entry] },
-      }),
-    );
+    await updateItem({
+      Key: keys.enrollment(enrollmentId),
+      UpdateExpression: 'SET history = list_append(history, :entry)',
+      ExpressionAttributeValues: { ':entry': [entry] },
+    });
   },
 };

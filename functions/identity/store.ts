@@ -4,7 +4,7 @@ import { db, tableName } from '../platform/data/dynamo.ts';
 import { type Entity, entity } from '../platform/data/entity.ts';
 import { getRecord, queryPage } from '../platform/data/query.ts';
 import { keys } from '../platform/data/table.ts';
-import { transactWrite } from '../platform/data/transact.ts';
+import { transactWrite, updateItem } from '../platform/data/transact.ts';
 import { DomainError } from '../platform/errors.ts';
 import { linkWrites } from '../platform/links/store.ts';
 import {
@@ -207,19 +207,16 @@ export const identityStore: IdentityStore = {
   },
 
   async setTemporaryPasswordVerifier(userId, verifier) {
-    await db.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.user(userId),
-        ConditionExpression: 'attribute_exists(pk)',
-        ...(verifier
-          ? {
-              UpdateExpression: 'SET temporaryPasswordVerifier = :v',
-              ExpressionAttributeValues: { ':v': verifier },
-            }
-          : { UpdateExpression: 'REMOVE temporaryPasswordVerifier' }),
-      }),
-    );
+    await updateItem({
+      Key: keys.user(userId),
+      ConditionExpression: 'attribute_exists(pk)',
+      ...(verifier
+        ? {
+            UpdateExpression: 'SET temporaryPasswordVerifier = :v',
+            ExpressionAttributeValues: { ':v': verifier },
+          }
+        : { UpdateExpression: 'REMOVE temporaryPasswordVerifier' }),
+    });
   },
 
   async getSignInFailures(email) {

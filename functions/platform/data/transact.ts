@@ -1,6 +1,11 @@
 import { randomInt } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../errors.ts';
 import { db, tableName } from './dynamo.ts';
 
@@ -31,6 +36,11 @@ export async function transactWrite(
       await new Promise((r) => setTimeout(r, randomInt(20 * 2 ** attempt)));
     }
   }
+}
+
+/** One UpdateItem on the table (a failed condition throws). */
+export async function updateItem(input: Omit<UpdateCommandInput, 'TableName'>): Promise<void> {
+  await db.send(new UpdateCommand({ TableName: tableName(), ...input }));
 }
 
 /** A conditional update that answers false instead of throwing when its condition fails. */
