@@ -21,6 +21,7 @@ export default defineConfig({
           env,
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
+          setupFiles: ['test/integration/contract-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // One runtime serves all files; files run in parallel against it.

@@ -8,6 +8,7 @@ import {
   EnrollmentIdParams,
   InReviewResult,
   MpnParams,
+  OperatorEnrollment,
   OperatorEnrollmentsQuery,
   PartnerNetworkBody,
   PartnerNetworkProfile,
@@ -56,7 +57,7 @@ export const enrollmentRoutes = {
     auth: 'public',
     summary: "Confirm the primary contact's email; the enrollment goes into review",
     request: { body: TokenBody },
-    response: { status: 200, schema: InReviewResult },
+    response: { status: 200, schema: InReviewResult, formPage: true },
     uses: ['table', 'stateMachine'],
   }),
   resendEnrollmentVerification: route({
@@ -77,7 +78,7 @@ export const enrollmentRoutes = {
     auth: 'operator',
     summary: 'Enrollments, optionally by status, oldest first',
     request: { query: OperatorEnrollmentsQuery },
-    response: { status: 200, schema: listOf(Enrollment) },
+    response: { status: 200, schema: listOf(OperatorEnrollment) },
     uses: ['table'],
   }),
   decideEnrollment: route({

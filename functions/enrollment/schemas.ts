@@ -63,6 +63,26 @@ export const Enrollment = z
   })
   .register(z.globalRegistry, { id: 'Enrollment' });
 
+/** What operators see of an enrollment to decide on it (`operatorEnrollment`): the organization, address and contacts too. */
+export const OperatorEnrollment = z
+  .extend(Enrollment, {
+    organizationId: z.string(),
+    address: z.object({
+      line1: z.string(),
+      line2: z.optional(z.string()),
+      city: z.string(),
+      region: z.optional(z.string()),
+      postalCode: z.string(),
+      country: z.string(),
+    }),
+    supportContact: z.object({ email: z.string(), phone: z.string(), website: z.optional(z.string()) }),
+    locale: z.string(),
+    decision: z.optional(
+      z.object({ decision: z.enum(['APPROVE', 'REJECT']), reason: z.optional(z.string()), at: z.string() }),
+    ),
+  })
+  .register(z.globalRegistry, { id: 'OperatorEnrollment' });
+
 export const EnrollmentIdParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) });
 export const OperatorEnrollmentsQuery = z.extend(ListQuery, { status: z.optional(EnrollmentStatus) });
 export const InReviewResult = z.object({ status: z.literal('IN_REVIEW') });

@@ -50,7 +50,7 @@ export const identityRoutes = {
     auth: 'public',
     summary: 'Confirm the work account email with the token of the emailed link',
     request: { body: TokenBody },
-    response: { status: 200, schema: VerifiedResult },
+    response: { status: 200, schema: VerifiedResult, formPage: true },
     uses: ['table'],
   }),
   signIn: route({

@@ -32,7 +32,22 @@ export interface RouteSpec {
   summary: string;
   /** zod schemas of any flavor (the functions use zod/mini); `/openapi.json` is generated from them. */
   request?: { body?: z.core.$ZodType; query?: z.core.$ZodType; params?: z.core.$ZodType };
-  response: { status: number; schema?: z.core.$ZodType; contentType?: 'application/json' | 'text/html' };
+  /**
+   * The success answer: `status`, and the JSON body's `schema` (a handler's `body` must be its input)
+   * or `contentType: 'text/html'` for a page. Errors are thrown and answer problem+json, so they
+   * are not declared here.
+   */
+  response: {
+    status: number;
+    schema?: z.core.$ZodType;
+    contentType?: 'application/json' | 'text/html';
+    /**
+     * The one declared alternative: a JSON route that also takes the urlencoded post of its
+     * emailed link's page form answers that post with a page (200, or a refusal's status)
+     * instead of JSON (`asPageWhenForm`).
+     */
+    formPage?: true;
+  };
   /**
    * Honors the Idempotency-Key header: `true` through the Powertools middleware, which keeps
    * the first response (creates whose response holds no secret); `'derived'` in the domain,
@@ -44,5 +59,8 @@ export interface RouteSpec {
   uses?: ReadonlyArray<Resource>;
 }
 
-/** Declares one entry, keeping its literal type (the handler's request types come from it). */
-export const route = <R extends RouteSpec>(spec: R) => spec;
+/**
+ * Declares one entry, keeping its literal type (the handler's request and result types come
+ * from it; `const` keeps `response.status` a literal such as `201`, not `number`).
+ */
+export const route = <const R extends RouteSpec>(spec: R) => spec;

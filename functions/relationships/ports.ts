@@ -1,6 +1,13 @@
 import type { LinkRecord } from '../platform/links/links.ts';
 import type { Page } from '../platform/ports.ts';
-import type { InvitationRecord, InvitationStatus, OrgRef, RelationshipKind } from './domain/model.ts';
+import type {
+  CustomerLink,
+  InvitationRecord,
+  InvitationStatus,
+  OrgRef,
+  PartnerLink,
+  RelationshipKind,
+} from './domain/model.ts';
 
 /** One row of a relationship list, in the partition of `orgId`. */
 export interface RelationshipRow {
@@ -10,6 +17,17 @@ export interface RelationshipRow {
   /** The second id of a row that pairs two (see RelationshipKind). */
   subId?: string;
   data: object;
+}
+
+/** What a row of each kind holds (`effectsOf` writes them): a partner, or a customer. */
+export interface RelationshipData {
+  PROVIDER: PartnerLink;
+  RESELLER: PartnerLink;
+  PARTNER: PartnerLink;
+  CUSTOMER: CustomerLink;
+  SHAREDWITH: CustomerLink;
+  /** A provider's row of a customer one reseller shares with it also names the reseller. */
+  SHARED: CustomerLink & { resellerId: string };
 }
 
 /** Persistence of invitations and the relationships they create. */
@@ -70,17 +88,17 @@ export interface RelationshipStore {
    * Every row of `kind` with `otherId` in one Query: the row without a second id first, then
    * those pairing `otherId` with another id (e.g. a customer, then each reseller it comes through).
    */
-  relationshipsWith(
+  relationshipsWith<K extends RelationshipKind>(
     orgId: string,
-    kind: RelationshipKind,
+    kind: K,
     otherId: string,
-  ): Promise<Record<string, unknown>[]>;
+  ): Promise<RelationshipData[K][]>;
   /** Rows of one list: `kind` with an optional `otherId` prefix (customers shared with one partner). */
-  listRelationships(
+  listRelationships<K extends RelationshipKind>(
     orgId: string,
-    kind: RelationshipKind,
+    kind: K,
     otherId: string | undefined,
     limit: number,
     cursor?: string,
-  ): Promise<Page<Record<string, unknown>>>;
+  ): Promise<Page<RelationshipData[K]>>;
 }

@@ -8,8 +8,10 @@ import {
   CustomerRequestBody,
   CustomerRequestCreated,
   Invitation,
+  InvitationCanceled,
   InvitationCreated,
   InvitationIdParams,
+  InvitationResent,
   InvitationsQuery,
   InviteResellerBody,
   Partner,
@@ -76,7 +78,7 @@ export const relationshipRoutes = {
     auth: 'public',
     summary: 'Accept an invitation (Bearer token, or the page form with email and password)',
     request: { body: AnswerBody },
-    response: { status: 200, schema: AnswerResult },
+    response: { status: 200, schema: AnswerResult, formPage: true },
     uses: ['table', 'userPool'],
   }),
   declineInvitation: route({
@@ -86,7 +88,7 @@ export const relationshipRoutes = {
     auth: 'public',
     summary: 'Decline an invitation (Bearer token, or the page form with email and password)',
     request: { body: AnswerBody },
-    response: { status: 200, schema: AnswerResult },
+    response: { status: 200, schema: AnswerResult, formPage: true },
     uses: ['table', 'userPool'],
   }),
   listInvitations: route({
@@ -108,7 +110,7 @@ export const relationshipRoutes = {
     permission: 'ANY_PARTNER_USER',
     summary: 'Cancel a pending invitation the organization sent',
     request: { params: InvitationIdParams },
-    response: { status: 200 },
+    response: { status: 200, schema: InvitationCanceled },
     uses: ['table'],
   }),
   resendInvitation: route({
@@ -119,7 +121,7 @@ export const relationshipRoutes = {
     permission: 'ANY_PARTNER_USER',
     summary: 'A new link for a pending invitation (the old one stops working) and 14 more days',
     request: { params: InvitationIdParams },
-    response: { status: 200 },
+    response: { status: 200, schema: InvitationResent },
     uses: ['table', 'mail'],
   }),
   listIndirectProviders: route({

@@ -39,6 +39,12 @@ export const CustomerRequestCreated = z
     draftEmail: z.object({ subject: z.string(), text: z.string() }),
   })
   .register(z.globalRegistry, { id: 'CustomerRelationshipRequestCreated' });
+/** A re-sent invitation: a customer request's answer carries the new link and draft again. */
+export const InvitationResent = z.extend(InvitationCreated, {
+  link: z.optional(z.string()),
+  draftEmail: z.optional(z.object({ subject: z.string(), text: z.string() })),
+});
+export const InvitationCanceled = z.object({ invitationId: z.string(), status: z.literal('CANCELED') });
 
 /** The page's own form sends `authorize=on` and credentials; API callers send JSON and a Bearer token. */
 const Checkbox = z.pipe(

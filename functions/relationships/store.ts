@@ -7,7 +7,7 @@ import { countUpTo, transactWrite, updateIf } from '../platform/data/transact.ts
 import { DomainError } from '../platform/errors.ts';
 import { linkWrites } from '../platform/links/store.ts';
 import { type InvitationRecord, type RelationshipKind, relationshipErrors } from './domain/model.ts';
-import type { RelationshipRow, RelationshipStore } from './ports.ts';
+import type { RelationshipData, RelationshipRow, RelationshipStore } from './ports.ts';
 
 const NEW = 'attribute_not_exists(pk)';
 
@@ -30,6 +30,12 @@ const rowsOf = (kind: RelationshipKind) => {
   }
   return of;
 };
+/**
+ * A row's record as what its kind holds (RelationshipData): the store reads back what
+ * `effectsOf` wrote, as `entity().record` does for every other record.
+ */
+const readRow = <K extends RelationshipKind>(kind: K, item: Record<string, unknown>) =>
+  rowsOf(kind).record(item) as unknown as RelationshipData[K];
 const rowKey = (r: RelationshipRow) => keys.relationship(r.orgId, r.kind, r.otherId, r.subId);
 
 /** The invitation's own condition (no longer pending, re-sent or expired) failed. */
@@ -224,7 +230,7 @@ export const relationshipStore: RelationshipStore = {
     );
     return (result.Items ?? [])
       .filter((item) => item.sk === sk || String(item.sk).startsWith(`${sk}#`))
-      .map((item) => rowsOf(kind).record(item) ?? {});
+      .map((item) => readRow(kind, item));
   },
 
   listRelationships(orgId, kind, otherId, limit, cursor) {
@@ -234,7 +240,7 @@ export const relationshipStore: RelationshipStore = {
       sortKeyPrefix: otherId === undefined ? sk : `${sk}#`,
       limit,
       cursor,
-      read: rowsOf(kind).record,
+      read: (item) => readRow(kind, item),
     });
   },
 };

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
+import { assertContract, parseBody, uncheckedFetch } from './contract.ts';
 
 /** The local runtime the global setup started, and real SDK clients pointed at it. */
 export const runtime = inject('runtime');
@@ -17,13 +18,16 @@ export const dynamo = DynamoDBDocumentClient.from(
 export const tableName = env.TABLE_NAME ?? '';
 export const sfn = new SFNClient({ endpoint: env.AWS_ENDPOINT_URL_SFN, region, credentials });
 
-/** JSON request helper: returns status, headers and the parsed body. */
+/**
+ * JSON request helper: returns status, headers and the parsed body. A success answer must be
+ * what the route table declares for it (see contract.ts), or the call throws.
+ */
 export async function call(
   method: string,
   path: string,
   opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
 ) {
-  const res = await fetch(api(path), {
+  const res = await uncheckedFetch(api(path), {
     method,
     headers: {
       ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -34,9 +38,9 @@ export async function call(
       ? {}
       : { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }),
   });
-  const text = await res.text();
-  let body: unknown = text;
-  if (/json/.test(res.headers.get('content-type') ?? '') && text !== '') body = JSON.parse(text);
+  const contentType = res.headers.get('content-type');
+  const body = parseBody(contentType, await res.text());
+  assertContract(method, path, { status: res.status, contentType, body });
   // biome-ignore lint/suspicious/noExplicitAny: tests read response fields freely and assert on them.
   return { status: res.status, headers: res.headers, body: body as any };
 }

@@ -43,9 +43,47 @@ export interface HandlerRequest<R extends RouteSpec, P extends PrincipalLike = P
   event: APIGatewayProxyEvent;
 }
 
-export type HttpResult =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
-  | { status: number; html: string; headers?: Record<string, string> };
+type Headers = Record<string, string>;
+
+/**
+ * A page. Its status is the declared one, or a refusal's (a DomainError's status, rendered as
+ * a page rather than problem+json), which is only known at run time: so any number.
+ */
+export interface PageResult {
+  status: number;
+  html: string;
+  headers?: Headers;
+}
+
+/**
+ * What a route's handler returns, from its table entry: an HTML route returns a page; a JSON
+ * route returns its declared literal `status` with, when it declares a `schema`, a `body` that
+ * is the schema's input (what parsing the serialized body accepts: handlers build plain
+ * objects, dates as ISO strings; input and output coincide for the response schemas today), and
+ * without one any body or none. A page comes back from a JSON route only where it declares
+ * `formPage`. No other status is allowed: each JSON route has one success answer (a replay of
+ * an idempotent create answers the first response, with the same status) and errors are
+ * thrown, not returned. Errors rendered as pages are why a page's status is any number.
+ *
+ * (Written as a union over an intersection rather than one conditional type, so that the
+ * object literal a handler returns keeps `status: 201` a literal against its context. A
+ * literal inside the body, checked while the route's type is still being inferred, widens
+ * unless written `as const`: `{ status: 'ok' as const }`.)
+ */
+export type ResultOf<R extends RouteSpec> =
+  | ({ status: R['response']['status']; headers?: Headers } & JsonPayload<R['response']>)
+  | PageOf<R['response']>;
+type JsonPayload<Res extends RouteSpec['response']> = Res extends { contentType: 'text/html' }
+  ? never
+  : Res extends { schema: infer S extends z.core.$ZodType }
+    ? { body: z.input<S> }
+    : { body?: unknown };
+type PageOf<Res extends RouteSpec['response']> = Res extends { contentType: 'text/html' } | { formPage: true }
+  ? PageResult
+  : never;
+
+/** Any route's result, as the stack turns it into a response. */
+export type HttpResult = { status: number; body?: unknown; headers?: Headers } | PageResult;
 
 type Request = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
 type Middleware = middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
@@ -122,7 +160,7 @@ const problemJson = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
  */
 export function httpHandler<R extends RouteSpec, P extends PrincipalLike = PrincipalLike>(
   route: R,
-  fn: (req: HandlerRequest<R, P>) => Promise<HttpResult>,
+  fn: (req: HandlerRequest<R, P>) => Promise<ResultOf<R>>,
   extensions: HandlerExtensions<P> = {},
 ) {
   const name = `${route.method} ${route.path}`;
@@ -160,7 +198,7 @@ export function httpHandler<R extends RouteSpec, P extends PrincipalLike = Princ
     const body = parse(route.request?.body, event.body, 'body');
     if (errors.length > 0) throw new DomainError('VALIDATION_FAILED', undefined, { errors });
 
-    const result = await fn({
+    const result: HttpResult = await fn({
       body,
       query,
       params,

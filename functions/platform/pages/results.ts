@@ -42,7 +42,7 @@ export async function asPageWhenForm<T, J = T>(
   action: () => Promise<T>,
   success: (value: T) => string,
   toJson: (value: T) => J = (value) => value as unknown as J,
-): Promise<{ status: number; html: string; headers?: Record<string, string> } | { status: number; body: J }> {
+): Promise<{ status: number; html: string; headers?: Record<string, string> } | { status: 200; body: J }> {
   const form = isFormPost(headers);
   try {
     const value = await action();

@@ -1,20 +1,21 @@
 import { loadPrincipal } from '../../identity/principal.ts';
 import { httpHandler } from '../../platform/http/handler.ts';
 import { listSharedCustomers } from '../domain/invitations.ts';
+import { publicCustomer } from '../domain/model.ts';
 import { relationshipRoutes as routes } from '../routes.ts';
 import { relationshipDeps } from '../wiring.ts';
 
 export const handler = httpHandler(
   routes.listCustomersSharedByReseller,
-  async ({ principal, params, query }) => ({
-    status: 200,
-    body: await listSharedCustomers(
+  async ({ principal, params, query }) => {
+    const page = await listSharedCustomers(
       relationshipDeps(),
       principal,
       params.resellerId,
       query.limit,
       query.cursor,
-    ),
-  }),
+    );
+    return { status: 200, body: { ...page, items: page.items.map(publicCustomer) } };
+  },
   { loadPrincipal },
 );

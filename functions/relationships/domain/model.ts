@@ -74,6 +74,21 @@ export interface CustomerLink {
   indirectResellerId?: string;
 }
 
+/**
+ * A customer row as the API shows it (the Customer schema): a provider's row of a customer
+ * shared by one reseller also holds `resellerId` for the store, which the path already names.
+ */
+export const publicCustomer = (row: CustomerLink): CustomerLink => ({
+  customerId: row.customerId,
+  name: row.name,
+  domain: row.domain,
+  country: row.country,
+  delegatedAdmin: row.delegatedAdmin,
+  since: row.since,
+  ...(row.indirectProviderId ? { indirectProviderId: row.indirectProviderId } : {}),
+  ...(row.indirectResellerId ? { indirectResellerId: row.indirectResellerId } : {}),
+});
+
 export const effectiveStatus = (inv: InvitationRecord, now: Date): InvitationStatus =>
   inv.status === 'PENDING' && inv.expiresAt * 1000 <= now.getTime() ? 'EXPIRED' : inv.status;
 

@@ -8,10 +8,17 @@ import {
   type RelationshipKind,
   relationshipErrors,
 } from '../../../functions/relationships/domain/model.ts';
-import type { RelationshipRow, RelationshipStore } from '../../../functions/relationships/ports.ts';
+import type {
+  RelationshipData,
+  RelationshipRow,
+  RelationshipStore,
+} from '../../../functions/relationships/ports.ts';
 import type { FakeIdentityStore } from './identity-store.ts';
 import { copy, query, transact, update } from './table.ts';
 
+/** A stored row as what its kind holds, as the table store reads it back (RelationshipData). */
+const asRow = <K extends RelationshipKind>(data: Record<string, unknown>) =>
+  data as unknown as RelationshipData[K];
 const sortKeyOf = (kind: RelationshipKind, otherId: string, subId?: string) =>
   keys.relationship('', kind, otherId, subId).sk;
 const epochSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
@@ -208,17 +215,17 @@ export class FakeRelationshipStore implements RelationshipStore {
   }
 
   /** The row of `otherId` itself first, then those pairing it with a second id; never a longer id's. */
-  async relationshipsWith(orgId: string, kind: RelationshipKind, otherId: string) {
+  async relationshipsWith<K extends RelationshipKind>(orgId: string, kind: K, otherId: string) {
     const own = sortKeyOf(kind, otherId);
     return [...(this.rows.get(orgId) ?? [])]
       .filter(([sk]) => sk === own || sk.startsWith(`${own}#`))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, data]) => copy(data));
+      .map(([, data]) => asRow<K>(copy(data)));
   }
 
-  async listRelationships(
+  async listRelationships<K extends RelationshipKind>(
     orgId: string,
-    kind: RelationshipKind,
+    kind: K,
     otherId: string | undefined,
     limit: number,
     cursor?: string,
@@ -234,7 +241,7 @@ export class FakeRelationshipStore implements RelationshipStore {
       cursor,
     });
     return page.nextCursor
-      ? { items: page.items.map(([, data]) => data), nextCursor: page.nextCursor }
-      : { items: page.items.map(([, data]) => data) };
+      ? { items: page.items.map(([, data]) => asRow<K>(data)), nextCursor: page.nextCursor }
+      : { items: page.items.map(([, data]) => asRow<K>(data)) };
   }
 }
