@@ -1,3 +1,4 @@
+import { activityRoutes } from './activity/routes.ts';
 import { enrollmentRoutes } from './enrollment/routes.ts';
 import { identityRoutes } from './identity/routes.ts';
 import type { RouteSpec } from './platform/route-spec.ts';
@@ -17,6 +18,7 @@ export const routes = {
   ...identityRoutes,
   ...enrollmentRoutes,
   ...relationshipRoutes,
+  ...activityRoutes,
 } as const;
 
 export const routeList: ReadonlyArray<RouteSpec & { id: string }> = Object.entries(routes).map(([id, r]) => ({

@@ -42,9 +42,12 @@ export interface EnrollmentStore {
     entry: HistoryEntry,
     opts?: { consumeLink?: string; release?: boolean; approve?: boolean; onConflict?: () => Error },
   ): Promise<void>;
-  recordDecision(enrollmentId: string, decision: NonNullable<EnrollmentRecord['decision']>): Promise<void>;
-  setReminders(enrollmentId: string, reminders: number): Promise<void>;
-  appendNote(enrollmentId: string, entry: HistoryEntry): Promise<void>;
+  recordDecision(
+    enrollment: EnrollmentRecord,
+    decision: NonNullable<EnrollmentRecord['decision']>,
+  ): Promise<void>;
+  setReminders(enrollment: EnrollmentRecord, reminders: number): Promise<void>;
+  appendNote(enrollment: EnrollmentRecord, entry: HistoryEntry): Promise<void>;
 }
 
 /** The enrollment review state machine, seen from the API. */

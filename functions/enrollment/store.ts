@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { changesOf, recordActivity } from '../platform/data/activity.ts';
 import { db, tableName } from '../platform/data/dynamo.ts';
 import { entity } from '../platform/data/entity.ts';
 import { getRecord, queryPage } from '../platform/data/query.ts';
@@ -32,6 +33,24 @@ const openEnrollments = entity<{ orgId: string; enrollmentId: string }>({
   keys: (o) => keys.openEnrollment(o.orgId),
 });
 
+/** The log that operators' platform-wide changes (the partner network directory) go to. */
+const PLATFORM_LOG = 'PLATFORM';
+
+/** The operation each status an enrollment moves to is recorded as. */
+const TRANSITIONS: Partial<Record<EnrollmentRecord['status'], string>> = {
+  IN_REVIEW: 'ENROLLMENT_VERIFIED',
+  APPROVED: 'ENROLLMENT_APPROVED',
+  REJECTED: 'ENROLLMENT_REJECTED',
+  EXPIRED: 'ENROLLMENT_EXPIRED',
+};
+
+const enrollmentActivity = (e: EnrollmentRecord, operation: string) => ({
+  organizationId: e.orgId,
+  operation,
+  resourceType: 'enrollment',
+  resourceId: e.id,
+});
+
 /** The record without what must never leave the table (task token, link hash). */
 function toEnrollment(item: Record<string, unknown> | undefined): EnrollmentRecord | undefined {
   const record = enrollments.record(item);
@@ -57,7 +76,18 @@ export const enrollmentStore: EnrollmentStore = {
   getMpnProfile: (mpnId) => getRecord(mpnProfiles, keys.mpnProfile(mpnId)),
 
   async putMpnProfile(profile) {
-    await db.send(new PutCommand({ TableName: tableName(), Item: mpnProfiles.item(profile) }));
+    await transactWrite([
+      { Put: { TableName: tableName(), Item: mpnProfiles.item(profile) } },
+      // Operators maintain the partner network directory: their log is the platform's.
+      recordActivity({
+        organizationId: PLATFORM_LOG,
+        operation: 'MPN_PROFILE_UPDATED',
+        resourceType: 'mpnProfile',
+        resourceId: profile.mpnId,
+        changes: changesOf({}, profile, ['legalName', 'country', 'status']),
+        at: profile.updatedAt,
+      }),
+    ]);
   },
 
   async getMpnClaim(mpnId) {
@@ -83,6 +113,12 @@ export const enrollmentStore: EnrollmentStore = {
             ConditionExpression: NEW,
           },
         },
+        recordActivity({
+          ...enrollmentActivity(e, 'ENROLLMENT_SUBMITTED'),
+          changes: { status: [null, e.status], mpnId: [null, e.mpnId] },
+          at: e.createdAt,
+          activityId: e.id,
+        }),
       ],
       [
         undefined,
@@ -97,6 +133,7 @@ export const enrollmentStore: EnrollmentStore = {
       { Delete: { TableName: tableName(), Key: keys.enrollment(e.id) } },
       { Delete: { TableName: tableName(), Key: keys.openEnrollment(e.orgId) } },
       { Delete: { TableName: tableName(), Key: keys.mpnClaim(e.mpnId) } },
+      { Delete: { TableName: tableName(), Key: keys.activity(e.orgId, e.createdAt, e.id) } },
     ]);
   },
 
@@ -151,6 +188,10 @@ export const enrollmentStore: EnrollmentStore = {
         },
       },
       ...(previousHash ? [linkWrites.supersede(previousHash, link.createdAt)] : []),
+      recordActivity({
+        ...enrollmentActivity(enrollment, 'ENROLLMENT_VERIFICATION_SENT'),
+        at: link.createdAt,
+      }),
     ]);
   },
 
@@ -219,36 +260,67 @@ export const enrollmentStore: EnrollmentStore = {
             ]
           : []),
         ...approveItems,
+        recordActivity({
+          ...enrollmentActivity(e, TRANSITIONS[entry.status] ?? `ENROLLMENT_${entry.status}`),
+          changes: { status: [from, entry.status] },
+          at: entry.at,
+        }),
       ],
       [opts.onConflict ?? (() => enrollmentErrors.notInReview(from)), opts.onConflict],
     );
   },
 
-  async recordDecision(enrollmentId, decision) {
-    const ok = await updateIf({
-      TableName: tableName(),
-      Key: keys.enrollment(enrollmentId),
-      UpdateExpression: 'SET decision = :d',
-      ConditionExpression: '#s = :review AND attribute_not_exists(decision)',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':d': decision, ':review': 'IN_REVIEW' },
-    });
-    if (!ok) throw enrollmentErrors.notInReview('no longer awaiting a decision');
+  async recordDecision(e, decision) {
+    await transactWrite(
+      [
+        {
+          Update: {
+            TableName: tableName(),
+            Key: keys.enrollment(e.id),
+            UpdateExpression: 'SET decision = :d',
+            ConditionExpression: '#s = :review AND attribute_not_exists(decision)',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':d': decision, ':review': 'IN_REVIEW' },
+          },
+        },
+        recordActivity({
+          ...enrollmentActivity(e, 'ENROLLMENT_DECIDED'),
+          changes: { decision: [null, decision.decision] },
+          at: decision.at,
+        }),
+      ],
+      [() => enrollmentErrors.notInReview('no longer awaiting a decision')],
+    );
   },
 
-  async setReminders(enrollmentId, reminders) {
-    await updateItem({
-      Key: keys.enrollment(enrollmentId),
-      UpdateExpression: 'SET reminders = :n',
-      ExpressionAttributeValues: { ':n': reminders },
-    });
+  async setReminders(e, reminders) {
+    await transactWrite([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.enrollment(e.id),
+          UpdateExpression: 'SET reminders = :n',
+          ExpressionAttributeValues: { ':n': reminders },
+        },
+      },
+      recordActivity({
+        ...enrollmentActivity(e, 'ENROLLMENT_REMINDER_SENT'),
+        changes: { reminders: [e.reminders ?? 0, reminders] },
+      }),
+    ]);
   },
 
-  async appendNote(enrollmentId, entry) {
-    await updateItem({
-      Key: keys.enrollment(enrollmentId),
-      UpdateExpression: 'SET history = list_append(history, :entry)',
-      ExpressionAttributeValues: { ':entry': [entry] },
-    });
+  async appendNote(e, entry) {
+    await transactWrite([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.enrollment(e.id),
+          UpdateExpression: 'SET history = list_append(history, :entry)',
+          ExpressionAttributeValues: { ':entry': [entry] },
+        },
+      },
+      recordActivity({ ...enrollmentActivity(e, 'ENROLLMENT_NOTE_ADDED'), at: entry.at }),
+    ]);
   },
 };

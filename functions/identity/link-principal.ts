@@ -1,3 +1,4 @@
+import { identifyActor } from '../platform/audit.ts';
 import { once, requireEnv } from '../platform/config.ts';
 import { DomainError } from '../platform/errors.ts';
 import { accessTokenVerifier, bearerToken } from '../platform/http/access-token.ts';
@@ -46,5 +47,6 @@ export async function linkPrincipal(
   }
   if (user?.status !== 'ACTIVE')
     throw new DomainError('UNAUTHENTICATED', 'Sign in as a user of a partner or customer organization.');
+  identifyActor({ kind: 'USER', userId: user.id, email: user.email });
   return { user };
 }

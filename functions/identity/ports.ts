@@ -17,7 +17,8 @@ export interface IdentityStore {
   /** Applies role and name changes, keeping the organization's global admin count; refuses to drop it to zero. */
   updateUser(before: UserRecord, after: UserRecord): Promise<void>;
   deleteUser(user: UserRecord): Promise<void>;
-  setTemporaryPasswordVerifier(userId: string, verifier: string | undefined): Promise<void>;
+  /** Sets (a reset) or clears (the first own password) the temporary password verifier. */
+  setTemporaryPasswordVerifier(user: UserRecord, verifier: string | undefined): Promise<void>;
   listUsers(orgId: string, limit: number, cursor?: string): Promise<Page<UserRecord>>;
   /**
    * The failed sign-ins counted for one email (any case), whether or not it has an account.

@@ -1,11 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { changesOf, recordActivity } from '../platform/data/activity.ts';
 import { db, tableName } from '../platform/data/dynamo.ts';
 import { type Entity, entity } from '../platform/data/entity.ts';
 import { getRecord, queryPage } from '../platform/data/query.ts';
 import { keys } from '../platform/data/table.ts';
-import { transactWrite, updateItem } from '../platform/data/transact.ts';
+import { transactWrite } from '../platform/data/transact.ts';
 import { DomainError } from '../platform/errors.ts';
+import type { LinkRecord } from '../platform/links/links.ts';
 import { linkWrites } from '../platform/links/store.ts';
 import {
   identityErrors,
@@ -43,6 +45,31 @@ const putNew = <R extends object>(of: Entity<R>, record: R) => ({
   Put: { TableName: tableName(), Item: of.item(record), ConditionExpression: NEW },
 });
 const emailClaimOf = (u: UserRecord) => ({ email: u.email, userId: u.id, orgId: u.orgId });
+
+/** The fields of a user an activity record may show changing. */
+const USER_FIELDS = ['firstName', 'lastName', 'email', 'agentRole', 'adminRole'] as const;
+const userActivity = (operation: string, user: UserRecord, changes?: Record<string, [unknown, unknown]>) => ({
+  organizationId: user.orgId,
+  operation,
+  resourceType: 'user',
+  resourceId: user.id,
+  changes,
+});
+
+/**
+ * A new organization: a work account (its admin, not yet signed in, is who did it) or an
+ * indirect provider made by an operator. Its id is the organization's, so an undo finds it.
+ */
+const creationActivity = (org: OrganizationRecord, admin: UserRecord, link: LinkRecord | undefined) => ({
+  organizationId: org.id,
+  operation: link ? 'ACCOUNT_CREATED' : 'INDIRECT_PROVIDER_CREATED',
+  resourceType: 'organization',
+  resourceId: org.id,
+  changes: changesOf({}, { ...org, adminEmail: admin.email }, ['name', 'domain', 'country', 'adminEmail']),
+  at: org.createdAt,
+  activityId: org.id,
+  ...(link ? { actor: { kind: 'USER' as const, userId: admin.id, email: admin.email } } : {}),
+});
 
 /** Changes the organization's global admin count; going down needs another global admin left. */
 function adminCountChange(orgId: string, delta: 1 | -1) {
@@ -95,6 +122,7 @@ export const identityStore: IdentityStore = {
         putNew(emailClaims, emailClaimOf(admin)),
         putNew(users, admin),
         ...(link ? [linkWrites.create(link)] : []),
+        recordActivity(creationActivity(org, admin, link)),
       ],
       [undefined, () => identityErrors.domainTaken(org.domain), () => identityErrors.emailTaken(admin.email)],
     );
@@ -107,6 +135,7 @@ export const identityStore: IdentityStore = {
       { Delete: { TableName: tableName(), Key: keys.emailClaim(admin.email) } },
       { Delete: { TableName: tableName(), Key: keys.user(admin.id) } },
       ...(link ? [linkWrites.delete(link.tokenHash)] : []),
+      { Delete: { TableName: tableName(), Key: keys.activity(org.id, org.createdAt, org.id) } },
     ]);
   },
 
@@ -123,6 +152,15 @@ export const identityStore: IdentityStore = {
     await transactWrite(
       [
         linkWrites.consume(link.tokenHash, at),
+        recordActivity({
+          organizationId: link.orgId,
+          operation: 'ACCOUNT_VERIFIED',
+          resourceType: 'user',
+          resourceId: link.userId ?? '',
+          changes: { status: ['PENDING_EMAIL_VERIFICATION', 'ACTIVE'] },
+          actor: { kind: 'USER', ...(link.userId ? { userId: link.userId } : {}) },
+          at,
+        }),
         {
           Update: {
             TableName: tableName(),
@@ -153,6 +191,7 @@ export const identityStore: IdentityStore = {
       [
         putNew(emailClaims, emailClaimOf(user)),
         putNew(users, user),
+        recordActivity(userActivity('USER_CREATED', user, changesOf({}, user, USER_FIELDS))),
         ...(user.adminRole === 'GLOBAL_ADMIN' ? [adminCountChange(user.orgId, 1)] : []),
       ],
       [() => identityErrors.emailTaken(user.email)],
@@ -184,6 +223,7 @@ export const identityStore: IdentityStore = {
         },
         ...(wasAdmin && !isAdmin ? [adminCountChange(before.orgId, -1)] : []),
         ...(!wasAdmin && isAdmin ? [adminCountChange(before.orgId, 1)] : []),
+        recordActivity(userActivity('USER_UPDATED', before, changesOf(before, after, USER_FIELDS))),
       ],
       [undefined, () => new DomainError('LAST_GLOBAL_ADMIN')],
     );
@@ -201,22 +241,30 @@ export const identityStore: IdentityStore = {
         },
         { Delete: { TableName: tableName(), Key: keys.emailClaim(user.email) } },
         ...(user.adminRole === 'GLOBAL_ADMIN' ? [adminCountChange(user.orgId, -1)] : []),
+        recordActivity(userActivity('USER_DELETED', user)),
       ],
       [undefined, undefined, () => new DomainError('LAST_GLOBAL_ADMIN')],
     );
   },
 
-  async setTemporaryPasswordVerifier(userId, verifier) {
-    await updateItem({
-      Key: keys.user(userId),
-      ConditionExpression: 'attribute_exists(pk)',
-      ...(verifier
-        ? {
-            UpdateExpression: 'SET temporaryPasswordVerifier = :v',
-            ExpressionAttributeValues: { ':v': verifier },
-          }
-        : { UpdateExpression: 'REMOVE temporaryPasswordVerifier' }),
-    });
+  async setTemporaryPasswordVerifier(user, verifier) {
+    await transactWrite([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.user(user.id),
+          ConditionExpression: 'attribute_exists(pk)',
+          ...(verifier
+            ? {
+                UpdateExpression: 'SET temporaryPasswordVerifier = :v',
+                ExpressionAttributeValues: { ':v': verifier },
+              }
+            : { UpdateExpression: 'REMOVE temporaryPasswordVerifier' }),
+        },
+      },
+      // Which happened, never the password or its verifier.
+      recordActivity(userActivity(verifier ? 'USER_PASSWORD_RESET' : 'USER_PASSWORD_CHANGED', user)),
+    ]);
   },
 
   async getSignInFailures(email) {

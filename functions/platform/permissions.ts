@@ -18,6 +18,9 @@ export const PERMISSIONS = [
   'indirectResellers:read',
   'indirectResellers:invite',
   'orders:submit',
+  'delegatedAdmin:request',
+  'activity:read',
+  'webhooks:manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -32,6 +32,9 @@ export const PERMISSION_MATRIX: Record<Permission, ReadonlyArray<Role>> = {
   'indirectResellers:read': ['ADMIN_AGENT', 'HELPDESK_AGENT', 'GLOBAL_ADMIN'],
   'indirectResellers:invite': ['ADMIN_AGENT', 'GLOBAL_ADMIN'],
   'orders:submit': ['ADMIN_AGENT', 'GLOBAL_ADMIN'],
+  'delegatedAdmin:request': ['ADMIN_AGENT', 'GLOBAL_ADMIN'],
+  'activity:read': ['GLOBAL_ADMIN', 'USER_MANAGEMENT_ADMIN'],
+  'webhooks:manage': ['GLOBAL_ADMIN'],
 };
 
 export function hasPermission(roles: Roles, permission: Permission): boolean {

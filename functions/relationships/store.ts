@@ -1,4 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { recordActivity } from '../platform/data/activity.ts';
 import { db, tableName } from '../platform/data/dynamo.ts';
 import { type Entity, entity } from '../platform/data/entity.ts';
 import { getRecord, queryPage } from '../platform/data/query.ts';
@@ -36,6 +37,16 @@ const rowsOf = (kind: RelationshipKind) => {
  */
 const readRow = <K extends RelationshipKind>(kind: K, item: Record<string, unknown>) =>
   rowsOf(kind).record(item) as unknown as RelationshipData[K];
+/** Invitations whose invitee is a customer. */
+const CUSTOMER_KINDS = new Set<InvitationRecord['kind']>(['RESELLER_CUSTOMER', 'RESELLER_PROVIDER_CUSTOMER']);
+
+/** An invitation's records go to the log of the organization that sent it. */
+const invitationActivity = (inv: InvitationRecord, operation: string) => ({
+  organizationId: inv.from.id,
+  operation,
+  resourceType: 'invitation',
+  resourceId: inv.id,
+});
 const rowKey = (r: RelationshipRow) => keys.relationship(r.orgId, r.kind, r.otherId, r.subId);
 
 /** The invitation's own condition (no longer pending, re-sent or expired) failed. */
@@ -51,6 +62,11 @@ export const relationshipStore: RelationshipStore = {
         [
           { Put: { TableName: tableName(), Item: invitations.item(inv), ConditionExpression: NEW } },
           linkWrites.create(link),
+          recordActivity({
+            ...invitationActivity(inv, 'INVITATION_CREATED'),
+            changes: { kind: [null, inv.kind], email: [null, inv.email] },
+            at: inv.createdAt,
+          }),
         ],
         [() => new AlreadyExistsError(), () => new AlreadyExistsError()],
       );
@@ -83,26 +99,46 @@ export const relationshipStore: RelationshipStore = {
         },
         linkWrites.delete(inv.tokenHash),
         linkWrites.create(link),
+        recordActivity({ ...invitationActivity(inv, 'INVITATION_RESENT'), at: link.createdAt }),
       ],
       [() => relationshipErrors.notPending('no longer pending')],
     );
   },
 
-  closeInvitation: (inv, to, at, by) =>
-    updateIf({
-      TableName: tableName(),
-      Key: keys.invitation(inv.id),
-      UpdateExpression: `SET #s = :to, decidedAt = :at${by ? ', acceptedBy = :by' : ''}`,
-      ConditionExpression: '#s = :pending AND expiresAt > :now',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: {
-        ':to': to,
-        ':at': at.toISOString(),
-        ':pending': 'PENDING',
-        ':now': Math.floor(at.getTime() / 1000),
-        ...(by ? { ':by': by } : {}),
-      },
-    }),
+  async closeInvitation(inv, to, at, by) {
+    try {
+      await transactWrite(
+        [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.invitation(inv.id),
+              UpdateExpression: `SET #s = :to, decidedAt = :at${by ? ', acceptedBy = :by' : ''}`,
+              ConditionExpression: '#s = :pending AND expiresAt > :now',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: {
+                ':to': to,
+                ':at': at.toISOString(),
+                ':pending': 'PENDING',
+                ':now': Math.floor(at.getTime() / 1000),
+                ...(by ? { ':by': by } : {}),
+              },
+            },
+          },
+          recordActivity({
+            ...invitationActivity(inv, `INVITATION_${to}`),
+            changes: { status: ['PENDING', to] },
+            at: at.toISOString(),
+          }),
+        ],
+        [() => new InvitationChangedError()],
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof InvitationChangedError) return false;
+      throw error;
+    }
+  },
 
   async acceptInvitation(inv, by, at, rows, requires) {
     try {
@@ -140,6 +176,13 @@ export const relationshipStore: RelationshipStore = {
               ConditionExpression: 'attribute_exists(pk)',
             },
           })),
+          recordActivity({
+            ...invitationActivity(inv, 'INVITATION_ACCEPTED'),
+            // A customer's acceptance gives partners a place in its organization: it shows inbound.
+            customerId: CUSTOMER_KINDS.has(inv.kind) ? by.id : undefined,
+            changes: { status: ['PENDING', 'ACCEPTED'], acceptedBy: [null, by.id] },
+            at: at.toISOString(),
+          }),
         ],
         [
           () => new InvitationChangedError(),

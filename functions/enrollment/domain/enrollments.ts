@@ -233,7 +233,7 @@ export async function decideEnrollment(
   const enrollment = await mustGet(deps, enrollmentId);
   if (enrollment.status !== 'IN_REVIEW') throw enrollmentErrors.notInReview(enrollment.status);
   if (enrollment.decision) throw enrollmentErrors.alreadyDecided(enrollment.decision.decision);
-  await deps.enrollments.recordDecision(enrollmentId, {
+  await deps.enrollments.recordDecision(enrollment, {
     decision: input.decision,
     ...(input.reason ? { reason: input.reason } : {}),
     by: operator,
@@ -347,7 +347,7 @@ export async function stepAwaitDecision(deps: EnrollmentDeps, enrollmentId: stri
 export async function stepRemind(deps: EnrollmentDeps, enrollmentId: string) {
   const enrollment = await mustGet(deps, enrollmentId);
   const reminders = (enrollment.reminders ?? 0) + 1;
-  await deps.enrollments.setReminders(enrollmentId, reminders);
+  await deps.enrollments.setReminders(enrollment, reminders);
   await mailContact(deps, enrollment, (organizationName) =>
     enrollmentStillInReviewEmail(enrollment.locale, {
       contactFirstName: enrollment.primaryContact.firstName,
@@ -423,7 +423,7 @@ export async function stepRecordFailure(
   error: { Error?: string },
 ) {
   const enrollment = await mustGet(deps, enrollmentId);
-  await deps.enrollments.appendNote(enrollmentId, {
+  await deps.enrollments.appendNote(enrollment, {
     status: enrollment.status,
     at: deps.clock.now().toISOString(),
     note: `Review workflow failed (${error.Error ?? 'unknown error'}); an operator will look into it.`,

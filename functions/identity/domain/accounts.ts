@@ -261,7 +261,7 @@ export async function completeNewPassword(
   if (user?.status !== 'ACTIVE' || !user.temporaryPasswordVerifier)
     throw new DomainError('INVALID_CREDENTIALS');
   const tokens = tokensOf(await deps.directory.completeNewPassword(user.id, session, newPassword));
-  await deps.store.setTemporaryPasswordVerifier(user.id, undefined);
+  await deps.store.setTemporaryPasswordVerifier(user, undefined);
   return tokens;
 }
 

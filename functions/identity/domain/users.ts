@@ -101,6 +101,6 @@ export async function resetPassword(deps: IdentityDeps, actor: Principal, userId
   assertMayManage(actor, user);
   const temporaryPassword = generateTemporaryPassword();
   await deps.directory.setPassword(user.id, temporaryPassword, true);
-  await deps.store.setTemporaryPasswordVerifier(user.id, temporaryPasswordVerifier(temporaryPassword));
+  await deps.store.setTemporaryPasswordVerifier(user, temporaryPasswordVerifier(temporaryPassword));
   return { temporaryPassword };
 }

@@ -25,19 +25,30 @@ export async function queryPage<R>(q: PageQuery<R>): Promise<Page<R>> {
   const partitionKey = index?.partitionKey ?? TABLE.partitionKey;
   const sortKey = index?.sortKey ?? TABLE.sortKey;
   const prefix = q.sortKeyPrefix;
+  const range = q.sortKeyRange;
+  const sortCondition =
+    prefix !== undefined
+      ? ' AND begins_with(#sk, :prefix)'
+      : range
+        ? ' AND #sk BETWEEN :first AND :last'
+        : '';
   const result = await db.send(
     new QueryCommand({
       TableName: tableName(),
       ...(index ? { IndexName: index.name } : {}),
-      KeyConditionExpression: prefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
+      KeyConditionExpression: `#pk = :pk${sortCondition}`,
       ExpressionAttributeNames: {
         '#pk': partitionKey,
-        ...(prefix === undefined ? {} : { '#sk': sortKey }),
+        ...(sortCondition ? { '#sk': sortKey } : {}),
         ...q.filter?.names,
       },
       ExpressionAttributeValues: {
         ':pk': q.partition,
-        ...(prefix === undefined ? {} : { ':prefix': prefix }),
+        ...(prefix !== undefined
+          ? { ':prefix': prefix }
+          : range
+            ? { ':first': range[0], ':last': range[1] }
+            : {}),
         ...q.filter?.values,
       },
       ...(q.filter ? { FilterExpression: q.filter.expression } : {}),

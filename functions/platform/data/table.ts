@@ -77,6 +77,16 @@ export const keys = {
   }),
   /** Invitations an organization sent in one UTC hour (rate limit). */
   invitationCounter: (orgId: string, hour: string) => ({ pk: `ORG#${orgId}`, sk: `INVITES#${hour}` }),
+  /** An organization's activity log, newest last in the partition (queried newest first); 400-day TTL. */
+  activity: (orgId: string, at = '', activityId = '') => ({
+    pk: `ORG#${orgId}#ACTIVITY`,
+    sk: at ? `${at}#${activityId}` : '',
+  }),
+  /** gsi1: what partners did in a customer's organization (records that name the customer). */
+  inboundActivity: (customerId: string, at = '', activityId = '') => ({
+    gsi1pk: `ORG#${customerId}#INBOUND`,
+    gsi1sk: at ? `${at}#${activityId}` : '',
+  }),
   /**
    * Relationships live in the partition of the organization whose list they appear on,
    * so every list is one Query on `ORG#<id>` with a sort-key prefix. `subId` is the
@@ -101,6 +111,8 @@ export interface ListScope {
   index?: IndexName;
   partition: string;
   sortKeyPrefix?: string;
+  /** Sort keys from the first to the second, inclusive (time windows of keys that start with a time). */
+  sortKeyRange?: readonly [string, string];
 }
 
 /** Opaque list cursors: the Query's LastEvaluatedKey as base64url JSON. */
@@ -148,6 +160,11 @@ export function decodeCursor(
   if (record[partitionKey] !== scope.partition) throw invalidCursor();
   if (scope.sortKeyPrefix !== undefined && !String(record[sortKey]).startsWith(scope.sortKeyPrefix))
     throw invalidCursor();
+  const [first, last] = scope.sortKeyRange ?? [];
+  if (first !== undefined && last !== undefined) {
+    const value = String(record[sortKey]);
+    if (value < first || value > last) throw invalidCursor();
+  }
   return record as Record<string, string>;
 }
 

@@ -5,6 +5,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import httpUrlEncodeBodyParser from '@middy/http-urlencode-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { type Actor, asActor } from '../audit.ts';
 import { OPERATORS_GROUP } from '../auth-groups.ts';
 import { DomainError, type FieldError } from '../errors.ts';
 import { logger } from '../logger.ts';
@@ -27,7 +28,7 @@ type Infer<S> = S extends z.core.$ZodType ? z.infer<S> : undefined;
  * roles to check a route's access, and hands the whole of it to the handler.
  */
 export interface PrincipalLike {
-  user: Roles;
+  user: Roles & { id: string; email: string };
 }
 
 export interface HandlerRequest<R extends RouteSpec, P extends PrincipalLike = PrincipalLike> {
@@ -198,7 +199,7 @@ export function httpHandler<R extends RouteSpec, P extends PrincipalLike = Princ
     const body = parse(route.request?.body, event.body, 'body');
     if (errors.length > 0) throw new DomainError('VALIDATION_FAILED', undefined, { errors });
 
-    const result: HttpResult = await fn({
+    const request = {
       body,
       query,
       params,
@@ -207,7 +208,10 @@ export function httpHandler<R extends RouteSpec, P extends PrincipalLike = Princ
       headers: event.headers,
       requestId,
       event,
-    } as HandlerRequest<R, P>);
+    } as HandlerRequest<R, P>;
+    const result: HttpResult = await asActor({ actor: actorOf(caller, principal), requestId }, () =>
+      fn(request),
+    );
     if ('html' in result) {
       return {
         statusCode: result.status,
@@ -293,6 +297,13 @@ async function authorize<P extends PrincipalLike>(
     );
   }
   return principal;
+}
+
+/** Who the activity records of a request name: the stored user, the operator, or (public routes) nobody known yet. */
+function actorOf(caller: Caller | undefined, principal: PrincipalLike | undefined): Actor {
+  if (principal) return { kind: 'USER', userId: principal.user.id, email: principal.user.email };
+  if (caller?.groups.includes(OPERATORS_GROUP)) return { kind: 'OPERATOR', email: caller.username };
+  return caller ? { kind: 'USER', userId: caller.username } : { kind: 'USER' };
 }
 
 /** JSON for API callers, urlencoded for the HTML pages' own forms; no body is fine for GETs. */

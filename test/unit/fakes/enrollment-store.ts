@@ -221,19 +221,22 @@ export class FakeEnrollmentStore implements EnrollmentStore {
     transact(steps);
   }
 
-  async recordDecision(enrollmentId: string, decision: NonNullable<EnrollmentRecord['decision']>) {
+  async recordDecision(
+    { id: enrollmentId }: EnrollmentRecord,
+    decision: NonNullable<EnrollmentRecord['decision']>,
+  ) {
     const record = this.enrollments.get(enrollmentId)?.record;
     if (record?.status !== 'IN_REVIEW' || record.decision)
       throw enrollmentErrors.notInReview('no longer awaiting a decision');
     record.decision = copy(decision);
   }
 
-  async setReminders(enrollmentId: string, reminders: number) {
+  async setReminders({ id: enrollmentId }: EnrollmentRecord, reminders: number) {
     const record = this.enrollments.get(enrollmentId)?.record;
     if (record) record.reminders = reminders;
   }
 
-  async appendNote(enrollmentId: string, entry: HistoryEntry) {
+  async appendNote({ id: enrollmentId }: EnrollmentRecord, entry: HistoryEntry) {
     this.enrollments.get(enrollmentId)?.record.history.push(copy(entry));
   }
 }

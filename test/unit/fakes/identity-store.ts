@@ -174,8 +174,8 @@ export class FakeIdentityStore implements IdentityStore, LinkStore {
     ]);
   }
 
-  async setTemporaryPasswordVerifier(userId: string, verifier: string | undefined) {
-    const user = this.users.get(userId);
+  async setTemporaryPasswordVerifier(target: UserRecord, verifier: string | undefined) {
+    const user = this.users.get(target.id);
     if (!user) throw conditionalCheckFailed();
     if (verifier) user.temporaryPasswordVerifier = verifier;
     else delete user.temporaryPasswordVerifier;

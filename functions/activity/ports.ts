@@ -1,0 +1,21 @@
+import type { ActivityRecord } from '../platform/audit.ts';
+import type { Page } from '../platform/ports.ts';
+
+export interface ActivityQuery {
+  /** The organization's own log, or (inbound) what partners did in it as a customer. */
+  direction: 'outbound' | 'inbound';
+  organizationId: string;
+  /** ISO times, inclusive. */
+  from: string;
+  to: string;
+  resourceType?: string | undefined;
+  customerId?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** Reads activity records; they are written by every context's store with the change they describe. */
+export interface ActivityStore {
+  /** One Query, newest first. */
+  list(query: ActivityQuery): Promise<Page<ActivityRecord>>;
+}
