@@ -17,6 +17,7 @@ const GRANTS: Record<string, string[]> = {
     'indirectResellers:read',
     'indirectResellers:invite',
     'orders:submit',
+    'delegatedAdmin:request',
   ],
   HELPDESK_AGENT: [
     'customers:read',
@@ -42,8 +43,11 @@ const GRANTS: Record<string, string[]> = {
     'indirectResellers:read',
     'indirectResellers:invite',
     'orders:submit',
+    'delegatedAdmin:request',
+    'activity:read',
+    'webhooks:manage',
   ],
-  USER_MANAGEMENT_ADMIN: ['users:manage', 'partnerProfile:read'],
+  USER_MANAGEMENT_ADMIN: ['users:manage', 'partnerProfile:read', 'activity:read'],
   NONE: [],
 };
 
