@@ -263,7 +263,15 @@ export const identityStore: IdentityStore = {
         },
       },
       // Which happened, never the password or its verifier.
-      recordActivity(userActivity(verifier ? 'USER_PASSWORD_RESET' : 'USER_PASSWORD_CHANGED', user)),
+      recordActivity(
+        verifier
+          ? userActivity('USER_PASSWORD_RESET', user)
+          : // The user's own first password, on a public route: the user is who did it.
+            {
+              ...userActivity('USER_PASSWORD_CHANGED', user),
+              actor: { kind: 'USER', userId: user.id, email: user.email },
+            },
+      ),
     ]);
   },
 

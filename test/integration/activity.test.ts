@@ -250,10 +250,10 @@ describe('activity log', () => {
     });
     ok(newPassword, 200);
     keep(...Object.values(newPassword.body));
-    // A public route without a bearer: the record says a user did it, and which user it is about.
+    // A public route without a bearer: the user who set a first password of its own did it.
     drove('newPassword', newPassword, {
       log: orgId,
-      actor: { kind: 'USER' },
+      actor: { kind: 'USER', userId, email: userEmail },
       resourceType: 'user',
       resourceId: userId,
     });
