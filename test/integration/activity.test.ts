@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ActivityRecord, Actor } from '../../functions/platform/audit.ts';
 import { keys } from '../../functions/platform/data/table.ts';
 import { routeList } from '../../functions/routes.ts';
 import { encodeKey, expectCursorRefused, tampered } from '../support/cursors.ts';
@@ -49,24 +50,7 @@ const RECORDS: Record<string, { operations: string[] } | { nothing: string }> = 
 
 const writeRoutes = routeList.filter((r) => r.method !== 'GET').map((r) => r.id);
 
-interface Actor {
-  kind: 'USER' | 'OPERATOR' | 'SYSTEM';
-  userId?: string;
-  email?: string;
-}
-interface Activity {
-  activityId: string;
-  at: string;
-  organizationId: string;
-  customerId?: string;
-  actor: Actor;
-  operation: string;
-  resourceType: string;
-  resourceId: string;
-  changes?: Record<string, [unknown, unknown]>;
-  requestId: string;
-}
-type StoredActivity = Activity & { pk: string; sk: string; type: string; expiresAt: number };
+type StoredActivity = ActivityRecord & { pk: string; sk: string; type: string; expiresAt: number };
 
 /** What one call of a write route must have recorded. */
 interface Expected {
@@ -127,7 +111,7 @@ async function storedLog(orgId: string): Promise<StoredActivity[]> {
 }
 
 const activityOf = async (token: string, query = '') =>
-  (await allPages(`/activity${query}`, token, 100)) as unknown as Activity[];
+  (await allPages(`/activity${query}`, token, 100)) as unknown as ActivityRecord[];
 
 describe('activity log', () => {
   /** Every secret the flows saw: passwords, link tokens, access/refresh tokens, sessions. */
@@ -659,7 +643,7 @@ describe('activity log', () => {
 
   it('pages with limit=2: every record once, newest first; a tampered cursor is refused', async () => {
     const everything = await activityOf(reseller.token);
-    const paged = (await allPages('/activity', reseller.token, 2)) as unknown as Activity[];
+    const paged = (await allPages('/activity', reseller.token, 2)) as unknown as ActivityRecord[];
     expect(paged.length).toBeGreaterThan(10);
     expect(paged.map((a) => a.activityId)).toEqual(everything.map((a) => a.activityId));
     expect(new Set(paged.map((a) => a.activityId)).size).toBe(paged.length);
