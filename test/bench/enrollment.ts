@@ -20,6 +20,8 @@ import {
   type HistoryEvent,
   SFNClient,
 } from '@aws-sdk/client-sfn';
+import type { ActivityRecord } from '../../functions/platform/audit.ts';
+import { activities } from '../../functions/platform/data/activity.ts';
 import { stateMachineArnEnvName } from '../../functions/platform/resources.ts';
 import type { DynamoDbMetrics } from '../../infra/local/meter.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
@@ -99,7 +101,33 @@ interface Measured {
   events: HistoryEvent[];
   dynamodb: DynamoDbMetrics;
   emails: number;
+  /** The enrollment's activity records (read back after the meter's snapshot) and the write units they cost. */
+  activity: { operations: string[]; writeUnits: number };
 }
+
+/**
+ * An item's size as DynamoDB counts it (UTF-8 attribute names and strings, numbers by their
+ * digits, 3 bytes per map or list plus 1 per element), close enough to tell whole kilobytes apart.
+ */
+function itemBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (typeof value === 'number') return Math.ceil(String(value).replace(/[-.]/g, '').length / 2) + 1;
+  if (typeof value === 'boolean' || value === null || value === undefined) return 1;
+  if (Array.isArray(value)) return 3 + value.reduce((n: number, v) => n + 1 + itemBytes(v), 0);
+  return (
+    3 +
+    Object.entries(value as Record<string, unknown>).reduce(
+      (n, [name, v]) => n + 1 + Buffer.byteLength(name, 'utf8') + itemBytes(v),
+      0,
+    )
+  );
+}
+
+/** Write units of one activity record: its item (and its inbound index copy), doubled as in a transaction. */
+const activityWriteUnits = (record: ActivityRecord) => {
+  const units = Math.ceil(itemBytes(activities.item({ ...record, expiresAt: 0 })) / 1024);
+  return 2 * units * (record.customerId ? 2 : 1);
+};
 
 /** One enrollment from submission to approval; the meter and the mailbox count from its submission on. */
 async function happyPath(rt: LocalRuntime, sfn: SFNClient, operatorToken: string): Promise<Measured> {
@@ -155,6 +183,16 @@ async function happyPath(rt: LocalRuntime, sfn: SFNClient, operatorToken: string
     return execution.status === 'RUNNING' ? undefined : execution;
   });
   const dynamodb = metrics().dynamodb;
+  // Not counted (after the snapshot): the records this enrollment wrote, as its admin reads them.
+  const log = await expectOk<{ items: ActivityRecord[] }>(
+    'GET /activity',
+    request(`${rt.apiUrl}/activity?resourceType=enrollment&limit=100`, { token: account.token }),
+  );
+  const records = log.items.filter((r) => r.resourceId === enrollmentId).reverse();
+  const activity = {
+    operations: records.map((r) => r.operation),
+    writeUnits: records.reduce((n, r) => n + activityWriteUnits(r), 0),
+  };
   const emails = (await emailsSince(rt.mailboxUrl))
     .filter((m) => !mailBefore.has(m.messageId))
     .reduce(
@@ -174,7 +212,7 @@ async function happyPath(rt: LocalRuntime, sfn: SFNClient, operatorToken: string
   }
   const executionSeconds =
     ((described.stopDate?.getTime() ?? Number.NaN) - (described.startDate?.getTime() ?? Number.NaN)) / 1000;
-  return { executionArn, status, executionSeconds, apiCalls, events, dynamodb, emails };
+  return { executionArn, status, executionSeconds, apiCalls, events, dynamodb, emails, activity };
 }
 
 const usd = (x: number) => `$${x < 0.01 ? x.toPrecision(3) : x.toFixed(4)}`;
@@ -257,6 +295,9 @@ function report(m: Measured) {
   console.log(`  DynamoDB requests: ${d.requests}: ${ops.join(', ')}`);
   console.log(
     `  DynamoDB request units (as DynamoDB Local reports ConsumedCapacity, by item size, GSIs included, transactions doubled): ${count(d.readRequestUnits)} RRU, ${count(d.writeRequestUnits)} WRU`,
+  );
+  console.log(
+    `  of which the activity log: ${m.activity.operations.length} records (${m.activity.operations.join(', ')}), ${count(m.activity.writeUnits)} WRU by item size = ${((100 * m.activity.writeUnits) / (d.writeRequestUnits || 1)).toFixed(0)}% of the WRU; without it: ${count(d.writeRequestUnits - m.activity.writeUnits)} WRU (write amplification ${(d.writeRequestUnits / (d.writeRequestUnits - m.activity.writeUnits || 1)).toFixed(2)}×)`,
   );
   console.log(`  emails sent (mailbox, per recipient): ${m.emails}`);
 
