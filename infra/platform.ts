@@ -33,6 +33,7 @@ export async function definePlatform(
     userPoolClient: stateful.userPoolClient,
     configurationSet: stateful.configurationSet,
     linkSecret: stateful.linkSecret,
+    webhookKey: stateful.webhookKey,
     bundleDirs: new Map([...bundles].map(([handler, bundle]) => [handler, bundle.dir])),
     settings,
   });

@@ -7,6 +7,7 @@ import {
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, ConfigurationSetTlsPolicy, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
@@ -25,6 +26,7 @@ export class StatefulStack extends Stack {
   readonly operatorsGroup: CfnUserPoolGroup;
   readonly configurationSet: ConfigurationSet;
   readonly linkSecret: Secret;
+  readonly webhookKey: Key;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -129,6 +131,13 @@ export class StatefulStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'Not rotated on a schedule: it only derives the id and link of a create sent with an Idempotency-Key, and nothing stored depends on it (only the token’s SHA-256 is stored). A new value kills no link; a replay of a key used before it would make a new invitation with a new link instead of answering the first. Rotate it by hand if it may have leaked.',
+    });
+
+    // Seals webhook signing secrets (functions/platform/crypto/kms.ts); retained with the data it opens.
+    this.webhookKey = new Key(this, 'WebhookKey', {
+      description: "CSP partner platform: seals the signing secrets of partners' webhooks",
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

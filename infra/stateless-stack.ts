@@ -23,6 +23,7 @@ import {
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
@@ -88,6 +89,8 @@ export interface StatelessStackProps extends StackProps {
   readonly configurationSet: IConfigurationSet;
   /** The secret idempotent creates derive link tokens from. */
   readonly linkSecret: ISecret;
+  /** The KMS key that seals webhook signing secrets. */
+  readonly webhookKey: IKey;
   /** @default the route table of `functions/routes.ts`; tests pass a fixture */
   readonly routes?: ReadonlyArray<RouteSpec & { id: string }>;
   /** @default the workflows of `functions/workflows.ts`; tests pass a fixture */
@@ -201,7 +204,8 @@ export class StatelessStack extends Stack {
 
   /** What the resource declarations tell functions, as CloudFormation references. */
   private resourceSettings(): ResourceSettings {
-    const { table, userPool, userPoolClient, configurationSet, linkSecret, settings } = this.props;
+    const { table, userPool, userPoolClient, configurationSet, linkSecret, webhookKey, settings } =
+      this.props;
     return {
       tableName: table.tableName,
       mailFrom: settings.mailFrom,
@@ -214,11 +218,12 @@ export class StatelessStack extends Stack {
         this.workflows.map((w) => [w.name, w.stateMachine.stateMachineArn]),
       ),
       linkSecretArn: linkSecret.secretArn,
+      webhookKeyArn: webhookKey.keyArn,
     };
   }
 
   private grant(fn: PlatformFunction, use: Resource): void {
-    const { table, userPool, configurationSet, linkSecret } = this.props;
+    const { table, userPool, configurationSet, linkSecret, webhookKey } = this.props;
     const lambda = fn.function;
     switch (use) {
       case 'table': {
@@ -261,6 +266,10 @@ export class StatelessStack extends Stack {
       }
       case 'linkSecret': {
         linkSecret.grantRead(lambda);
+        return;
+      }
+      case 'webhookKey': {
+        webhookKey.grantEncryptDecrypt(lambda);
         return;
       }
       case 'stateMachine': {

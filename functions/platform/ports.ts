@@ -39,3 +39,12 @@ export interface Page<T> {
 export interface LinkStore {
   getLink(tokenHash: string): Promise<LinkRecord | undefined>;
 }
+
+/**
+ * Seals small secrets before they are stored (a KMS key on AWS): the table holds only what this
+ * opens, and it opens only with the context it was sealed with (e.g. the webhook and organization).
+ */
+export interface SecretBox {
+  seal(plaintext: string, context: Record<string, string>): Promise<string>;
+  open(sealed: string, context: Record<string, string>): Promise<string>;
+}

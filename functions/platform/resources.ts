@@ -18,6 +18,8 @@ export interface ResourceSettings {
   stateMachineArns: Readonly<Record<string, string>>;
   /** The Secrets Manager secret that idempotent link tokens are derived from. */
   linkSecretArn: string;
+  /** The KMS key that seals webhook signing secrets. */
+  webhookKeyArn: string;
 }
 
 interface ResourceDeclaration {
@@ -68,6 +70,10 @@ export const RESOURCES = {
     // Only its ARN: the value is read from Secrets Manager at the first derived link, never put in the environment.
     environment: (s) => ({ LINK_SECRET_ARN: s.linkSecretArn }),
     modules: ['functions/platform/links/link-secret.ts'],
+  },
+  webhookKey: {
+    environment: (s) => ({ WEBHOOK_KEY_ARN: s.webhookKeyArn }),
+    modules: ['functions/platform/crypto/kms.ts'],
   },
 } as const satisfies Record<string, ResourceDeclaration>;
 

@@ -27,6 +27,7 @@ import { buildPlatformBundles, platformFunctions } from '../functions.ts';
 import { type LocalCognito, startCognito } from './cognito.ts';
 import { startDynamoDb } from './dynamodb.ts';
 import { startGateway } from './gateway.ts';
+import { startKms } from './kms.ts';
 import { type LocalFunction, LocalFunctions, lambdaReservedEnvironment } from './lambda.ts';
 import { startMailbox } from './mailbox.ts';
 import { type DynamoDbMetrics, startDynamoDbMeter } from './meter.ts';
@@ -137,6 +138,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         },
       ),
     ]);
+    // A new key per start, as a deployment makes its own KMS key.
+    const kms = await startKms({ region: REGION, accountId: ACCOUNT });
+    stops.push(kms.stop);
     const meter = opts.meter ? await startDynamoDbMeter({ target: dynamo.endpoint }) : undefined;
     if (meter) stops.push(meter.stop);
     const apiPort = opts.port || (await freePort());
@@ -155,6 +159,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       AWS_ENDPOINT_URL_SES: mailbox.url,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+      AWS_ENDPOINT_URL_KMS: kms.url,
       POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN',
     };
     let functions: LocalFunctions | undefined;
@@ -196,6 +201,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       userPoolIssuer: cognito.issuer,
       stateMachineArns: Object.fromEntries(allWorkflows.map((wf) => [wf.name, sfn.stateMachineArn(wf.name)])),
       linkSecretArn: secrets.secretArn(LINK_SECRET_NAME),
+      webhookKeyArn: kms.keyArn,
     };
     const settings = { publicBaseUrl: apiUrl, serviceName: SERVICE_NAME };
     // Each function gets exactly what CDK gives it on AWS (plus the local endpoints above), and

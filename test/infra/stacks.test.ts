@@ -47,6 +47,7 @@ function buildApp(options: {
     userPoolClient: stateful.userPoolClient,
     configurationSet: stateful.configurationSet,
     linkSecret: stateful.linkSecret,
+    webhookKey: stateful.webhookKey,
     routes: options.routes,
     workflows: options.workflows,
     bundleDirs: options.bundleDirs ?? placeholderBundles(options.routes, options.workflows),
