@@ -19,3 +19,22 @@ export interface ActivityStore {
   /** One Query, newest first. */
   list(query: ActivityQuery): Promise<Page<ActivityRecord>>;
 }
+
+/** A partner's endpoint for events; its signing secret is stored sealed (SecretBox), never in clear. */
+export interface WebhookRecord {
+  id: string;
+  orgId: string;
+  url: string;
+  /** Event type filters: `order.created`, `subscription.*`, `*`. */
+  events: string[];
+  sealedSecret: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface WebhookStore {
+  create(webhook: WebhookRecord): Promise<void>;
+  list(orgId: string, limit: number, cursor?: string): Promise<Page<WebhookRecord>>;
+  /** False when the organization has no webhook with this id. */
+  delete(orgId: string, webhookId: string): Promise<boolean>;
+}

@@ -1,8 +1,8 @@
 import { route } from '../platform/route-spec.ts';
-import { listOf } from '../platform/schemas.ts';
-import { Activity, ActivityQuery } from './schemas.ts';
+import { ListQuery, listOf } from '../platform/schemas.ts';
+import { Activity, ActivityQuery, Webhook, WebhookBody, WebhookCreated, WebhookIdParams } from './schemas.ts';
 
-/** Activity log: this context's entries of the route table (functions/routes.ts). */
+/** Activity log and webhooks: this context's entries of the route table (functions/routes.ts). */
 export const activityRoutes = {
   listActivity: route({
     method: 'GET',
@@ -14,6 +14,39 @@ export const activityRoutes = {
       "The organization's activity log, newest first, 90 days back at most; direction=inbound: what partners did in it",
     request: { query: ActivityQuery },
     response: { status: 200, schema: listOf(Activity) },
+    uses: ['table'],
+  }),
+  createWebhook: route({
+    method: 'POST',
+    path: '/webhooks',
+    handler: 'activity/api/create-webhook',
+    auth: 'signed-in',
+    permission: 'webhooks:manage',
+    summary: 'Register an https endpoint for events; the signing secret is shown in this answer only',
+    request: { body: WebhookBody },
+    response: { status: 201, schema: WebhookCreated },
+    uses: ['table', 'webhookKey'],
+  }),
+  listWebhooks: route({
+    method: 'GET',
+    path: '/webhooks',
+    handler: 'activity/api/list-webhooks',
+    auth: 'signed-in',
+    permission: 'webhooks:manage',
+    summary: "The organization's webhooks (never their secrets)",
+    request: { query: ListQuery },
+    response: { status: 200, schema: listOf(Webhook) },
+    uses: ['table'],
+  }),
+  deleteWebhook: route({
+    method: 'DELETE',
+    path: '/webhooks/{id}',
+    handler: 'activity/api/delete-webhook',
+    auth: 'signed-in',
+    permission: 'webhooks:manage',
+    summary: 'Remove a webhook; nothing more is delivered to it',
+    request: { params: WebhookIdParams },
+    response: { status: 204 },
     uses: ['table'],
   }),
 } as const;

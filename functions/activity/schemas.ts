@@ -29,3 +29,28 @@ export const Activity = z
     requestId: z.string(),
   })
   .register(z.globalRegistry, { id: 'Activity' });
+
+/** `order.created`, `subscription.*` (every event of a resource) or `*` (every event). */
+const EventFilter = z.string().check(
+  z.maxLength(100),
+  z.regex(/^(\*|[a-z][a-z_]*\.(\*|[a-z][a-z_]*))$/, {
+    message: 'must be an event type such as "order.created", a resource\'s "subscription.*", or "*"',
+  }),
+);
+
+export const WebhookBody = z.object({
+  url: z.string().check(z.minLength(1, { message: 'is required' }), z.maxLength(2048)),
+  events: z
+    .array(EventFilter)
+    .check(z.minLength(1, { message: 'name at least one event type' }), z.maxLength(50)),
+});
+
+export const WebhookCreated = z
+  .object({ webhookId: z.string(), secret: z.string() })
+  .register(z.globalRegistry, { id: 'WebhookCreated' });
+
+export const Webhook = z
+  .object({ webhookId: z.string(), url: z.string(), events: z.array(z.string()), createdAt: z.string() })
+  .register(z.globalRegistry, { id: 'Webhook' });
+
+export const WebhookIdParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) });

@@ -1,7 +1,10 @@
-import { activities } from '../platform/data/activity.ts';
+import { activities, recordActivity } from '../platform/data/activity.ts';
+import { tableName } from '../platform/data/dynamo.ts';
+import { entity } from '../platform/data/entity.ts';
 import { queryPage } from '../platform/data/query.ts';
 import { keys } from '../platform/data/table.ts';
-import type { ActivityStore } from './ports.ts';
+import { transactWrite } from '../platform/data/transact.ts';
+import type { ActivityStore, WebhookRecord, WebhookStore } from './ports.ts';
 
 /** The sort keys `<at>#<activityId>` of a time window, both ends included. */
 const window = (from: string, to: string) => [from, `${to}#\uffff`] as const;
@@ -33,5 +36,68 @@ export const activityStore: ActivityStore = {
       read: activities.record,
     });
     return { ...page, items: page.items.map(({ expiresAt: _e, ...record }) => record) };
+  },
+};
+
+const webhooks = entity<WebhookRecord>({ type: 'webhook', keys: (w) => keys.webhook(w.orgId, w.id) });
+
+const webhookActivity = (w: Pick<WebhookRecord, 'orgId' | 'id'>, operation: string) => ({
+  organizationId: w.orgId,
+  operation,
+  resourceType: 'webhook',
+  resourceId: w.id,
+});
+
+/** A delete whose webhook was not there. */
+class MissingError extends Error {}
+
+/** DynamoDB implementation of the WebhookStore port. */
+export const webhookStore: WebhookStore = {
+  async create(w) {
+    await transactWrite([
+      {
+        Put: {
+          TableName: tableName(),
+          Item: webhooks.item(w),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      recordActivity({
+        ...webhookActivity(w, 'WEBHOOK_CREATED'),
+        changes: { url: [null, w.url], events: [null, w.events] },
+        at: w.createdAt,
+      }),
+    ]);
+  },
+
+  list: (orgId, limit, cursor) =>
+    queryPage({
+      partition: keys.webhook(orgId).pk,
+      sortKeyPrefix: keys.webhook(orgId).sk,
+      limit,
+      cursor,
+      read: webhooks.record,
+    }),
+
+  async delete(orgId, webhookId) {
+    try {
+      await transactWrite(
+        [
+          {
+            Delete: {
+              TableName: tableName(),
+              Key: keys.webhook(orgId, webhookId),
+              ConditionExpression: 'attribute_exists(pk)',
+            },
+          },
+          recordActivity(webhookActivity({ orgId, id: webhookId }, 'WEBHOOK_DELETED')),
+        ],
+        [() => new MissingError()],
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof MissingError) return false;
+      throw error;
+    }
   },
 };

@@ -46,6 +46,8 @@ const RECORDS: Record<string, { operations: string[] } | { nothing: string }> = 
   declineInvitation: { operations: ['INVITATION_DECLINED'] },
   cancelInvitation: { operations: ['INVITATION_CANCELED'] },
   resendInvitation: { operations: ['INVITATION_RESENT'] },
+  createWebhook: { operations: ['WEBHOOK_CREATED'] },
+  deleteWebhook: { operations: ['WEBHOOK_DELETED'] },
 };
 
 const writeRoutes = routeList.filter((r) => r.method !== 'GET').map((r) => r.id);
@@ -269,6 +271,29 @@ describe('activity log', () => {
       actor: userActor(admin),
       resourceType: 'user',
       resourceId: userId,
+    });
+
+    // A webhook: its URL and filters are recorded, never its secret.
+    const hook = await call('POST', '/webhooks', {
+      token: reseller.token,
+      body: { url: 'https://hooks.contoso.example/csp', events: ['user.*'] },
+    });
+    ok(hook, 201);
+    keep(hook.body.secret);
+    drove('createWebhook', hook, {
+      log: orgId,
+      actor: userActor(admin),
+      resourceType: 'webhook',
+      resourceId: hook.body.webhookId,
+      changes: { url: [null, 'https://hooks.contoso.example/csp'], events: [null, ['user.*']] },
+    });
+    const unhooked = await call('DELETE', `/webhooks/${hook.body.webhookId}`, { token: reseller.token });
+    ok(unhooked, 204);
+    drove('deleteWebhook', unhooked, {
+      log: orgId,
+      actor: userActor(admin),
+      resourceType: 'webhook',
+      resourceId: hook.body.webhookId,
     });
 
     // A refused write (the admin's own email is taken) records nothing.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listActivity } from '../../functions/activity/domain/activity.ts';
+import { webhookUrlProblem } from '../../functions/activity/domain/webhooks.ts';
 import type { ActivityQuery, ActivityStore } from '../../functions/activity/ports.ts';
 import { asActor, identifyActor } from '../../functions/platform/audit.ts';
 import { activityRecord, changesOf } from '../../functions/platform/data/activity.ts';
@@ -107,5 +108,21 @@ describe('GET /activity rules', () => {
     });
     await listActivity(deps, admin, { direction: 'inbound', limit: 25 });
     expect(asked.at(-1)).toMatchObject({ direction: 'inbound', organizationId: 'o1' });
+  });
+});
+
+describe('webhook URLs at registration', () => {
+  it.each([
+    ['https://hooks.contoso.example/csp?x=1', undefined],
+    ['http://hooks.contoso.example', 'must use https'],
+    ['https://a:b@hooks.contoso.example', /credentials/],
+    ['https://0x7f.1/csp', /IP address/],
+    ['https://[fe80::1]/csp', /IP address/],
+    ['https://LOCALHOST./csp', /localhost/],
+    ['https://printer/csp', /public host/],
+  ])('%s → %s', (url, expected) => {
+    const problem = webhookUrlProblem(url);
+    if (expected === undefined) expect(problem).toBeUndefined();
+    else expect(problem).toMatch(expected);
   });
 });

@@ -77,6 +77,8 @@ export const keys = {
   }),
   /** Invitations an organization sent in one UTC hour (rate limit). */
   invitationCounter: (orgId: string, hour: string) => ({ pk: `ORG#${orgId}`, sk: `INVITES#${hour}` }),
+  /** An organization's webhooks, in its own partition (one Query lists them). */
+  webhook: (orgId: string, webhookId = '') => ({ pk: `ORG#${orgId}`, sk: `WEBHOOK#${webhookId}` }),
   /** An organization's activity log, newest last in the partition (queried newest first); 400-day TTL. */
   activity: (orgId: string, at = '', activityId = '') => ({
     pk: `ORG#${orgId}#ACTIVITY`,
