@@ -269,7 +269,8 @@ export class StatelessStack extends Stack {
         return;
       }
       case 'webhookKey': {
-        webhookKey.grantEncryptDecrypt(lambda);
+        // What functions/platform/crypto/kms.ts calls, no more (grantEncryptDecrypt adds ReEncrypt* and GenerateDataKey*).
+        webhookKey.grant(lambda, 'kms:Encrypt', 'kms:Decrypt');
         return;
       }
       case 'stateMachine': {

@@ -347,6 +347,31 @@ describe('the stacks of the real route and workflow tables', () => {
     }
   });
 
+  it('keeps a rotated KMS key for webhook secrets, retained, used (Encrypt/Decrypt only) by exactly the routes that name it', () => {
+    stateful.resourceCountIs('AWS::KMS::Key', 1);
+    stateful.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      Properties: { EnableKeyRotation: true },
+    });
+    const users = routeList.filter((r) => r.uses?.includes('webhookKey'));
+    expect(users.map((r) => r.id)).toEqual(['createWebhook']);
+    const policies = Object.values(stateless.findResources('AWS::IAM::Policy') as Resources);
+    for (const [id, fn] of Object.entries(platformFunctions(stateless))) {
+      const props = fn.Properties ?? {};
+      const uses = users.some((r) => props.Description === describeRoute(r));
+      const variables = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+      const roleId = (props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const policy = JSON.stringify(
+        policies.filter((p) =>
+          ((p.Properties?.Roles ?? []) as unknown[]).some((r) => (r as { Ref?: string }).Ref === roleId),
+        ),
+      );
+      expect('WEBHOOK_KEY_ARN' in variables, id).toBe(uses);
+      expect(policy.includes('kms:Encrypt'), id).toBe(uses);
+      expect(policy, id).not.toMatch(/kms:(ReEncrypt|GenerateDataKey|\*)/);
+    }
+  });
+
   it('fills every placeholder of each definition with a task function and nothing else', () => {
     for (const workflow of [...workflows, ...fixtureWorkflows]) {
       const tasks = Object.keys(workflow.tasks).map(functionArnPlaceholder).sort();
