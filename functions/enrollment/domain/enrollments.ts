@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { identityErrors, type Principal } from '../../identity/domain/model.ts';
 import type { IdentityStore } from '../../identity/ports.ts';
-import { DomainError } from '../../platform/errors.ts';
+import { DomainError, isDomainError } from '../../platform/errors.ts';
 import {
   assertLinkUsable,
   DAY_SECONDS,
@@ -176,12 +176,22 @@ export async function peekEnrollmentVerification(deps: EnrollmentDeps, token: st
 /** POST /enrollments/verify: IN_REVIEW at once (one conditional transaction), then the workflow resumes. */
 export async function verifyEnrollment(deps: EnrollmentApiDeps, token: string) {
   const { link, enrollment } = await enrollmentOfLink(deps, token);
-  await deps.enrollments.transition(
-    enrollment,
-    'PENDING_EMAIL_VERIFICATION',
-    { status: 'IN_REVIEW', at: deps.clock.now().toISOString(), note: 'Primary contact email verified' },
-    { consumeLink: link.tokenHash, onConflict: () => new DomainError('LINK_USED') },
-  );
+  try {
+    await deps.enrollments.transition(
+      enrollment,
+      'PENDING_EMAIL_VERIFICATION',
+      { status: 'IN_REVIEW', at: deps.clock.now().toISOString(), note: 'Primary contact email verified' },
+      { consumeLink: link.tokenHash, onConflict: () => new DomainError('LINK_USED') },
+    );
+  } catch (error) {
+    // Lost the race with the 7-day expiry step: the link expired, it was not used.
+    if (
+      isDomainError(error, 'LINK_USED') &&
+      (await deps.enrollments.getEnrollment(enrollment.id))?.status === 'EXPIRED'
+    )
+      throw new DomainError('LINK_EXPIRED');
+    throw error;
+  }
   const taskToken = await deps.enrollments.getTaskToken(enrollment.id);
   // If the wait already timed out, the expiry step sees IN_REVIEW and carries on with the review.
   if (taskToken) await deps.workflow.resume(taskToken, { verified: true });

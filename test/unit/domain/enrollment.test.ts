@@ -302,6 +302,23 @@ describe('the verification link', () => {
     await expectCode('LINK_INVALID', verifyEnrollment(deps, token));
   });
 
+  it('answers LINK_EXPIRED to a verification that loses the race with the expiry step', async () => {
+    const { enrollmentId, token } = await submitted();
+    const transition = p.enrollments.transition.bind(p.enrollments);
+    let raced = false;
+    // The 7-day wait ends between the verification's read and its write.
+    p.enrollments.transition = async (...args) => {
+      if (!raced) {
+        raced = true;
+        expect(await stepExpire(deps, enrollmentId)).toEqual({ outcome: 'EXPIRED' });
+      }
+      return transition(...args);
+    };
+
+    await expectCode('LINK_EXPIRED', verifyEnrollment(deps, token));
+    expect(stored(enrollmentId)?.status).toBe('EXPIRED');
+  });
+
   it('lets one of two concurrent verifications win; the other is LINK_USED', async () => {
     const { enrollmentId, token } = await submitted();
 
