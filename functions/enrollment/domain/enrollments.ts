@@ -342,7 +342,12 @@ export async function stepAutomatedChecks(
   );
   if (problem) return { passed: false, reason: problem.detail ?? problem.code };
   const claim = await deps.enrollments.getMpnClaim(enrollment.mpnId);
-  if (claim?.orgId !== org.id)
+  if (!claim)
+    return {
+      passed: false,
+      reason: `The claim on the partner network ID ${enrollment.mpnId} is missing; an operator must look into it.`,
+    };
+  if (claim.orgId !== org.id)
     return { passed: false, reason: enrollmentErrors.mpnAlreadyLinked(enrollment.mpnId).detail ?? null };
   return { passed: true, reason: null };
 }

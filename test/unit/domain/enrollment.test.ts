@@ -462,6 +462,11 @@ describe('the review steps', () => {
       passed: false,
       reason: expect.stringContaining('already linked to another organization'),
     });
+    p.enrollments.mpnClaims.delete(MPN);
+    expect(await stepAutomatedChecks(deps, enrollmentId)).toEqual({
+      passed: false,
+      reason: expect.stringContaining('is missing'),
+    });
   });
 
   it('reminds the contact every time, and tells the operators every 10th reminder', async () => {
