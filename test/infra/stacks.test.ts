@@ -310,6 +310,28 @@ describe('the stacks of the real route and workflow tables', () => {
     stateful.resourceCountIs('AWS::SES::ConfigurationSet', 1);
   });
 
+  /**
+   * Every platform function: whether it serves one of `routes`, its variables, and the policies
+   * attached to the role it runs as (as JSON, to look for actions).
+   */
+  const functionsOfRoutes = (routes: ReadonlyArray<(typeof routeList)[number]>) => {
+    const policies = Object.values(stateless.findResources('AWS::IAM::Policy') as Resources);
+    return Object.entries(platformFunctions(stateless)).map(([id, fn]) => {
+      const props = fn.Properties ?? {};
+      const roleId = (props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      return {
+        id,
+        uses: routes.some((r) => props.Description === describeRoute(r)),
+        variables: (props.Environment as { Variables: Record<string, unknown> }).Variables,
+        policy: JSON.stringify(
+          policies.filter((p) =>
+            ((p.Properties?.Roles ?? []) as unknown[]).some((r) => (r as { Ref?: string }).Ref === roleId),
+          ),
+        ),
+      };
+    });
+  };
+
   it('keeps a generated link secret, retained on delete, readable by exactly the routes that use it', () => {
     stateful.resourceCountIs('AWS::SecretsManager::Secret', 1);
     stateful.hasResource('AWS::SecretsManager::Secret', {
@@ -325,19 +347,7 @@ describe('the stacks of the real route and workflow tables', () => {
       'inviteCustomerWithProvider',
       'requestCustomerRelationship',
     ]);
-    const functions = platformFunctions(stateless);
-    const policies = Object.values(stateless.findResources('AWS::IAM::Policy') as Resources);
-    for (const [id, fn] of Object.entries(functions)) {
-      const props = fn.Properties ?? {};
-      const uses = users.some((r) => props.Description === describeRoute(r));
-      const variables = (props.Environment as { Variables: Record<string, unknown> }).Variables;
-      // The policies attached to the role the function runs as.
-      const roleId = (props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-      const policy = JSON.stringify(
-        policies.filter((p) =>
-          ((p.Properties?.Roles ?? []) as unknown[]).some((r) => (r as { Ref?: string }).Ref === roleId),
-        ),
-      );
+    for (const { id, uses, variables, policy } of functionsOfRoutes(users)) {
       expect('LINK_SECRET_ARN' in variables, id).toBe(uses);
       expect(policy.includes('secretsmanager:GetSecretValue'), id).toBe(uses);
       if (uses) {
@@ -355,17 +365,7 @@ describe('the stacks of the real route and workflow tables', () => {
     });
     const users = routeList.filter((r) => r.uses?.includes('webhookKey'));
     expect(users.map((r) => r.id)).toEqual(['createWebhook']);
-    const policies = Object.values(stateless.findResources('AWS::IAM::Policy') as Resources);
-    for (const [id, fn] of Object.entries(platformFunctions(stateless))) {
-      const props = fn.Properties ?? {};
-      const uses = users.some((r) => props.Description === describeRoute(r));
-      const variables = (props.Environment as { Variables: Record<string, unknown> }).Variables;
-      const roleId = (props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-      const policy = JSON.stringify(
-        policies.filter((p) =>
-          ((p.Properties?.Roles ?? []) as unknown[]).some((r) => (r as { Ref?: string }).Ref === roleId),
-        ),
-      );
+    for (const { id, uses, variables, policy } of functionsOfRoutes(users)) {
       expect('WEBHOOK_KEY_ARN' in variables, id).toBe(uses);
       expect(policy.includes('kms:Encrypt'), id).toBe(uses);
       expect(policy, id).not.toMatch(/kms:(ReEncrypt|GenerateDataKey|\*)/);
