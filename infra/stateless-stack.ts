@@ -269,8 +269,8 @@ export class StatelessStack extends Stack {
         return;
       }
       case 'webhookKey': {
-        // What functions/platform/crypto/kms.ts calls, no more (grantEncryptDecrypt adds ReEncrypt* and GenerateDataKey*).
-        webhookKey.grant(lambda, 'kms:Encrypt', 'kms:Decrypt');
+        // What functions/platform/crypto/kms.ts calls, no more: sealing only (deliveries will add Decrypt).
+        webhookKey.grant(lambda, 'kms:Encrypt');
         return;
       }
       case 'stateMachine': {

@@ -3,7 +3,7 @@ import { tableName } from '../platform/data/dynamo.ts';
 import { entity } from '../platform/data/entity.ts';
 import { queryPage } from '../platform/data/query.ts';
 import { keys } from '../platform/data/table.ts';
-import { transactWrite } from '../platform/data/transact.ts';
+import { transactWrite, transactWriteIf } from '../platform/data/transact.ts';
 import type { ActivityStore, WebhookRecord, WebhookStore } from './ports.ts';
 
 /** The sort keys `<at>#<activityId>` of a time window, both ends included. */
@@ -48,9 +48,6 @@ const webhookActivity = (w: Pick<WebhookRecord, 'orgId' | 'id'>, operation: stri
   resourceId: w.id,
 });
 
-/** A delete whose webhook was not there. */
-class MissingError extends Error {}
-
 /** DynamoDB implementation of the WebhookStore port. */
 export const webhookStore: WebhookStore = {
   async create(w) {
@@ -80,24 +77,18 @@ export const webhookStore: WebhookStore = {
     }),
 
   async delete(orgId, webhookId) {
-    try {
-      await transactWrite(
-        [
-          {
-            Delete: {
-              TableName: tableName(),
-              Key: keys.webhook(orgId, webhookId),
-              ConditionExpression: 'attribute_exists(pk)',
-            },
+    return transactWriteIf(
+      [
+        {
+          Delete: {
+            TableName: tableName(),
+            Key: keys.webhook(orgId, webhookId),
+            ConditionExpression: 'attribute_exists(pk)',
           },
-          recordActivity(webhookActivity({ orgId, id: webhookId }, 'WEBHOOK_DELETED')),
-        ],
-        [() => new MissingError()],
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof MissingError) return false;
-      throw error;
-    }
+        },
+        recordActivity(webhookActivity({ orgId, id: webhookId }, 'WEBHOOK_DELETED')),
+      ],
+      [0],
+    );
   },
 };

@@ -41,10 +41,10 @@ export interface LinkStore {
 }
 
 /**
- * Seals small secrets before they are stored (a KMS key on AWS): the table holds only what this
- * opens, and it opens only with the context it was sealed with (e.g. the webhook and organization).
+ * Seals small secrets before they are stored (a KMS key on AWS): the table holds only the
+ * ciphertext, bound to the context it was sealed with (e.g. the webhook and organization).
+ * Opening comes with the deliveries that need it.
  */
 export interface SecretBox {
   seal(plaintext: string, context: Record<string, string>): Promise<string>;
-  open(sealed: string, context: Record<string, string>): Promise<string>;
 }

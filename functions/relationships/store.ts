@@ -4,7 +4,7 @@ import { db, tableName } from '../platform/data/dynamo.ts';
 import { type Entity, entity } from '../platform/data/entity.ts';
 import { getRecord, queryPage } from '../platform/data/query.ts';
 import { keys } from '../platform/data/table.ts';
-import { countUpTo, transactWrite, updateIf } from '../platform/data/transact.ts';
+import { countUpTo, transactWrite, transactWriteIf, updateIf } from '../platform/data/transact.ts';
 import { DomainError } from '../platform/errors.ts';
 import { linkWrites } from '../platform/links/store.ts';
 import { type InvitationRecord, type RelationshipKind, relationshipErrors } from './domain/model.ts';
@@ -49,32 +49,22 @@ const invitationActivity = (inv: InvitationRecord, operation: string) => ({
 });
 const rowKey = (r: RelationshipRow) => keys.relationship(r.orgId, r.kind, r.otherId, r.subId);
 
-/** The invitation's own condition (no longer pending, re-sent or expired) failed. */
-class InvitationChangedError extends Error {}
-/** An item a create puts was there already. */
-class AlreadyExistsError extends Error {}
-
 /** DynamoDB implementation of the RelationshipStore port. */
 export const relationshipStore: RelationshipStore = {
   async createInvitation(inv, link) {
-    try {
-      await transactWrite(
-        [
-          { Put: { TableName: tableName(), Item: invitations.item(inv), ConditionExpression: NEW } },
-          linkWrites.create(link),
-          recordActivity({
-            ...invitationActivity(inv, 'INVITATION_CREATED'),
-            changes: { kind: [null, inv.kind], email: [null, inv.email] },
-            at: inv.createdAt,
-          }),
-        ],
-        [() => new AlreadyExistsError(), () => new AlreadyExistsError()],
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof AlreadyExistsError) return false;
-      throw error;
-    }
+    return transactWriteIf(
+      [
+        { Put: { TableName: tableName(), Item: invitations.item(inv), ConditionExpression: NEW } },
+        linkWrites.create(link),
+        recordActivity({
+          ...invitationActivity(inv, 'INVITATION_CREATED'),
+          changes: { kind: [null, inv.kind], email: [null, inv.email] },
+          at: inv.createdAt,
+        }),
+      ],
+      // Either item there already: a derived id or token, an idempotent create that lost a race.
+      [0, 1],
+    );
   },
 
   getInvitation: (invitationId) => getRecord(invitations, keys.invitation(invitationId)),
@@ -106,95 +96,84 @@ export const relationshipStore: RelationshipStore = {
   },
 
   async closeInvitation(inv, to, at, by) {
-    try {
-      await transactWrite(
-        [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.invitation(inv.id),
-              UpdateExpression: `SET #s = :to, decidedAt = :at${by ? ', acceptedBy = :by' : ''}`,
-              ConditionExpression: '#s = :pending AND expiresAt > :now',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: {
-                ':to': to,
-                ':at': at.toISOString(),
-                ':pending': 'PENDING',
-                ':now': Math.floor(at.getTime() / 1000),
-                ...(by ? { ':by': by } : {}),
-              },
+    return transactWriteIf(
+      [
+        {
+          Update: {
+            TableName: tableName(),
+            Key: keys.invitation(inv.id),
+            UpdateExpression: `SET #s = :to, decidedAt = :at${by ? ', acceptedBy = :by' : ''}`,
+            ConditionExpression: '#s = :pending AND expiresAt > :now',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: {
+              ':to': to,
+              ':at': at.toISOString(),
+              ':pending': 'PENDING',
+              ':now': Math.floor(at.getTime() / 1000),
+              ...(by ? { ':by': by } : {}),
             },
           },
-          recordActivity({
-            ...invitationActivity(inv, `INVITATION_${to}`),
-            changes: { status: ['PENDING', to] },
-            at: at.toISOString(),
-          }),
-        ],
-        [() => new InvitationChangedError()],
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof InvitationChangedError) return false;
-      throw error;
-    }
+        },
+        recordActivity({
+          ...invitationActivity(inv, `INVITATION_${to}`),
+          changes: { status: ['PENDING', to] },
+          at: at.toISOString(),
+        }),
+      ],
+      [0],
+    );
   },
 
   async acceptInvitation(inv, by, at, rows, requires) {
-    try {
-      await transactWrite(
-        [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.invitation(inv.id),
-              UpdateExpression: 'SET #s = :accepted, decidedAt = :at, acceptedBy = :by',
-              // The one write that makes an invitation change once: of concurrent accepts one wins.
-              ConditionExpression: '#s = :pending AND tokenHash = :hash AND expiresAt > :now',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: {
-                ':accepted': 'ACCEPTED',
-                ':pending': 'PENDING',
-                ':at': at.toISOString(),
-                ':by': by,
-                ':hash': inv.tokenHash,
-                ':now': Math.floor(at.getTime() / 1000),
-              },
+    return transactWriteIf(
+      [
+        {
+          Update: {
+            TableName: tableName(),
+            Key: keys.invitation(inv.id),
+            UpdateExpression: 'SET #s = :accepted, decidedAt = :at, acceptedBy = :by',
+            // The one write that makes an invitation change once: of concurrent accepts one wins.
+            ConditionExpression: '#s = :pending AND tokenHash = :hash AND expiresAt > :now',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: {
+              ':accepted': 'ACCEPTED',
+              ':pending': 'PENDING',
+              ':at': at.toISOString(),
+              ':by': by,
+              ':hash': inv.tokenHash,
+              ':now': Math.floor(at.getTime() / 1000),
             },
           },
-          ...rows.map((r) => ({
-            Put: {
-              TableName: tableName(),
-              Item: rowsOf(r.kind).item(r.data as Record<string, unknown>, rowKey(r)),
-              ConditionExpression: NEW,
-            },
-          })),
-          ...requires.map((r) => ({
-            ConditionCheck: {
-              TableName: tableName(),
-              Key: rowKey(r),
-              ConditionExpression: 'attribute_exists(pk)',
-            },
-          })),
-          recordActivity({
-            ...invitationActivity(inv, 'INVITATION_ACCEPTED'),
-            // A customer's acceptance gives partners a place in its organization: it shows inbound.
-            customerId: CUSTOMER_KINDS.has(inv.kind) ? by.id : undefined,
-            changes: { status: ['PENDING', 'ACCEPTED'], acceptedBy: [null, by.id] },
-            at: at.toISOString(),
-          }),
-        ],
-        [
-          () => new InvitationChangedError(),
-          ...rows.map(() => () => new DomainError('ALREADY_CONNECTED')),
-          ...requires.map(() => () => new DomainError('ALREADY_CONNECTED')),
-        ],
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof InvitationChangedError) return false;
-      throw error;
-    }
+        },
+        ...rows.map((r) => ({
+          Put: {
+            TableName: tableName(),
+            Item: rowsOf(r.kind).item(r.data as Record<string, unknown>, rowKey(r)),
+            ConditionExpression: NEW,
+          },
+        })),
+        ...requires.map((r) => ({
+          ConditionCheck: {
+            TableName: tableName(),
+            Key: rowKey(r),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        })),
+        recordActivity({
+          ...invitationActivity(inv, 'INVITATION_ACCEPTED'),
+          // A customer's acceptance gives partners a place in its organization: it shows inbound.
+          customerId: CUSTOMER_KINDS.has(inv.kind) ? by.id : undefined,
+          changes: { status: ['PENDING', 'ACCEPTED'], acceptedBy: [null, by.id] },
+          at: at.toISOString(),
+        }),
+      ],
+      [0],
+      [
+        undefined,
+        ...rows.map(() => () => new DomainError('ALREADY_CONNECTED')),
+        ...requires.map(() => () => new DomainError('ALREADY_CONNECTED')),
+      ],
+    );
   },
 
   countInvitation: (orgId, hour, limit, expiresAt) =>

@@ -357,7 +357,7 @@ describe('the stacks of the real route and workflow tables', () => {
     }
   });
 
-  it('keeps a rotated KMS key for webhook secrets, retained, used (Encrypt/Decrypt only) by exactly the routes that name it', () => {
+  it('keeps a rotated KMS key for webhook secrets, retained, used (Encrypt only) by exactly the routes that name it', () => {
     stateful.resourceCountIs('AWS::KMS::Key', 1);
     stateful.hasResource('AWS::KMS::Key', {
       DeletionPolicy: 'Retain',

@@ -1,4 +1,4 @@
-import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { awsClientConfig } from '../aws.ts';
 import { lazy, requireEnv } from '../config.ts';
 import type { SecretBox } from '../ports.ts';
@@ -17,16 +17,5 @@ export const kmsSecretBox: SecretBox = {
     );
     if (!CiphertextBlob) throw new Error('KMS returned no ciphertext');
     return Buffer.from(CiphertextBlob).toString('base64');
-  },
-  async open(sealed, context) {
-    const { Plaintext } = await client.send(
-      new DecryptCommand({
-        KeyId: requireEnv('WEBHOOK_KEY_ARN'),
-        CiphertextBlob: Buffer.from(sealed, 'base64'),
-        EncryptionContext: context,
-      }),
-    );
-    if (!Plaintext) throw new Error('KMS returned no plaintext');
-    return Buffer.from(Plaintext).toString('utf8');
   },
 };

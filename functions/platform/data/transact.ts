@@ -38,6 +38,33 @@ export async function transactWrite(
   }
 }
 
+/** A failed condition that the caller answers with `false`. */
+const FALSE = Symbol('condition failed');
+
+/**
+ * transactWrite that answers false (writing nothing) when the condition of one of the items at
+ * `falseOn` fails, e.g. "no longer pending" or "not there"; other failed conditions throw as
+ * `onConditionFailed` says.
+ */
+export async function transactWriteIf(
+  items: NonNullable<TransactWriteCommandInput['TransactItems']>,
+  falseOn: readonly number[],
+  onConditionFailed: Array<(() => Error) | undefined> = [],
+): Promise<boolean> {
+  const handlers = items.map((_, i) =>
+    falseOn.includes(i)
+      ? () => Object.assign(new Error('condition failed'), { [FALSE]: true })
+      : onConditionFailed[i],
+  );
+  try {
+    await transactWrite(items, handlers);
+    return true;
+  } catch (error) {
+    if (error instanceof Error && FALSE in error) return false;
+    throw error;
+  }
+}
+
 /** One UpdateItem on the table (a failed condition throws). */
 export async function updateItem(input: Omit<UpdateCommandInput, 'TableName'>): Promise<void> {
   await db.send(new UpdateCommand({ TableName: tableName(), ...input }));
