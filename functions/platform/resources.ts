@@ -20,6 +20,10 @@ export interface ResourceSettings {
   linkSecretArn: string;
   /** The KMS key that seals webhook signing secrets. */
   webhookKeyArn: string;
+  /** The platform's EventBridge bus: every activity record becomes an event on it. */
+  eventBusName: string;
+  /** The SQS queue the bus feeds webhook deliveries through (retries are timed on it). */
+  deliveryQueueUrl: string;
 }
 
 interface ResourceDeclaration {
@@ -74,6 +78,14 @@ export const RESOURCES = {
   webhookKey: {
     environment: (s) => ({ WEBHOOK_KEY_ARN: s.webhookKeyArn }),
     modules: ['functions/platform/crypto/kms.ts'],
+  },
+  eventBus: {
+    environment: (s) => ({ EVENT_BUS_NAME: s.eventBusName }),
+    modules: ['functions/platform/events/bus.ts'],
+  },
+  deliveryQueue: {
+    environment: (s) => ({ DELIVERY_QUEUE_URL: s.deliveryQueueUrl }),
+    modules: ['functions/platform/events/queue.ts'],
   },
 } as const satisfies Record<string, ResourceDeclaration>;
 

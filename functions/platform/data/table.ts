@@ -9,6 +9,8 @@ export const TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
+  /** The stream that turns activity records into events (functions/consumers.ts). */
+  streamViewType: 'NEW_IMAGE',
   /** Generic overloaded GSIs; each entity documents what it puts in them. */
   indexes: [
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },

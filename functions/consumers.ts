@@ -1,0 +1,70 @@
+import type { Resource } from './platform/resources.ts';
+
+/**
+ * The functions that are not called by a route or a workflow but fed by a stream or a queue,
+ * and what feeds them. CDK and the local runtime both read this table: CDK makes the event
+ * source mappings, the bus rule, the queue and its DLQ; the local runtime reads DynamoDB
+ * Local's stream, runs a bus and a queue of its own and invokes the same bundles.
+ *
+ *   table stream ──(filter)──► publish-events ──PutEvents──► bus ──rule──► queue ──► deliver-webhooks
+ */
+
+/** The `source` of every event the platform puts on its bus. */
+export const EVENT_SOURCE = 'csp.partner-platform';
+
+export interface StreamConsumerSpec {
+  name: string;
+  handler: string;
+  uses: ReadonlyArray<Resource>;
+  /**
+   * Lambda event filter (an EventBridge pattern over the stream record): only matching records
+   * reach the function. Only exact-value lists are used, so the local reader can apply it too.
+   */
+  filter: { eventName: string[]; dynamodb: { NewImage: Record<string, { S: string[] }> } };
+  batchSize: number;
+}
+
+export interface QueueConsumerSpec {
+  name: string;
+  handler: string;
+  uses: ReadonlyArray<Resource>;
+  /** The bus rule that sends events to this consumer's queue. */
+  rule: { source: string[] };
+  batchSize: number;
+  /** The function's timeout: a batch may hold several 5-second deliveries in a row. */
+  timeoutSeconds: number;
+  /** A received message comes back after this long unless the function deletes it or changes it. */
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message goes to the dead-letter queue. */
+  maxReceiveCount: number;
+  /** How long an unreceived message is kept. */
+  retentionSeconds: number;
+}
+
+export const streamConsumers: ReadonlyArray<StreamConsumerSpec> = [
+  {
+    // Every activity record becomes an event; nothing else in the table does.
+    name: 'publish-events',
+    handler: 'activity/events/publish',
+    uses: ['table', 'eventBus'],
+    filter: { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['activity'] } } } },
+    batchSize: 100,
+  },
+];
+
+export const queueConsumers: ReadonlyArray<QueueConsumerSpec> = [
+  {
+    name: 'deliver-webhooks',
+    handler: 'activity/events/deliver',
+    uses: ['table', 'webhookKey', 'deliveryQueue'],
+    rule: { source: [EVENT_SOURCE] },
+    batchSize: 10,
+    timeoutSeconds: 60,
+    // Six times the function's timeout, as AWS advises for a queue feeding a function.
+    visibilityTimeoutSeconds: 360,
+    // Retries are timed by the function (ChangeMessageVisibility) over 24 hours; a message that
+    // comes back this often has failed for another reason (the function itself failing).
+    maxReceiveCount: 60,
+    retentionSeconds: 4 * 86_400,
+  },
+];
