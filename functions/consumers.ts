@@ -1,3 +1,4 @@
+import { EVENT_SOURCE } from './platform/events/event.ts';
 import type { Resource } from './platform/resources.ts';
 
 /**
@@ -9,8 +10,7 @@ import type { Resource } from './platform/resources.ts';
  *   table stream ──(filter)──► publish-events ──PutEvents──► bus ──rule──► queue ──► deliver-webhooks
  */
 
-/** The `source` of every event the platform puts on its bus. */
-export const EVENT_SOURCE = 'csp.partner-platform';
+export { EVENT_SOURCE };
 
 export interface StreamConsumerSpec {
   name: string;
@@ -56,7 +56,7 @@ export const queueConsumers: ReadonlyArray<QueueConsumerSpec> = [
   {
     name: 'deliver-webhooks',
     handler: 'activity/events/deliver',
-    uses: ['table', 'webhookKey', 'deliveryQueue'],
+    uses: ['table', 'webhookSecrets', 'deliveryQueue'],
     rule: { source: [EVENT_SOURCE] },
     batchSize: 10,
     timeoutSeconds: 60,

@@ -6,7 +6,7 @@ import {
   UserPool,
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
-import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, ConfigurationSetTlsPolicy, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
@@ -38,6 +38,8 @@ export class StatefulStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       timeToLiveAttribute: TABLE.ttlAttribute,
+      // Activity records become events from here (functions/consumers.ts).
+      stream: StreamViewType[TABLE.streamViewType],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const index of TABLE.indexes) {
@@ -133,7 +135,7 @@ export class StatefulStack extends Stack {
         'Not rotated on a schedule: it only derives the id and link of a create sent with an Idempotency-Key, and nothing stored depends on it (only the token’s SHA-256 is stored). A new value kills no link; a replay of a key used before it would make a new invitation with a new link instead of answering the first. Rotate it by hand if it may have leaked.',
     });
 
-    // Seals webhook signing secrets (functions/platform/crypto/kms.ts); retained with the data it opens.
+    // Seals webhook signing secrets (functions/platform/crypto/kms-seal.ts); retained with the data it opens.
     this.webhookKey = new Key(this, 'WebhookKey', {
       description: "CSP partner platform: seals the signing secrets of partners' webhooks",
       enableKeyRotation: true,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   ArnFormat,
   CrossStackReferences,
+  Duration,
   ReferenceStrength,
   RemovalPolicy,
   Stack,
@@ -20,16 +21,28 @@ import {
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import {
+  type QueueConsumerSpec,
+  queueConsumers,
+  type StreamConsumerSpec,
+  streamConsumers,
+} from '../functions/consumers.ts';
 import { TABLE } from '../functions/platform/data/table.ts';
 import {
   functionEnvironment,
@@ -95,6 +108,11 @@ export interface StatelessStackProps extends StackProps {
   readonly routes?: ReadonlyArray<RouteSpec & { id: string }>;
   /** @default the workflows of `functions/workflows.ts`; tests pass a fixture */
   readonly workflows?: ReadonlyArray<WorkflowSpec>;
+  /** @default the tables of `functions/consumers.ts` */
+  readonly consumers?: {
+    stream: ReadonlyArray<StreamConsumerSpec>;
+    queue: ReadonlyArray<QueueConsumerSpec>;
+  };
   /** Handler module → the folder infra/bundle.ts built for it; deployed as it is. */
   readonly bundleDirs: ReadonlyMap<string, string>;
   /** Sender, public URL and operators' address of this deployment (infra/settings.ts). */
@@ -120,6 +138,13 @@ export class StatelessStack extends Stack {
   readonly routeFunctions: ReadonlyMap<string, PlatformFunction>;
   /** Workflow name → its state machine. */
   readonly stateMachines: ReadonlyMap<string, StateMachine>;
+  /** The platform's event bus: every activity record becomes an event on it. */
+  readonly bus: EventBus;
+  /** The queue webhook deliveries wait in (between attempts too), and its dead-letter queue. */
+  readonly deliveryQueue: Queue;
+  readonly deliveryDeadLetters: Queue;
+  /** Consumer name → its function. */
+  readonly consumerFunctions: ReadonlyMap<string, PlatformFunction>;
 
   private readonly props: StatelessStackProps;
   private readonly mailFrom: string;
@@ -132,6 +157,27 @@ export class StatelessStack extends Stack {
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     this.props = props;
     this.mailFrom = props.settings.mailFrom;
+
+    const consumers = props.consumers ?? { stream: streamConsumers, queue: queueConsumers };
+    // One queue consumer: functions are told one DELIVERY_QUEUE_URL (the `deliveryQueue` resource).
+    const [delivery, ...others] = consumers.queue;
+    if (!delivery || others.length > 0)
+      throw new Error('Exactly one queue consumer is expected (deliver-webhooks)');
+    this.bus = new EventBus(this, 'EventBus', {
+      description: 'CSP partner platform events (one per activity record)',
+    });
+    this.deliveryDeadLetters = this.makeQueue(`${pascal(delivery.name)}DeadLetters`, {
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deliveryDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This is the dead-letter queue of the delivery queue; its depth has an alarm.',
+    });
+    this.deliveryQueue = this.makeQueue(pascal(delivery.name), {
+      visibilityTimeout: Duration.seconds(delivery.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.seconds(delivery.retentionSeconds),
+      deadLetterQueue: { queue: this.deliveryDeadLetters, maxReceiveCount: delivery.maxReceiveCount },
+    });
 
     const machines = new Map<string, StateMachine>();
     for (const workflow of props.workflows ?? workflows) {
@@ -179,13 +225,100 @@ export class StatelessStack extends Stack {
     }
     this.routeFunctions = functions;
 
+    this.consumerFunctions = this.addConsumers(consumers.stream, delivery);
     this.protectWithWaf();
+  }
+
+  /** An encrypted queue that takes TLS only. */
+  private makeQueue(id: string, props: ConstructorParameters<typeof Queue>[2]) {
+    return new Queue(this, id, { ...props, encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
+  }
+
+  /**
+   * table stream ─► stream consumers ─► bus ─► rule ─► delivery queue ─► queue consumer, with
+   * a dead-letter queue at each hop that can fail for good, and an alarm on each.
+   */
+  private addConsumers(stream: ReadonlyArray<StreamConsumerSpec>, delivery: QueueConsumerSpec) {
+    const made = new Map<string, PlatformFunction>();
+    for (const spec of stream) {
+      const id = pascal(spec.name);
+      const fn = this.makeFunction(`${id}Consumer`, {
+        handler: spec.handler,
+        description: `stream consumer ${spec.name}`,
+        uses: spec.uses,
+      });
+      const failed = this.makeQueue(`${id}FailedBatches`, { retentionPeriod: Duration.days(14) });
+      Validations.of(failed).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is itself where failed stream batches are recorded; its depth has an alarm.',
+      });
+      fn.function.addEventSource(
+        new DynamoEventSource(this.props.table, {
+          startingPosition: StartingPosition.TRIM_HORIZON,
+          batchSize: spec.batchSize,
+          filters: [FilterCriteria.filter(spec.filter)],
+          reportBatchItemFailures: true,
+          // Retried for a day (records stay 24 hours in the stream), then recorded in the queue.
+          retryAttempts: 1000,
+          maxRecordAge: Duration.hours(24),
+          onFailure: new SqsDlq(failed),
+          parallelizationFactor: 1,
+        }),
+      );
+      this.alarmOnDepth(
+        `${id}FailedBatchesAlarm`,
+        failed,
+        `${spec.name} gave up on stream records: events were lost`,
+      );
+      made.set(spec.name, fn);
+    }
+
+    const fn = this.makeFunction(`${pascal(delivery.name)}Consumer`, {
+      handler: delivery.handler,
+      description: `queue consumer ${delivery.name}`,
+      uses: delivery.uses,
+      timeout: Duration.seconds(delivery.timeoutSeconds),
+    });
+    fn.function.addEventSource(
+      new SqsEventSource(this.deliveryQueue, {
+        batchSize: delivery.batchSize,
+        reportBatchItemFailures: true,
+      }),
+    );
+    new Rule(this, `${pascal(delivery.name)}Rule`, {
+      eventBus: this.bus,
+      description: `Every platform event to the ${delivery.name} queue`,
+      eventPattern: { source: delivery.rule.source },
+      targets: [new SqsQueue(this.deliveryQueue, { deadLetterQueue: this.deliveryDeadLetters })],
+    });
+    this.alarmOnDepth(
+      `${pascal(delivery.name)}DeadLettersAlarm`,
+      this.deliveryDeadLetters,
+      'Webhook deliveries failed for another reason than the endpoint (see the delivery function logs)',
+    );
+    made.set(delivery.name, fn);
+    return made;
+  }
+
+  /** Alarms as soon as a dead-letter queue holds a message. */
+  private alarmOnDepth(id: string, queue: Queue, description: string) {
+    return new Alarm(this, id, {
+      alarmDescription: description,
+      metric: queue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 
   /** One function through the one construct, with the grants and variables its `uses` need. */
   private makeFunction(
     id: string,
-    spec: { handler: string; description: string; uses: ReadonlyArray<Resource> },
+    spec: { handler: string; description: string; uses: ReadonlyArray<Resource>; timeout?: Duration },
   ) {
     const bundleDir = this.props.bundleDirs.get(spec.handler);
     if (!bundleDir) throw new Error(`No bundle was built for functions/${spec.handler}.ts`);
@@ -193,6 +326,7 @@ export class StatelessStack extends Stack {
       handler: spec.handler,
       bundleDir,
       description: spec.description,
+      ...(spec.timeout ? { timeout: spec.timeout } : {}),
       environment: functionEnvironment(spec.uses, this.resourceSettings(), {
         publicBaseUrl: this.props.settings.publicBaseUrl,
         serviceName: SERVICE_NAME,
@@ -219,6 +353,8 @@ export class StatelessStack extends Stack {
       ),
       linkSecretArn: linkSecret.secretArn,
       webhookKeyArn: webhookKey.keyArn,
+      eventBusName: this.bus.eventBusName,
+      deliveryQueueUrl: this.deliveryQueue.queueUrl,
     };
   }
 
@@ -269,8 +405,22 @@ export class StatelessStack extends Stack {
         return;
       }
       case 'webhookKey': {
-        // What functions/platform/crypto/kms.ts calls, no more: sealing only (deliveries will add Decrypt).
+        // What functions/platform/crypto/kms-seal.ts calls, no more: sealing only.
         webhookKey.grant(lambda, 'kms:Encrypt');
+        return;
+      }
+      case 'webhookSecrets': {
+        // What functions/platform/crypto/kms-open.ts calls: only the delivery function opens secrets.
+        webhookKey.grant(lambda, 'kms:Decrypt');
+        return;
+      }
+      case 'eventBus': {
+        this.bus.grantPutEventsTo(lambda);
+        return;
+      }
+      case 'deliveryQueue': {
+        // What functions/platform/events/queue.ts calls (the event source mapping grants the receiving).
+        this.deliveryQueue.grant(lambda, 'sqs:ChangeMessageVisibility');
         return;
       }
       case 'stateMachine': {

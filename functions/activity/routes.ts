@@ -1,6 +1,15 @@
 import { route } from '../platform/route-spec.ts';
 import { ListQuery, listOf } from '../platform/schemas.ts';
-import { Activity, ActivityQuery, Webhook, WebhookBody, WebhookCreated, WebhookIdParams } from './schemas.ts';
+import {
+  Activity,
+  ActivityQuery,
+  Delivery,
+  TestEventSent,
+  Webhook,
+  WebhookBody,
+  WebhookCreated,
+  WebhookIdParams,
+} from './schemas.ts';
 
 /** Activity log and webhooks: this context's entries of the route table (functions/routes.ts). */
 export const activityRoutes = {
@@ -47,6 +56,29 @@ export const activityRoutes = {
     summary: 'Remove a webhook; nothing more is delivered to it',
     request: { params: WebhookIdParams },
     response: { status: 204 },
+    uses: ['table'],
+  }),
+  testWebhook: route({
+    method: 'POST',
+    path: '/webhooks/{id}/test',
+    handler: 'activity/api/test-webhook',
+    auth: 'signed-in',
+    permission: 'webhooks:manage',
+    summary:
+      'Send a signed `webhook.test` event to this webhook (whatever its filters), through the same queue',
+    request: { params: WebhookIdParams },
+    response: { status: 202, schema: TestEventSent },
+    uses: ['table', 'eventBus'],
+  }),
+  listDeliveries: route({
+    method: 'GET',
+    path: '/webhooks/{id}/deliveries',
+    handler: 'activity/api/list-deliveries',
+    auth: 'signed-in',
+    permission: 'webhooks:manage',
+    summary: "The webhook's delivery attempts, newest event first (PENDING: when the next one is due)",
+    request: { params: WebhookIdParams, query: ListQuery },
+    response: { status: 200, schema: listOf(Delivery) },
     uses: ['table'],
   }),
 } as const;

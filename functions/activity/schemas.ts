@@ -54,3 +54,20 @@ export const Webhook = z
   .register(z.globalRegistry, { id: 'Webhook' });
 
 export const WebhookIdParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) });
+
+export const TestEventSent = z
+  .object({ eventId: z.string() })
+  .register(z.globalRegistry, { id: 'TestEventSent' });
+
+export const Delivery = z
+  .object({
+    eventId: z.string(),
+    type: z.string(),
+    attempt: z.number(),
+    status: z.enum(['SUCCEEDED', 'FAILED', 'PENDING']),
+    responseStatus: z.optional(z.number()),
+    at: z.string(),
+  })
+  .register(z.globalRegistry, { id: 'Delivery' });
+
+export const DeliveriesQuery = ListQuery;

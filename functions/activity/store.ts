@@ -1,10 +1,20 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { activities, recordActivity } from '../platform/data/activity.ts';
-import { tableName } from '../platform/data/dynamo.ts';
+import { db, tableName } from '../platform/data/dynamo.ts';
 import { entity } from '../platform/data/entity.ts';
-import { queryPage } from '../platform/data/query.ts';
+import { getRecord, queryPage } from '../platform/data/query.ts';
 import { keys } from '../platform/data/table.ts';
-import { transactWrite, transactWriteIf } from '../platform/data/transact.ts';
-import type { ActivityStore, WebhookRecord, WebhookStore } from './ports.ts';
+import { transactWrite, transactWriteIf, updateIf } from '../platform/data/transact.ts';
+import type { PlatformEvent } from '../platform/events/event.ts';
+import type {
+  ActivityStore,
+  DeliveryAttempt,
+  DeliveryStore,
+  QueuedDelivery,
+  WebhookRecord,
+  WebhookRef,
+  WebhookStore,
+} from './ports.ts';
 
 /** The sort keys `<at>#<activityId>` of a time window, both ends included. */
 const window = (from: string, to: string) => [from, `${to}#\uffff`] as const;
@@ -67,6 +77,19 @@ export const webhookStore: WebhookStore = {
     ]);
   },
 
+  get: (orgId, webhookId) => getRecord(webhooks, keys.webhook(orgId, webhookId)),
+
+  async all(orgId) {
+    const all: WebhookRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await webhookStore.list(orgId, 100, cursor);
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
+  },
+
   list: (orgId, limit, cursor) =>
     queryPage({
       partition: keys.webhook(orgId).pk,
@@ -90,5 +113,145 @@ export const webhookStore: WebhookStore = {
       ],
       [0],
     );
+  },
+};
+
+/** Queued deliveries outlive their 24 hours of retries by a day at most; attempts are kept 30 days. */
+const QUEUED_TTL_SECONDS = 2 * 86_400;
+const ATTEMPT_TTL_SECONDS = 30 * 86_400;
+const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+const queuedDeliveries = entity<QueuedDelivery & { leaseUntil?: string; expiresAt: number }>({
+  type: 'webhookQueued',
+});
+const deliveryAttempts = entity<DeliveryAttempt & { expiresAt: number }>({ type: 'webhookDelivery' });
+
+const queueKey = (w: WebhookRef, e: PlatformEvent) =>
+  keys.webhookQueue(w.orgId, w.id, e.resource, e.occurredAt, e.id);
+
+const putAttempt = (
+  w: WebhookRef,
+  e: PlatformEvent,
+  attempt: Omit<DeliveryAttempt, 'eventId' | 'type'>,
+  condition?: string,
+) => ({
+  Put: {
+    TableName: tableName(),
+    Item: deliveryAttempts.item(
+      { eventId: e.id, type: e.type, ...attempt, expiresAt: epochSeconds(attempt.at) + ATTEMPT_TTL_SECONDS },
+      keys.webhookDelivery(w.orgId, w.id, e.occurredAt, e.id, attempt.attempt),
+    ),
+    ...(condition ? { ConditionExpression: condition } : {}),
+  },
+});
+
+/** A transaction holds 100 items: two per webhook. */
+const WEBHOOKS_PER_TRANSACTION = 50;
+
+/** DynamoDB implementation of the DeliveryStore port: one partition per webhook (its queue and its attempts). */
+export const deliveryStore: DeliveryStore = {
+  async enqueue(event, hooks) {
+    for (let i = 0; i < hooks.length; i += WEBHOOKS_PER_TRANSACTION) {
+      const chunk = hooks.slice(i, i + WEBHOOKS_PER_TRANSACTION);
+      // Once per event and webhook: a repeated publish finds the first attempt written and stops.
+      await transactWriteIf(
+        chunk.flatMap((w) => [
+          putAttempt(
+            w,
+            event,
+            { attempt: 1, status: 'PENDING', at: event.occurredAt },
+            'attribute_not_exists(pk)',
+          ),
+          {
+            Put: {
+              TableName: tableName(),
+              Item: queuedDeliveries.item(
+                {
+                  eventId: event.id,
+                  type: event.type,
+                  attempts: 0,
+                  expiresAt: epochSeconds(event.occurredAt) + QUEUED_TTL_SECONDS,
+                },
+                queueKey(w, event),
+              ),
+            },
+          },
+        ]),
+        chunk.map((_, j) => 2 * j),
+      );
+    }
+  },
+
+  queued: (w, e) => getRecord(queuedDeliveries, queueKey(w, e)),
+
+  async blockedBy(w, e) {
+    const own = queueKey(w, e);
+    const { Items } = await db.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :own',
+        ExpressionAttributeValues: {
+          ':pk': own.pk,
+          ':first': keys.webhookQueue(w.orgId, w.id, e.resource).sk,
+          ':own': own.sk,
+        },
+        Limit: 1,
+      }),
+    );
+    const oldest = Items?.[0];
+    return oldest && oldest.sk !== own.sk ? queuedDeliveries.record(oldest) : undefined;
+  },
+
+  lease: (w, e, attempt, now, until) =>
+    updateIf({
+      TableName: tableName(),
+      Key: queueKey(w, e),
+      UpdateExpression: 'SET attempts = :attempt, leaseUntil = :until',
+      ConditionExpression: 'attempts = :made AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+      ExpressionAttributeValues: { ':attempt': attempt, ':made': attempt - 1, ':until': until, ':now': now },
+    }),
+
+  async succeeded(w, e, attempt, responseStatus, at) {
+    await transactWrite([
+      { Delete: { TableName: tableName(), Key: queueKey(w, e) } },
+      putAttempt(w, e, { attempt, status: 'SUCCEEDED', responseStatus, at }),
+    ]);
+  },
+
+  async failed(w, e, attempt, responseStatus, at, nextAttemptAt) {
+    const failure = putAttempt(w, e, {
+      attempt,
+      status: 'FAILED',
+      ...(responseStatus === undefined ? {} : { responseStatus }),
+      at,
+    });
+    await transactWrite(
+      nextAttemptAt === undefined
+        ? [{ Delete: { TableName: tableName(), Key: queueKey(w, e) } }, failure]
+        : [
+            {
+              Update: {
+                TableName: tableName(),
+                Key: queueKey(w, e),
+                UpdateExpression: 'SET nextAttemptAt = :next REMOVE leaseUntil',
+                ExpressionAttributeValues: { ':next': nextAttemptAt },
+              },
+            },
+            failure,
+            putAttempt(w, e, { attempt: attempt + 1, status: 'PENDING', at: nextAttemptAt }),
+          ],
+    );
+  },
+
+  async list(w, limit, cursor) {
+    const page = await queryPage({
+      partition: keys.webhookDelivery(w.orgId, w.id).pk,
+      sortKeyPrefix: keys.webhookDelivery(w.orgId, w.id).sk,
+      newestFirst: true,
+      limit,
+      cursor,
+      read: deliveryAttempts.record,
+    });
+    return { ...page, items: page.items.map(({ expiresAt: _e, ...attempt }) => attempt) };
   },
 };

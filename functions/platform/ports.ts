@@ -1,5 +1,6 @@
 /** Ports every context shares; the contexts declare their own in their `ports.ts`. */
 
+import type { PlatformEvent } from './events/event.ts';
 import type { LinkRecord } from './links/links.ts';
 
 export interface OutgoingEmail {
@@ -47,4 +48,14 @@ export interface LinkStore {
  */
 export interface SecretBox {
   seal(plaintext: string, context: Record<string, string>): Promise<string>;
+}
+
+/** The platform's event bus: events in the order given, or a throw. */
+export interface EventBus {
+  publish(events: ReadonlyArray<PlatformEvent>): Promise<void>;
+}
+
+/** Opens what a SecretBox sealed, given the same context; held only by the code that must read the secret. */
+export interface SecretOpener {
+  open(sealed: string, context: Record<string, string>): Promise<string>;
 }

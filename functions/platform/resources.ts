@@ -77,7 +77,12 @@ export const RESOURCES = {
   },
   webhookKey: {
     environment: (s) => ({ WEBHOOK_KEY_ARN: s.webhookKeyArn }),
-    modules: ['functions/platform/crypto/kms.ts'],
+    modules: ['functions/platform/crypto/kms-seal.ts'],
+  },
+  /** The same key, to open sealed webhook secrets: only the delivery function signs with them. */
+  webhookSecrets: {
+    environment: (s) => ({ WEBHOOK_KEY_ARN: s.webhookKeyArn }),
+    modules: ['functions/platform/crypto/kms-open.ts'],
   },
   eventBus: {
     environment: (s) => ({ EVENT_BUS_NAME: s.eventBusName }),

@@ -1,5 +1,5 @@
 import { loadPrincipal } from '../../identity/principal.ts';
-import { kmsSecretBox } from '../../platform/crypto/kms.ts';
+import { kmsSecretBox } from '../../platform/crypto/kms-seal.ts';
 import { httpHandler } from '../../platform/http/handler.ts';
 import { createWebhook } from '../domain/webhooks.ts';
 import { activityRoutes as routes } from '../routes.ts';

@@ -81,6 +81,25 @@ export const keys = {
   invitationCounter: (orgId: string, hour: string) => ({ pk: `ORG#${orgId}`, sk: `INVITES#${hour}` }),
   /** An organization's webhooks, in its own partition (one Query lists them). */
   webhook: (orgId: string, webhookId = '') => ({ pk: `ORG#${orgId}`, sk: `WEBHOOK#${webhookId}` }),
+  /**
+   * An event queued for one webhook, until delivered or given up: sorted by resource, then
+   * time, so the oldest still owed for a resource is the first of its prefix.
+   */
+  webhookQueue: (
+    orgId: string,
+    webhookId: string,
+    resource: { type: string; id: string },
+    at = '',
+    eventId = '',
+  ) => ({
+    pk: `ORG#${orgId}#WEBHOOK#${webhookId}`,
+    sk: `QUEUE#${resource.type}#${resource.id}#${at ? `${at}#${eventId}` : ''}`,
+  }),
+  /** One delivery attempt to a webhook (kept 30 days), listed newest event first. */
+  webhookDelivery: (orgId: string, webhookId: string, at = '', eventId = '', attempt?: number) => ({
+    pk: `ORG#${orgId}#WEBHOOK#${webhookId}`,
+    sk: `DELIVERY#${at ? `${at}#${eventId}#${attempt === undefined ? '' : String(attempt).padStart(2, '0')}` : ''}`,
+  }),
   /** An organization's activity log, newest last in the partition (queried newest first); 400-day TTL. */
   activity: (orgId: string, at = '', activityId = '') => ({
     pk: `ORG#${orgId}#ACTIVITY`,

@@ -1,0 +1,40 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { awsClientConfig } from '../aws.ts';
+import { lazy, requireEnv } from '../config.ts';
+import type { EventBus } from '../ports.ts';
+import { EVENT_SOURCE, type PlatformEvent } from './event.ts';
+
+const client = lazy(() => new EventBridgeClient(awsClientConfig));
+
+/** PutEvents takes at most 10 entries a call. */
+const ENTRIES_PER_CALL = 10;
+
+/**
+ * The EventBus port over the platform's EventBridge bus (EVENT_BUS_NAME, the `eventBus`
+ * resource): each event is one entry, `source` EVENT_SOURCE, `detail-type` its type.
+ * Entries go in the order given; a call that fails any entry throws, so the caller retries.
+ */
+export const eventBridgeBus: EventBus = {
+  async publish(events) {
+    for (let i = 0; i < events.length; i += ENTRIES_PER_CALL) {
+      const chunk = events.slice(i, i + ENTRIES_PER_CALL);
+      const { FailedEntryCount, Entries } = await client.send(
+        new PutEventsCommand({
+          Entries: chunk.map((event: PlatformEvent) => ({
+            EventBusName: requireEnv('EVENT_BUS_NAME'),
+            Source: EVENT_SOURCE,
+            DetailType: event.type,
+            Detail: JSON.stringify(event),
+            Time: new Date(event.occurredAt),
+          })),
+        }),
+      );
+      if (FailedEntryCount) {
+        const failed = Entries?.find((e) => e.ErrorCode);
+        throw new Error(
+          `EventBridge refused ${FailedEntryCount} of ${chunk.length} events: ${failed?.ErrorCode} ${failed?.ErrorMessage}`,
+        );
+      }
+    }
+  },
+};

@@ -1,0 +1,16 @@
+/** The `source` of every event the platform puts on its bus. */
+export const EVENT_SOURCE = 'csp.partner-platform';
+
+/**
+ * What partners receive (API.md §"Activity log, events and webhooks"): one per activity
+ * record, its id the record's id, plus `webhook.test` events.
+ */
+export interface PlatformEvent {
+  id: string;
+  /** `user.created`, `invitation.accepted`, `webhook.test`. */
+  type: string;
+  occurredAt: string;
+  organizationId: string;
+  resource: { type: string; id: string };
+  data: Record<string, unknown>;
+}
