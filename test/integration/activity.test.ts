@@ -48,6 +48,9 @@ const RECORDS: Record<string, { operations: string[] } | { nothing: string }> = 
   resendInvitation: { operations: ['INVITATION_RESENT'] },
   createWebhook: { operations: ['WEBHOOK_CREATED'] },
   deleteWebhook: { operations: ['WEBHOOK_DELETED'] },
+  testWebhook: {
+    nothing: 'a test event changes no state; its attempts are listed under the webhook deliveries',
+  },
 };
 
 const writeRoutes = routeList.filter((r) => r.method !== 'GET').map((r) => r.id);
@@ -287,6 +290,9 @@ describe('activity log', () => {
       resourceId: hook.body.webhookId,
       changes: { url: [null, 'https://hooks.contoso.example/csp'], events: [null, ['user.*']] },
     });
+    const pinged = await call('POST', `/webhooks/${hook.body.webhookId}/test`, { token: reseller.token });
+    ok(pinged, 202);
+    drove('testWebhook', pinged);
     const unhooked = await call('DELETE', `/webhooks/${hook.body.webhookId}`, { token: reseller.token });
     ok(unhooked, 204);
     drove('deleteWebhook', unhooked, {
