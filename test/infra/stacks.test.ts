@@ -5,6 +5,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_SOURCE, queueConsumers, streamConsumers } from '../../functions/consumers.ts';
 import { OPERATORS_GROUP } from '../../functions/platform/auth-groups.ts';
 import { TABLE } from '../../functions/platform/data/table.ts';
 import { stateMachineArnEnvName } from '../../functions/platform/resources.ts';
@@ -160,12 +161,14 @@ describe('the stacks of the real route and workflow tables', () => {
     stateless = Template.fromStack(built.stateless);
   }, 120_000);
 
-  it('makes exactly one function per route and per workflow task', () => {
+  it('makes exactly one function per route, per workflow task and per consumer', () => {
     const tasks = workflows.reduce((n, w) => n + Object.keys(w.tasks).length, 0);
 
     const functions = platformFunctions(stateless);
 
-    expect(Object.keys(functions)).toHaveLength(routeList.length + tasks);
+    expect(Object.keys(functions)).toHaveLength(
+      routeList.length + tasks + streamConsumers.length + queueConsumers.length,
+    );
     for (const route of routeList) functionIdOf(stateless, route);
   });
 
@@ -311,17 +314,19 @@ describe('the stacks of the real route and workflow tables', () => {
   });
 
   /**
-   * Every platform function: whether it serves one of `routes`, its variables, and the policies
-   * attached to the role it runs as (as JSON, to look for actions).
+   * Every platform function: whether it serves one of `routes` (or is one of the consumers
+   * named), its variables, and the policies attached to the role it runs as (as JSON, to look
+   * for actions).
    */
-  const functionsOfRoutes = (routes: ReadonlyArray<(typeof routeList)[number]>) => {
+  const functionsOfRoutes = (routes: ReadonlyArray<(typeof routeList)[number]>, consumers: string[] = []) => {
     const policies = Object.values(stateless.findResources('AWS::IAM::Policy') as Resources);
+    const descriptions = new Set([...routes.map(describeRoute), ...consumers]);
     return Object.entries(platformFunctions(stateless)).map(([id, fn]) => {
       const props = fn.Properties ?? {};
       const roleId = (props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       return {
         id,
-        uses: routes.some((r) => props.Description === describeRoute(r)),
+        uses: descriptions.has(String(props.Description)),
         variables: (props.Environment as { Variables: Record<string, unknown> }).Variables,
         policy: JSON.stringify(
           policies.filter((p) =>
@@ -357,18 +362,86 @@ describe('the stacks of the real route and workflow tables', () => {
     }
   });
 
-  it('keeps a rotated KMS key for webhook secrets, retained, used (Encrypt only) by exactly the routes that name it', () => {
+  it('keeps a rotated KMS key for webhook secrets, retained: the create route seals, the delivery consumer opens, nobody else', () => {
     stateful.resourceCountIs('AWS::KMS::Key', 1);
     stateful.hasResource('AWS::KMS::Key', {
       DeletionPolicy: 'Retain',
       Properties: { EnableKeyRotation: true },
     });
-    const users = routeList.filter((r) => r.uses?.includes('webhookKey'));
-    expect(users.map((r) => r.id)).toEqual(['createWebhook']);
-    for (const { id, uses, variables, policy } of functionsOfRoutes(users)) {
-      expect('WEBHOOK_KEY_ARN' in variables, id).toBe(uses);
+    const sealers = routeList.filter((r) => r.uses?.includes('webhookKey'));
+    expect(sealers.map((r) => r.id)).toEqual(['createWebhook']);
+    expect(routeList.filter((r) => r.uses?.includes('webhookSecrets'))).toEqual([]);
+    const seal = functionsOfRoutes(sealers);
+    const open = functionsOfRoutes([], ['queue consumer deliver-webhooks']);
+    for (const [i, { id, uses, variables, policy }] of seal.entries()) {
+      const opens = open[i]?.uses ?? false;
+      expect('WEBHOOK_KEY_ARN' in variables, id).toBe(uses || opens);
       expect(policy.includes('kms:Encrypt'), id).toBe(uses);
+      expect(policy.includes('kms:Decrypt'), id).toBe(opens);
       expect(policy, id).not.toMatch(/kms:(ReEncrypt|GenerateDataKey|\*)/);
+    }
+    expect(open.filter((f) => f.uses)).toHaveLength(1);
+  });
+
+  it('turns activity records into events: the stream, filtered, to publish-events, the bus, a rule, the queue, deliver-webhooks', () => {
+    stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+    });
+    const [publisher] = streamConsumers;
+    const [delivery] = queueConsumers;
+    expect(publisher?.name).toBe('publish-events');
+    expect(delivery?.name).toBe('deliver-webhooks');
+    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('Table.*StreamArn') },
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(publisher?.filter) }] },
+      MaximumRecordAgeInSeconds: 86_400,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: Match.anyValue(),
+      BatchSize: delivery?.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    stateless.resourceCountIs('AWS::Events::EventBus', 1);
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.anyValue(),
+      EventPattern: { source: [EVENT_SOURCE] },
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue() })],
+    });
+    // The delivery queue, its DLQ and the stream's failed batches: encrypted, TLS only.
+    const queues = Object.values(stateless.findResources('AWS::SQS::Queue') as Resources);
+    expect(queues).toHaveLength(3);
+    for (const q of queues) expect(q.Properties?.SqsManagedSseEnabled).toBe(true);
+    stateless.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: delivery?.visibilityTimeoutSeconds,
+      RedrivePolicy: { maxReceiveCount: delivery?.maxReceiveCount, deadLetterTargetArn: Match.anyValue() },
+    });
+    const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm') as Resources);
+    expect(alarms).toHaveLength(2);
+    for (const a of alarms)
+      expect(a.Properties).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+
+    const putters = routeList.filter((r) => r.uses?.includes('eventBus'));
+    expect(putters.map((r) => r.id)).toEqual(['testWebhook']);
+    for (const { id, uses, variables, policy } of functionsOfRoutes(putters, [
+      'stream consumer publish-events',
+    ])) {
+      expect('EVENT_BUS_NAME' in variables, id).toBe(uses);
+      expect(policy.includes('events:PutEvents'), id).toBe(uses);
+    }
+    for (const { id, uses, variables, policy } of functionsOfRoutes(
+      [],
+      ['queue consumer deliver-webhooks'],
+    )) {
+      expect('DELIVERY_QUEUE_URL' in variables, id).toBe(uses);
+      expect(policy.includes('sqs:ChangeMessageVisibility'), id).toBe(uses);
+      if (uses) expect(policy).not.toContain('sqs:SendMessage');
     }
   });
 
