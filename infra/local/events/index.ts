@@ -1,0 +1,168 @@
+/**
+ * The platform's event pipeline on this machine, from the consumer tables of functions/consumers.ts:
+ *
+ *   DynamoDB Local's stream ──streams.ts──► stream consumers ──PutEvents──► eventbridge.ts
+ *     ──rule──► sqs.ts queue (and its DLQ) ──poller──► queue consumers
+ *
+ * as CDK builds it on AWS: one bus; per queue consumer a queue `<name>`, its dead-letter queue
+ * `<name>-dlq` and a bus rule on `rule.source` whose target is the queue; per stream consumer a
+ * stream reader with the consumer's filter. The servers start first (functions need their URLs in
+ * their environment); the consumers start once the table exists and the functions can be invoked.
+ */
+import type { QueueConsumerSpec, StreamConsumerSpec } from '../../../functions/consumers.ts';
+import { startEventBridge } from './eventbridge.ts';
+import { startSqs } from './sqs.ts';
+import { type StreamReader, startStreamReader } from './streams.ts';
+
+export interface LocalEventsOptions {
+  region: string;
+  accountId: string;
+  /** Visibility timeouts and retention of the queues are divided by it. */
+  timeScale: number;
+  busName: string;
+  streamConsumers: ReadonlyArray<StreamConsumerSpec>;
+  queueConsumers: ReadonlyArray<QueueConsumerSpec>;
+}
+
+export interface LocalEvents {
+  /** What the SDK clients of the functions read to reach the bus and the queues. */
+  env: { AWS_ENDPOINT_URL_EVENTBRIDGE: string; AWS_ENDPOINT_URL_SQS: string };
+  busName: string;
+  /** The URL of a queue consumer's queue. */
+  queueUrl(consumerName: string): string;
+  /** Starts reading the stream and the queues; answers what stops them (before the functions stop). */
+  startConsumers(opts: {
+    dynamoDbEndpoint: string;
+    tableName: string;
+    /** With kept data (a DATA_DIR), the records of earlier runs were handled then: start at LATEST. */
+    startingPosition: 'TRIM_HORIZON' | 'LATEST';
+    invoke(handler: string, event: unknown): Promise<unknown>;
+  }): Promise<() => Promise<void>>;
+  /**
+   * Resolves when the pipeline has settled: every stream record written before the call (and
+   * every one written meanwhile by the consumers) handed over successfully, and no queue holding a
+   * visible message or one being handled. Messages waiting for a retry (a visibility timeout set by
+   * a failure or by ChangeMessageVisibility) do not count: they are deliveries that failed, for now.
+   * Rejects after `timeoutMs`, saying what is still going on (a stream batch that keeps failing).
+   */
+  idle(timeoutMs?: number): Promise<void>;
+  /** The bodies in the dead-letter queue of a queue consumer (by the consumer's name). */
+  deadLetters(consumerName: string): string[];
+  stop(): Promise<void>;
+}
+
+/** A dead-letter queue keeps messages for 14 days, the most SQS allows. */
+const DEAD_LETTER_RETENTION_SECONDS = 14 * 86_400;
+const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+
+export const deadLetterQueueName = (consumerName: string) => `${consumerName}-dlq`;
+
+export async function startLocalEvents(opts: LocalEventsOptions): Promise<LocalEvents> {
+  const sqs = await startSqs({ region: opts.region, accountId: opts.accountId, timeScale: opts.timeScale });
+  const queueUrls = new Map<string, string>();
+  for (const consumer of opts.queueConsumers) {
+    sqs.createQueue({
+      name: deadLetterQueueName(consumer.name),
+      visibilityTimeoutSeconds: consumer.visibilityTimeoutSeconds,
+      retentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+    });
+    const { url } = sqs.createQueue({
+      name: consumer.name,
+      visibilityTimeoutSeconds: consumer.visibilityTimeoutSeconds,
+      retentionSeconds: consumer.retentionSeconds,
+      deadLetterQueueName: deadLetterQueueName(consumer.name),
+      maxReceiveCount: consumer.maxReceiveCount,
+    });
+    queueUrls.set(consumer.name, url);
+  }
+  const bus = await startEventBridge({
+    region: opts.region,
+    accountId: opts.accountId,
+    busName: opts.busName,
+    rules: opts.queueConsumers.map((consumer) => ({
+      name: `to-${consumer.name}`,
+      pattern: { source: [...consumer.rule.source] },
+      target: (envelope) => void sqs.send(consumer.name, envelope),
+    })),
+  }).catch(async (error) => {
+    await sqs.stop();
+    throw error;
+  });
+
+  const readers: StreamReader[] = [];
+  let stopConsumers: (() => Promise<void>) | undefined;
+  const pending = () => [...readers.flatMap((r) => r.pending()), ...sqs.pending()];
+  const invocations = () => readers.reduce((n, r) => n + r.invocations, sqs.invocations);
+
+  const settle = async (signal: AbortSignal) => {
+    // A pass in which no consumer ran means nothing new can have been written by them.
+    while (!signal.aborted) {
+      const before = invocations();
+      for (const reader of readers) await reader.idle(signal);
+      await sqs.idle(signal);
+      if (invocations() === before) return;
+    }
+  };
+
+  return {
+    env: { AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url, AWS_ENDPOINT_URL_SQS: sqs.url },
+    busName: opts.busName,
+    queueUrl(consumerName) {
+      const url = queueUrls.get(consumerName);
+      if (!url) throw new Error(`No queue consumer named "${consumerName}"`);
+      return url;
+    },
+    async startConsumers({ dynamoDbEndpoint, tableName, startingPosition, invoke }) {
+      if (stopConsumers) throw new Error('The consumers have started already');
+      const report = (name: string) => (error: unknown) =>
+        console.error(`[${name}]`, error instanceof Error ? error.message : error);
+      for (const consumer of opts.queueConsumers) {
+        const name = `queue consumer ${consumer.name}`;
+        sqs.consume(consumer.name, {
+          batchSize: consumer.batchSize,
+          handler: (event) => invoke(consumer.handler, event),
+          onError: (_queue, error) => report(name)(error),
+        });
+      }
+      stopConsumers = async () => {
+        await Promise.all(readers.map((r) => r.stop()));
+        await sqs.stop();
+      };
+      for (const consumer of opts.streamConsumers) {
+        readers.push(
+          await startStreamReader({
+            endpoint: dynamoDbEndpoint,
+            region: opts.region,
+            tableName,
+            name: consumer.name,
+            filter: consumer.filter,
+            batchSize: consumer.batchSize,
+            startingPosition,
+            handler: (event) => invoke(consumer.handler, event),
+            onError: report(`stream consumer ${consumer.name}`),
+          }),
+        );
+      }
+      return stopConsumers;
+    },
+    async idle(timeoutMs = DEFAULT_IDLE_TIMEOUT_MS) {
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), timeoutMs);
+      try {
+        await settle(abort.signal);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (abort.signal.aborted)
+        throw new Error(
+          `The local events did not settle within ${timeoutMs} ms:\n  ${pending().join('\n  ')}`,
+        );
+    },
+    deadLetters: (consumerName) => sqs.messages(deadLetterQueueName(consumerName)),
+    async stop() {
+      await stopConsumers?.();
+      await sqs.stop();
+      await bus.stop();
+    },
+  };
+}
