@@ -49,7 +49,7 @@ export type WebhookRef = Pick<WebhookRecord, 'orgId' | 'id'>;
 /** An event on its way to one webhook: made when the event is published, gone once delivered or given up. */
 export interface QueuedDelivery {
   eventId: string;
-  type: string;
+  eventType: string;
   /** Attempts made so far. */
   attempts: number;
   /** When the next attempt is due (after a failed one). */

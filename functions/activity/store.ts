@@ -124,7 +124,9 @@ const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 const queuedDeliveries = entity<QueuedDelivery & { leaseUntil?: string; expiresAt: number }>({
   type: 'webhookQueued',
 });
-const deliveryAttempts = entity<DeliveryAttempt & { expiresAt: number }>({ type: 'webhookDelivery' });
+/** Stored with `eventType`: `type` is the item's entity type. */
+type StoredAttempt = Omit<DeliveryAttempt, 'type'> & { eventType: string; expiresAt: number };
+const deliveryAttempts = entity<StoredAttempt>({ type: 'webhookDelivery' });
 
 const queueKey = (w: WebhookRef, e: PlatformEvent) =>
   keys.webhookQueue(w.orgId, w.id, e.resource, e.occurredAt, e.id);
@@ -132,13 +134,18 @@ const queueKey = (w: WebhookRef, e: PlatformEvent) =>
 const putAttempt = (
   w: WebhookRef,
   e: PlatformEvent,
-  attempt: Omit<DeliveryAttempt, 'eventId' | 'type'>,
+  attempt: Omit<StoredAttempt, 'eventId' | 'eventType' | 'expiresAt'>,
   condition?: string,
 ) => ({
   Put: {
     TableName: tableName(),
     Item: deliveryAttempts.item(
-      { eventId: e.id, type: e.type, ...attempt, expiresAt: epochSeconds(attempt.at) + ATTEMPT_TTL_SECONDS },
+      {
+        eventId: e.id,
+        eventType: e.type,
+        ...attempt,
+        expiresAt: epochSeconds(attempt.at) + ATTEMPT_TTL_SECONDS,
+      },
       keys.webhookDelivery(w.orgId, w.id, e.occurredAt, e.id, attempt.attempt),
     ),
     ...(condition ? { ConditionExpression: condition } : {}),
@@ -168,7 +175,7 @@ export const deliveryStore: DeliveryStore = {
               Item: queuedDeliveries.item(
                 {
                   eventId: event.id,
-                  type: event.type,
+                  eventType: event.type,
                   attempts: 0,
                   expiresAt: epochSeconds(event.occurredAt) + QUEUED_TTL_SECONDS,
                 },
@@ -252,6 +259,9 @@ export const deliveryStore: DeliveryStore = {
       cursor,
       read: deliveryAttempts.record,
     });
-    return { ...page, items: page.items.map(({ expiresAt: _e, ...attempt }) => attempt) };
+    return {
+      ...page,
+      items: page.items.map(({ expiresAt: _e, eventType, ...attempt }) => ({ ...attempt, type: eventType })),
+    };
   },
 };

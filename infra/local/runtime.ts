@@ -188,6 +188,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       AWS_ENDPOINT_URL_KMS: kms.url,
       ...events.env,
       POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN',
+      // Local only (API.md): partners' receivers may be http://127.0.0.1 here; CDK never sets it.
+      WEBHOOKS_ALLOW_LOOPBACK: '1',
     };
     let functions: LocalFunctions | undefined;
     const sfn = await startStepFunctionsAdapter({

@@ -9,8 +9,8 @@ const newUser = (domain: string, n: string) => ({
   firstName: 'Eve',
   lastName: `Event-${n}`,
   email: `eve-${n}-${Math.random().toString(36).slice(2, 8)}@${domain}`,
-  agentRole: 'NONE',
-  adminRole: 'BILLING_ADMIN',
+  agentRole: 'HELPDESK_AGENT',
+  adminRole: 'NONE',
 });
 
 async function register(org: Account, url: string, events: string[]) {

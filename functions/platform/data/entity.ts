@@ -41,6 +41,9 @@ export function entity<R extends object>(spec: {
     type: spec.type,
     version,
     item(record, at) {
+      // A record field named like a key or `type`/`v` would be overwritten here and dropped on read.
+      for (const name of Object.keys(record))
+        if (BOOKKEEPING.has(name)) throw new Error(`A ${spec.type} record cannot hold a field named ${name}`);
       const keys = at ?? spec.keys?.(record);
       if (!keys) throw new Error(`A ${spec.type} item needs its keys`);
       return { ...record, ...keys, type: spec.type, v: version };

@@ -16,10 +16,13 @@
  * the receive, or the one `ChangeMessageVisibility` set since); one received `maxReceiveCount`
  * times that comes back once more goes to the dead-letter queue instead.
  *
- * Time is scaled as in the Step Functions stand-in: visibility timeouts, delays and retention are
- * divided by `timeScale`. Handler runs are not, so a message is not received again while the
- * handler that holds it still runs, even if its (scaled) timeout has passed: on AWS the timeout
- * is six times the function's, so that cannot happen there either.
+ * Time is scaled as in the Step Functions stand-in: visibility timeouts and delays are divided by
+ * `timeScale`, but a wait that is not zero lasts 100 ms at least: time runs faster here, not
+ * infinitely fast, so a message that waits for another (a delivery behind an earlier one of its
+ * resource) does not spin through its receives. Retention is not scaled: the functions judge an
+ * event's age by the real clock. Handler runs are not scaled either, so a message is not received
+ * again while the handler that holds it still runs, even if its (scaled) timeout has passed: on
+ * AWS the timeout is six times the function's, so that cannot happen there either.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
@@ -99,6 +102,8 @@ const MAX_CONCURRENT_BATCHES = 5;
 const BATCH_WINDOW_MS = 20;
 /** setTimeout's ceiling (~24.8 days). */
 const MAX_DELAY_MS = 2 ** 31 - 1;
+/** The shortest wait that is not zero (see the header). */
+const MIN_WAIT_MS = 100;
 /** SQS's largest message (1 MiB since 2025). */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 const MAX_VISIBILITY_SECONDS = 12 * 3600;
@@ -161,14 +166,14 @@ async function settledWithin(promises: Iterable<Promise<unknown>>, ms: number): 
 export async function startSqs(opts: {
   region: string;
   accountId: string;
-  /** Visibility timeouts, delays and retention are divided by it (1440: a day passes in a minute). */
+  /** Visibility timeouts and delays are divided by it (1440: a day passes in a minute). */
   timeScale: number;
   port?: number;
 }): Promise<LocalSqs> {
   if (!Number.isFinite(opts.timeScale) || opts.timeScale <= 0)
     throw new Error(`timeScale must be a positive number, got ${opts.timeScale}`);
   const scaledMs = (seconds: number) =>
-    Math.min(Math.max((seconds * 1000) / opts.timeScale, 0), MAX_DELAY_MS);
+    seconds <= 0 ? 0 : Math.min(Math.max((seconds * 1000) / opts.timeScale, MIN_WAIT_MS), MAX_DELAY_MS);
   const queues = new Map<string, Queue>();
   const batches = new Set<Promise<void>>();
   let invocations = 0;
@@ -467,7 +472,7 @@ export async function startSqs(opts: {
         visibilityMs: scaledMs(
           seconds(settings.visibilityTimeoutSeconds, 'VisibilityTimeout', MAX_VISIBILITY_SECONDS),
         ),
-        retentionMs: scaledMs(settings.retentionSeconds),
+        retentionMs: settings.retentionSeconds * 1000,
         messages: new Map(),
         ...(deadLetter ? { deadLetter } : {}),
       };

@@ -33,7 +33,7 @@ export class FakeDeliveryStore implements DeliveryStore {
       this.put(w, event, { attempt: 1, status: 'PENDING', at: event.occurredAt });
       this.queue.set(this.key(w, event), {
         eventId: event.id,
-        type: event.type,
+        eventType: event.type,
         attempts: 0,
         order: this.order(event),
       });
