@@ -48,8 +48,8 @@ export type WebhookRef = Pick<WebhookRecord, 'orgId' | 'id'>;
 
 /** An event on its way to one webhook: made when the event is published, gone once delivered or given up. */
 export interface QueuedDelivery {
-  eventId: string;
-  eventType: string;
+  /** The event itself, so that whoever delivers the oldest of a resource can send it. */
+  event: PlatformEvent;
   /** Attempts made so far. */
   attempts: number;
   /** When the next attempt is due (after a failed one). */
@@ -73,9 +73,8 @@ export interface DeliveryAttempt {
 export interface DeliveryStore {
   /** Queues the event for each webhook, with its first attempt PENDING; once per event and webhook. */
   enqueue(event: PlatformEvent, webhooks: ReadonlyArray<WebhookRef>): Promise<void>;
-  queued(webhook: WebhookRef, event: PlatformEvent): Promise<QueuedDelivery | undefined>;
-  /** The oldest delivery of the event's resource still queued for the webhook, when it is older than the event. */
-  blockedBy(webhook: WebhookRef, event: PlatformEvent): Promise<QueuedDelivery | undefined>;
+  /** The oldest event of the resource still queued for the webhook (one Query, Limit 1). */
+  oldestOwed(webhook: WebhookRef, resource: PlatformEvent['resource']): Promise<QueuedDelivery | undefined>;
   /**
    * Takes attempt `attempt` until `until`: false when another worker holds it, or the
    * delivery is gone or already past that attempt.

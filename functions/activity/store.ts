@@ -174,8 +174,7 @@ export const deliveryStore: DeliveryStore = {
               TableName: tableName(),
               Item: queuedDeliveries.item(
                 {
-                  eventId: event.id,
-                  eventType: event.type,
+                  event,
                   attempts: 0,
                   expiresAt: epochSeconds(event.occurredAt) + QUEUED_TTL_SECONDS,
                 },
@@ -189,24 +188,19 @@ export const deliveryStore: DeliveryStore = {
     }
   },
 
-  queued: (w, e) => getRecord(queuedDeliveries, queueKey(w, e)),
-
-  async blockedBy(w, e) {
-    const own = queueKey(w, e);
+  async oldestOwed(w, resource) {
     const { Items } = await db.send(
       new QueryCommand({
         TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :own',
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :resource)',
         ExpressionAttributeValues: {
-          ':pk': own.pk,
-          ':first': keys.webhookQueue(w.orgId, w.id, e.resource).sk,
-          ':own': own.sk,
+          ':pk': keys.webhookQueue(w.orgId, w.id, resource).pk,
+          ':resource': keys.webhookQueue(w.orgId, w.id, resource).sk,
         },
         Limit: 1,
       }),
     );
-    const oldest = Items?.[0];
-    return oldest && oldest.sk !== own.sk ? queuedDeliveries.record(oldest) : undefined;
+    return queuedDeliveries.record(Items?.[0]);
   },
 
   lease: (w, e, attempt, now, until) =>

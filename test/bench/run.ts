@@ -3,7 +3,8 @@
  * local runtime, each at concurrency 1 and 20; customer lists at 100 and 10,000 customers and
  * invitation accepts (customers.ts); and `POST /enrollments` (100 submissions from 100 verified
  * accounts, concurrency 10), in one run. Then, in a second process with a metered
- * runtime (enrollment.ts), one enrollment's state transitions and its cost at AWS list prices.
+ * runtime (enrollment.ts), one enrollment's state transitions and its cost at AWS list prices; and
+ * in a third (events.ts), change → webhook delivery latency and the write units of a change.
  * It prints figures and ratios measured in this run; it asserts no timing. It fails (exit 1) if
  * any request is not 2xx, so that a broken endpoint is never benchmarked silently.
  */
@@ -169,16 +170,16 @@ async function main(): Promise<number> {
 }
 
 /**
- * The enrollment's transitions and cost come from a second process: its runtime meters DynamoDB
- * through a proxy, which must not sit under the latencies above, and handlers read the runtime's
- * endpoints once per process.
+ * The enrollment's transitions and cost, and the events' latency and write units, come from
+ * processes of their own: their runtimes meter DynamoDB through a proxy, which must not sit under
+ * the latencies above, and handlers read the runtime's endpoints once per process.
  */
-function enrollmentPart(): Promise<number> {
-  const script = fileURLToPath(new URL('./enrollment.ts', import.meta.url));
+function meteredPart(file: string, what: string): Promise<number> {
+  const script = fileURLToPath(new URL(file, import.meta.url));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit', env: cleanEnv });
     child.once('error', (error) => {
-      console.error(`Enrollment benchmark failed to start: ${error.message}`);
+      console.error(`${what} benchmark failed to start: ${error.message}`);
       resolve(1);
     });
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
@@ -189,8 +190,10 @@ try {
   const coldStartFailures = await coldStartPart();
   const first = (await main()) || (coldStartFailures > 0 ? 1 : 0);
   console.log('');
-  const second = await enrollmentPart();
-  process.exitCode = first || second;
+  const second = await meteredPart('./enrollment.ts', 'Enrollment');
+  console.log('');
+  const third = await meteredPart('./events.ts', 'Events');
+  process.exitCode = first || second || third;
 } catch (error) {
   console.error(`Benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { DomainError } from '../../platform/errors.ts';
 import type { PlatformEvent } from '../../platform/events/event.ts';
 import type { Clock, EventBus, SecretOpener } from '../../platform/ports.ts';
-import type { DeliveryStore, WebhookRecord, WebhookSender, WebhookStore } from '../ports.ts';
+import type { DeliveryStore, QueuedDelivery, WebhookRecord, WebhookSender, WebhookStore } from '../ports.ts';
 import { TEST_EVENT_TYPE } from './events.ts';
 
 /** Deliveries are retried this long after the event, then given up (the last attempt stays FAILED). */
@@ -51,6 +51,10 @@ export interface DeliveryDeps {
 const secondsBetween = (from: Date, to: string | undefined) =>
   to === undefined ? 0 : Math.max(0, Math.ceil((Date.parse(to) - from.getTime()) / 1000));
 
+/** Whether event `a` comes before `b` in its resource's order (time, then id: the queue's sort key). */
+const before = (a: PlatformEvent, b: PlatformEvent) =>
+  a.occurredAt < b.occurredAt || (a.occurredAt === b.occurredAt && a.id < b.id);
+
 /**
  * Delivers one event to every webhook that has it queued, each at most once on success and
  * after every earlier event of the same resource to that webhook. Answers when to try again
@@ -59,24 +63,53 @@ const secondsBetween = (from: Date, to: string | undefined) =>
 export async function deliverEvent(deps: DeliveryDeps, event: PlatformEvent): Promise<number | undefined> {
   // A deleted webhook is not listed: nothing more goes to it, whatever is queued.
   const hooks = await deps.webhooks.all(event.organizationId);
-  const waits = await Promise.all(hooks.map((webhook) => deliverTo(deps, webhook, event)));
+  const waits = await Promise.all(hooks.map((webhook) => drain(deps, webhook, event)));
   const owed = waits.filter((w): w is number => w !== undefined);
   return owed.length > 0 ? Math.min(...owed) : undefined;
 }
 
-async function deliverTo(
+/**
+ * Delivers what the webhook is owed for the event's resource, oldest first, until the event
+ * itself is delivered: whichever message comes first sends the events before it too, so a
+ * resource's events neither overtake each other nor wait for their own messages. Stops at an
+ * event that is failing (it waits for its backoff) or that another worker holds.
+ */
+async function drain(
   deps: DeliveryDeps,
   webhook: WebhookRecord,
   event: PlatformEvent,
 ): Promise<number | undefined> {
-  const queued = await deps.deliveries.queued(webhook, event);
-  if (!queued) return undefined; // delivered, given up, or never wanted by this webhook
-  const now = deps.clock.now();
-  const earlier = await deps.deliveries.blockedBy(webhook, event);
-  if (earlier) return Math.max(RECHECK_SECONDS, secondsBetween(now, earlier.nextAttemptAt));
-  const attempt = queued.attempts + 1;
+  for (;;) {
+    const head = await deps.deliveries.oldestOwed(webhook, event.resource);
+    // Nothing owed up to this event: it was delivered, given up, or never wanted by this webhook.
+    if (!head || before(event, head.event)) return undefined;
+    const now = deps.clock.now();
+    // An earlier event waiting for its next attempt holds the later ones back; its own message
+    // (whose visibility is the backoff) makes that attempt, nobody else does it early.
+    if (
+      head.event.id !== event.id &&
+      head.nextAttemptAt !== undefined &&
+      head.nextAttemptAt > now.toISOString()
+    )
+      return Math.max(RECHECK_SECONDS, secondsBetween(now, head.nextAttemptAt));
+    const wait = await attempt(deps, webhook, head, now);
+    if (wait !== undefined) return wait;
+    if (head.event.id === event.id) return undefined;
+  }
+}
+
+/** One attempt at the head of a resource's queue: undefined once settled (delivered or given up), else when to look again. */
+async function attempt(
+  deps: DeliveryDeps,
+  webhook: WebhookRecord,
+  head: QueuedDelivery,
+  now: Date,
+): Promise<number | undefined> {
+  const { event } = head;
+  const n = head.attempts + 1;
   const until = new Date(now.getTime() + LEASE_SECONDS * 1000).toISOString();
-  if (!(await deps.deliveries.lease(webhook, event, attempt, now.toISOString(), until))) return LEASE_SECONDS;
+  // Another worker is sending it: it goes on with the rest of the resource.
+  if (!(await deps.deliveries.lease(webhook, event, n, now.toISOString(), until))) return RECHECK_SECONDS;
 
   const body = JSON.stringify(event);
   const secret = await deps.secrets.open(webhook.sealedSecret, {
@@ -93,21 +126,22 @@ async function deliverTo(
     .catch(() => undefined);
   const at = deps.clock.now();
   if (status !== undefined && status >= 200 && status < 300) {
-    await deps.deliveries.succeeded(webhook, event, attempt, status, at.toISOString());
+    await deps.deliveries.succeeded(webhook, event, n, status, at.toISOString());
     return undefined;
   }
-  const wait = backoffSeconds(attempt, deps.random);
+  const wait = backoffSeconds(n, deps.random);
   const next = new Date(at.getTime() + wait * 1000);
   const giveUp =
-    attempt >= MAX_ATTEMPTS || next.getTime() > Date.parse(event.occurredAt) + RETRY_WINDOW_SECONDS * 1000;
+    n >= MAX_ATTEMPTS || next.getTime() > Date.parse(event.occurredAt) + RETRY_WINDOW_SECONDS * 1000;
   await deps.deliveries.failed(
     webhook,
     event,
-    attempt,
+    n,
     status,
     at.toISOString(),
     giveUp ? undefined : next.toISOString(),
   );
+  // Given up, the event is settled like a delivered one: the next of the resource may go.
   return giveUp ? undefined : wait;
 }
 

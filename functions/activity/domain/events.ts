@@ -3,6 +3,9 @@ import type { PlatformEvent } from '../../platform/events/event.ts';
 import type { EventBus } from '../../platform/ports.ts';
 import type { DeliveryStore, WebhookRecord, WebhookStore } from '../ports.ts';
 
+/** Events of one stream batch queued at once. */
+const QUEUEING_CONCURRENCY = 10;
+
 /** The test event: sent to the one webhook it tests, whatever that webhook's filters. */
 export const TEST_EVENT_TYPE = 'webhook.test';
 
@@ -62,14 +65,20 @@ export interface PublishDeps {
 export async function publishActivity(deps: PublishDeps, records: ReadonlyArray<ActivityRecord>) {
   const webhooksOf = new Map<string, Promise<WebhookRecord[]>>();
   const events = records.map(eventOf);
-  for (const event of events) {
-    let hooks = webhooksOf.get(event.organizationId);
-    if (!hooks) {
-      hooks = deps.webhooks.all(event.organizationId);
-      webhooksOf.set(event.organizationId, hooks);
+  // Queued in parallel: what keeps a resource's order is that every event of the batch is queued
+  // before any of them is on the bus (deliveries go oldest first from the queue).
+  const pending = [...events];
+  const worker = async () => {
+    for (let event = pending.shift(); event; event = pending.shift()) {
+      let hooks = webhooksOf.get(event.organizationId);
+      if (!hooks) {
+        hooks = deps.webhooks.all(event.organizationId);
+        webhooksOf.set(event.organizationId, hooks);
+      }
+      const wanting = (await hooks).filter((w) => filtersMatch(w.events, event.type));
+      if (wanting.length > 0) await deps.deliveries.enqueue(event, wanting);
     }
-    const wanting = (await hooks).filter((w) => filtersMatch(w.events, event.type));
-    if (wanting.length > 0) await deps.deliveries.enqueue(event, wanting);
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(QUEUEING_CONCURRENCY, events.length) }, worker));
   await deps.bus.publish(events);
 }

@@ -261,13 +261,33 @@ describe('deliveries', () => {
     ]);
   });
 
+  it('send the earlier events of a resource first when a later one comes first, each once', async () => {
+    const w = world();
+    await w.publish([
+      record(),
+      record({ at: '2026-12-01T12:00:00.500Z' }),
+      record({ at: '2026-12-01T12:00:00.700Z' }),
+    ]);
+    const [first, second, third] = w.published as [PlatformEvent, PlatformEvent, PlatformEvent];
+    // The second's message is handled first: it sends the first, then itself, not the third.
+    await expect(deliverEvent(w.deps, second)).resolves.toBeUndefined();
+    expect(w.sent.map((s) => (JSON.parse(s.body) as PlatformEvent).id)).toEqual([first.id, second.id]);
+    await expect(deliverEvent(w.deps, first)).resolves.toBeUndefined();
+    await expect(deliverEvent(w.deps, third)).resolves.toBeUndefined();
+    expect(w.sent.map((s) => (JSON.parse(s.body) as PlatformEvent).id)).toEqual([
+      first.id,
+      second.id,
+      third.id,
+    ]);
+  });
+
   it('send one POST when two workers hold the same event at once', async () => {
     const w = world();
     await w.publish([record()]);
     const event = w.published[0] as PlatformEvent;
     const results = await Promise.all([deliverEvent(w.deps, event), deliverEvent(w.deps, event)]);
     expect(w.sent).toHaveLength(1);
-    expect(results.sort()).toEqual([30, undefined]);
+    expect(results.sort()).toEqual([2, undefined]);
   });
 
   it('stop at once for a deleted webhook', async () => {

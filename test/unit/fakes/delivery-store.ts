@@ -32,27 +32,20 @@ export class FakeDeliveryStore implements DeliveryStore {
     for (const w of webhooks) {
       this.put(w, event, { attempt: 1, status: 'PENDING', at: event.occurredAt });
       this.queue.set(this.key(w, event), {
-        eventId: event.id,
-        eventType: event.type,
+        event,
         attempts: 0,
         order: this.order(event),
       });
     }
   }
 
-  async queued(w: WebhookRef, e: PlatformEvent) {
-    const q = this.queue.get(this.key(w, e));
-    return q ? { ...q } : undefined;
-  }
-
-  async blockedBy(w: WebhookRef, e: PlatformEvent) {
+  async oldestOwed(w: WebhookRef, resource: PlatformEvent['resource']) {
     const prefix = `${w.orgId}/${w.id}/`;
-    const resource = `${e.resource.type}#${e.resource.id}#`;
-    const own = this.order(e);
-    return [...this.queue.entries()]
-      .filter(([k, q]) => k.startsWith(prefix) && q.order.startsWith(resource) && q.order < own)
+    const head = [...this.queue.entries()]
+      .filter(([k, q]) => k.startsWith(prefix) && q.order.startsWith(`${resource.type}#${resource.id}#`))
       .map(([, q]) => q)
       .sort((a, b) => a.order.localeCompare(b.order))[0];
+    return head ? { ...head } : undefined;
   }
 
   async lease(w: WebhookRef, e: PlatformEvent, attempt: number, now: string, until: string) {
