@@ -45,5 +45,10 @@ export async function teardown() {
   const state = shared.__cspRuntime;
   if (!state || --state.users > 0) return;
   shared.__cspRuntime = undefined;
-  await (await state.runtime).stop();
+  const runtime = await state.runtime;
+  // A webhook delivery either succeeds or is given up by its own rules: none may die in the DLQ.
+  const dead = runtime.events.deadLetters('deliver-webhooks');
+  await runtime.stop();
+  if (dead.length > 0)
+    throw new Error(`${dead.length} webhook delivery message(s) ended in the dead-letter queue: ${dead[0]}`);
 }

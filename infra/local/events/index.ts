@@ -17,7 +17,7 @@ import { type StreamReader, startStreamReader } from './streams.ts';
 export interface LocalEventsOptions {
   region: string;
   accountId: string;
-  /** Visibility timeouts and retention of the queues are divided by it. */
+  /** Visibility timeouts and delays of the queues are divided by it (not retention: see sqs.ts). */
   timeScale: number;
   busName: string;
   streamConsumers: ReadonlyArray<StreamConsumerSpec>;
