@@ -1,9 +1,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { DomainError } from '../../platform/errors.ts';
 import type { PlatformEvent } from '../../platform/events/event.ts';
 import type { Clock, EventBus, SecretOpener } from '../../platform/ports.ts';
 import type { DeliveryStore, QueuedDelivery, WebhookRecord, WebhookSender, WebhookStore } from '../ports.ts';
 import { TEST_EVENT_TYPE } from './events.ts';
+import { webhookNotFound } from './webhooks.ts';
 
 /** Deliveries are retried this long after the event, then given up (the last attempt stays FAILED). */
 export const RETRY_WINDOW_SECONDS = 24 * 3600;
@@ -159,11 +159,7 @@ export async function sendTestEvent(
   webhookId: string,
 ): Promise<{ eventId: string }> {
   const webhook = await deps.webhooks.get(caller.user.orgId, webhookId);
-  if (!webhook)
-    throw new DomainError(
-      'NOT_FOUND',
-      'No webhook of your organization has this id; list them with GET /webhooks.',
-    );
+  if (!webhook) throw webhookNotFound();
   const event: PlatformEvent = {
     id: randomUUID(),
     type: TEST_EVENT_TYPE,

@@ -49,6 +49,10 @@ export function webhookUrlProblem(raw: string, allowLoopback = false): string | 
   return undefined;
 }
 
+/** Another organization's webhook, or none: the same answer. */
+export const webhookNotFound = () =>
+  new DomainError('NOT_FOUND', 'No webhook of your organization has this id; list them with GET /webhooks.');
+
 /** Addresses a delivery never connects to: private, shared (CGNAT), loopback, link-local, multicast, reserved. */
 const NOT_PUBLIC = new BlockList();
 for (const [net, prefix] of [
@@ -132,11 +136,7 @@ export const listWebhooks = (
 
 /** DELETE /webhooks/{id}: another organization's webhook is NOT_FOUND. */
 export async function deleteWebhook(deps: Pick<WebhookDeps, 'webhooks'>, caller: Caller, webhookId: string) {
-  if (!(await deps.webhooks.delete(caller.user.orgId, webhookId)))
-    throw new DomainError(
-      'NOT_FOUND',
-      'No webhook of your organization has this id; list them with GET /webhooks.',
-    );
+  if (!(await deps.webhooks.delete(caller.user.orgId, webhookId))) throw webhookNotFound();
 }
 
 /** GET /webhooks/{id}/deliveries: another organization's webhook is NOT_FOUND. */
@@ -148,10 +148,6 @@ export async function listDeliveries(
   cursor?: string,
 ) {
   const webhook = await deps.webhooks.get(caller.user.orgId, webhookId);
-  if (!webhook)
-    throw new DomainError(
-      'NOT_FOUND',
-      'No webhook of your organization has this id; list them with GET /webhooks.',
-    );
+  if (!webhook) throw webhookNotFound();
   return deps.deliveries.list(webhook, limit, cursor);
 }
