@@ -28,8 +28,8 @@ export interface QueueConsumerSpec {
   name: string;
   handler: string;
   uses: ReadonlyArray<Resource>;
-  /** The bus rule that sends events to this consumer's queue. */
-  rule: { source: string[] };
+  /** The bus rule (an exact-value pattern) that sends events to this consumer's queue. */
+  rule: { source: string[]; detail?: Record<string, boolean[]> };
   batchSize: number;
   /** The function's timeout: a batch may hold several 5-second deliveries in a row. */
   timeoutSeconds: number;
@@ -57,7 +57,8 @@ export const queueConsumers: ReadonlyArray<QueueConsumerSpec> = [
     name: 'deliver-webhooks',
     handler: 'activity/events/deliver',
     uses: ['table', 'webhookSecrets', 'deliveryQueue'],
-    rule: { source: [EVENT_SOURCE] },
+    // Only events some webhook wants (platform/events/event.ts BusDetail).
+    rule: { source: [EVENT_SOURCE], detail: { queuedForWebhooks: [true] } },
     batchSize: 10,
     timeoutSeconds: 60,
     // Six times the function's timeout, as AWS advises for a queue feeding a function.

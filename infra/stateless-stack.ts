@@ -288,7 +288,10 @@ export class StatelessStack extends Stack {
     new Rule(this, `${pascal(delivery.name)}Rule`, {
       eventBus: this.bus,
       description: `Every platform event to the ${delivery.name} queue`,
-      eventPattern: { source: delivery.rule.source },
+      eventPattern: {
+        source: delivery.rule.source,
+        ...(delivery.rule.detail ? { detail: delivery.rule.detail } : {}),
+      },
       targets: [new SqsQueue(this.deliveryQueue, { deadLetterQueue: this.deliveryDeadLetters })],
     });
     this.alarmOnDepth(

@@ -50,9 +50,12 @@ export interface SecretBox {
   seal(plaintext: string, context: Record<string, string>): Promise<string>;
 }
 
-/** The platform's event bus: events in the order given, or a throw. */
+/**
+ * The platform's event bus: events in the order given, or a throw. Each says whether webhook
+ * deliveries were queued for it: only those go to the delivery queue (the bus rule matches it).
+ */
 export interface EventBus {
-  publish(events: ReadonlyArray<PlatformEvent>): Promise<void>;
+  publish(entries: ReadonlyArray<{ event: PlatformEvent; queuedForWebhooks: boolean }>): Promise<void>;
 }
 
 /** Opens what a SecretBox sealed, given the same context; held only by the code that must read the secret. */

@@ -408,7 +408,7 @@ describe('the stacks of the real route and workflow tables', () => {
     stateless.resourceCountIs('AWS::Events::EventBus', 1);
     stateless.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: Match.anyValue(),
-      EventPattern: { source: [EVENT_SOURCE] },
+      EventPattern: { source: [EVENT_SOURCE], detail: { queuedForWebhooks: [true] } },
       Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue() })],
     });
     // The delivery queue, its DLQ and the stream's failed batches: encrypted, TLS only.

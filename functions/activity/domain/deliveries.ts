@@ -169,6 +169,6 @@ export async function sendTestEvent(
     data: { webhookId: webhook.id, url: webhook.url, requestedBy: caller.user.id },
   };
   await deps.deliveries.enqueue(event, [webhook]);
-  await deps.bus.publish([event]);
+  await deps.bus.publish([{ event, queuedForWebhooks: true }]);
   return { eventId: event.id };
 }

@@ -68,6 +68,7 @@ export async function publishActivity(deps: PublishDeps, records: ReadonlyArray<
   // Queued in parallel: what keeps a resource's order is that every event of the batch is queued
   // before any of them is on the bus (deliveries go oldest first from the queue).
   const pending = [...events];
+  const queued = new Set<string>();
   const worker = async () => {
     for (let event = pending.shift(); event; event = pending.shift()) {
       let hooks = webhooksOf.get(event.organizationId);
@@ -76,9 +77,11 @@ export async function publishActivity(deps: PublishDeps, records: ReadonlyArray<
         webhooksOf.set(event.organizationId, hooks);
       }
       const wanting = (await hooks).filter((w) => filtersMatch(w.events, event.type));
-      if (wanting.length > 0) await deps.deliveries.enqueue(event, wanting);
+      if (wanting.length === 0) continue;
+      await deps.deliveries.enqueue(event, wanting);
+      queued.add(event.id);
     }
   };
   await Promise.all(Array.from({ length: Math.min(QUEUEING_CONCURRENCY, events.length) }, worker));
-  await deps.bus.publish(events);
+  await deps.bus.publish(events.map((event) => ({ event, queuedForWebhooks: queued.has(event.id) })));
 }

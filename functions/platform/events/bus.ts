@@ -2,7 +2,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { awsClientConfig } from '../aws.ts';
 import { lazy, requireEnv } from '../config.ts';
 import type { EventBus } from '../ports.ts';
-import { EVENT_SOURCE, type PlatformEvent } from './event.ts';
+import { type BusDetail, EVENT_SOURCE } from './event.ts';
 
 const client = lazy(() => new EventBridgeClient(awsClientConfig));
 
@@ -15,16 +15,16 @@ const ENTRIES_PER_CALL = 10;
  * Entries go in the order given; a call that fails any entry throws, so the caller retries.
  */
 export const eventBridgeBus: EventBus = {
-  async publish(events) {
-    for (let i = 0; i < events.length; i += ENTRIES_PER_CALL) {
-      const chunk = events.slice(i, i + ENTRIES_PER_CALL);
+  async publish(entries) {
+    for (let i = 0; i < entries.length; i += ENTRIES_PER_CALL) {
+      const chunk = entries.slice(i, i + ENTRIES_PER_CALL);
       const { FailedEntryCount, Entries } = await client.send(
         new PutEventsCommand({
-          Entries: chunk.map((event: PlatformEvent) => ({
+          Entries: chunk.map(({ event, queuedForWebhooks }) => ({
             EventBusName: requireEnv('EVENT_BUS_NAME'),
             Source: EVENT_SOURCE,
             DetailType: event.type,
-            Detail: JSON.stringify(event),
+            Detail: JSON.stringify({ ...event, queuedForWebhooks } satisfies BusDetail),
             Time: new Date(event.occurredAt),
           })),
         }),

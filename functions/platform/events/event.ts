@@ -14,3 +14,9 @@ export interface PlatformEvent {
   resource: { type: string; id: string };
   data: Record<string, unknown>;
 }
+
+/**
+ * An event as the bus carries it: plus whether webhook deliveries were queued for it, which the
+ * delivery rule matches, so events nobody subscribed to cost no queue message or invocation.
+ */
+export type BusDetail = PlatformEvent & { queuedForWebhooks: boolean };

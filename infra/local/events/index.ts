@@ -81,7 +81,10 @@ export async function startLocalEvents(opts: LocalEventsOptions): Promise<LocalE
     busName: opts.busName,
     rules: opts.queueConsumers.map((consumer) => ({
       name: `to-${consumer.name}`,
-      pattern: { source: [...consumer.rule.source] },
+      pattern: {
+        source: [...consumer.rule.source],
+        ...(consumer.rule.detail ? { detail: consumer.rule.detail } : {}),
+      },
       target: (envelope) => void sqs.send(consumer.name, envelope),
     })),
   }).catch(async (error) => {

@@ -161,12 +161,20 @@ function world(hooks: WebhookRecord[] = [hook()]) {
       },
     },
   };
-  const bus = { publish: async (events: ReadonlyArray<PlatformEvent>) => void published.push(...events) };
+  const queuedFlags: boolean[] = [];
+  const bus = {
+    publish: async (entries: ReadonlyArray<{ event: PlatformEvent; queuedForWebhooks: boolean }>) => {
+      published.push(...entries.map((e) => e.event));
+      queuedFlags.push(...entries.map((e) => e.queuedForWebhooks));
+    },
+  };
   return {
     clock,
     webhooks,
     deliveries,
     published,
+    queuedFlags,
+    bus,
     sent,
     deps,
     answer: (...a: Array<number | Error>) => {
@@ -186,6 +194,8 @@ describe('publishing', () => {
     const records = [record({ operation: 'USER_CREATED' }), record({ at: '2026-12-01T12:00:01.000Z' })];
     await w.publish(records);
     expect(w.published.map((e) => e.id)).toEqual(records.map((r) => r.activityId));
+    // Both were queued for a webhook of o1: both go to the delivery queue.
+    expect(w.queuedFlags).toEqual([true, true]);
     expect([...w.deliveries.queue.keys()].sort()).toEqual(
       [
         `o1/all/${records[0]?.activityId}`,
@@ -193,6 +203,9 @@ describe('publishing', () => {
         `o1/users/${records[0]?.activityId}`,
       ].sort(),
     );
+    // An event nobody subscribed to is on the bus too, but not for the delivery queue.
+    await w.publish([record({ organizationId: 'o3' })]);
+    expect(w.queuedFlags.at(-1)).toBe(false);
     // The stream may hand the same records again: nothing is queued twice.
     await w.publish(records);
     expect(w.deliveries.attempts).toHaveLength(3);
@@ -329,7 +342,7 @@ describe('the test event', () => {
       webhooks: w.webhooks,
       deliveries: w.deliveries,
       clock: w.clock,
-      bus: { publish: async (events: ReadonlyArray<PlatformEvent>) => void w.published.push(...events) },
+      bus: w.bus,
     };
     await expect(sendTestEvent(deps, { user: { id: 'x', orgId: 'o2' } }, 'w1')).rejects.toMatchObject({
       code: 'NOT_FOUND',
