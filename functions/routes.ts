@@ -1,4 +1,5 @@
 import { activityRoutes } from './activity/routes.ts';
+import { commerceRoutes } from './commerce/routes.ts';
 import { enrollmentRoutes } from './enrollment/routes.ts';
 import { identityRoutes } from './identity/routes.ts';
 import type { RouteSpec } from './platform/route-spec.ts';
@@ -19,6 +20,7 @@ export const routes = {
   ...enrollmentRoutes,
   ...relationshipRoutes,
   ...activityRoutes,
+  ...commerceRoutes,
 } as const;
 
 export const routeList: ReadonlyArray<RouteSpec & { id: string }> = Object.entries(routes).map(([id, r]) => ({

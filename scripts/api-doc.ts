@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { activityRoutes } from '../functions/activity/routes.ts';
+import { commerceRoutes } from '../functions/commerce/routes.ts';
 import { enrollmentRoutes } from '../functions/enrollment/routes.ts';
 import { identityRoutes } from '../functions/identity/routes.ts';
 import { MAX_BODY_BYTES } from '../functions/platform/http/handler.ts';
@@ -17,7 +18,8 @@ const SECTIONS: Array<[string, Record<string, RouteSpec>]> = [
   ['Work accounts, sign-in, users and roles', identityRoutes],
   ['Enrollment as an indirect reseller', enrollmentRoutes],
   ['Indirect providers, resellers and customers', relationshipRoutes],
-  ['Activity log', activityRoutes],
+  ['Activity log, events and webhooks', activityRoutes],
+  ['Offers, orders and subscriptions', commerceRoutes],
 ];
 
 const who = (r: RouteSpec) =>

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { changesOf, recordActivity } from '../platform/data/activity.ts';
+import { changesOf, PLATFORM_LOG, recordActivity } from '../platform/data/activity.ts';
 import { db, tableName } from '../platform/data/dynamo.ts';
 import { entity } from '../platform/data/entity.ts';
 import { getRecord, queryPage } from '../platform/data/query.ts';
@@ -32,9 +32,6 @@ const openEnrollments = entity<{ orgId: string; enrollmentId: string }>({
   type: 'openEnrollment',
   keys: (o) => keys.openEnrollment(o.orgId),
 });
-
-/** The log that operators' platform-wide changes (the partner network directory) go to. */
-const PLATFORM_LOG = 'PLATFORM';
 
 /** The operation each status an enrollment moves to is recorded as. */
 const TRANSITIONS: Partial<Record<EnrollmentRecord['status'], string>> = {

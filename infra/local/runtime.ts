@@ -8,6 +8,7 @@ import {
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
+import type { OfferRecord } from '../../functions/commerce/ports.ts';
 import { queueConsumers, streamConsumers } from '../../functions/consumers.ts';
 import { OPERATORS_GROUP } from '../../functions/platform/auth-groups.ts';
 import { once } from '../../functions/platform/config.ts';
@@ -33,6 +34,7 @@ import { startKms } from './kms.ts';
 import { type LocalFunction, LocalFunctions, lambdaReservedEnvironment } from './lambda.ts';
 import { startMailbox } from './mailbox.ts';
 import { type DynamoDbMetrics, startDynamoDbMeter } from './meter.ts';
+import { SAMPLE_OFFERS } from './offers.ts';
 import { freePort } from './ports.ts';
 import { startSecretsManager } from './secretsmanager.ts';
 import { startStepFunctionsAdapter } from './stepfunctions/index.ts';
@@ -57,6 +59,8 @@ export interface LocalRuntimeOptions {
     country: string;
     status: 'ACTIVE' | 'INACTIVE';
   }>;
+  /** The offer catalog to start with; SAMPLE_OFFERS (infra/local/offers.ts) by default. */
+  offers?: ReadonlyArray<Omit<OfferRecord, 'updatedAt'>>;
   /** Extra state machines (tests add small ones); the real ones always run. */
   extraWorkflows?: WorkflowSpec[];
   logLevel?: string;
@@ -279,6 +283,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     Object.assign(process.env, env);
 
     await seedOperator(cognito, opts.operator);
+    await seedOffers(opts.offers ?? SAMPLE_OFFERS);
     if (opts.sampleProvider) await seedProvider(opts.sampleProvider);
     if (opts.partnerNetwork?.length) await seedPartnerNetwork(opts.partnerNetwork);
 
@@ -356,6 +361,13 @@ async function seedOperator(cognito: LocalCognito, operator: { email: string; pa
     }),
   );
   client.destroy();
+}
+
+/** The offer catalog, through the same domain code PUT /operator/offers/{offerId} runs. */
+async function seedOffers(offers: ReadonlyArray<Omit<OfferRecord, 'updatedAt'>>) {
+  const { offerDeps } = await import('../../functions/commerce/wiring.ts');
+  const { putOffer } = await import('../../functions/commerce/domain/offers.ts');
+  for (const { offerId, ...offer } of offers) await putOffer(offerDeps(), offerId, offer);
 }
 
 async function seedPartnerNetwork(profiles: NonNullable<LocalRuntimeOptions['partnerNetwork']>) {

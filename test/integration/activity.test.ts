@@ -35,6 +35,7 @@ const RECORDS: Record<string, { operations: string[] } | { nothing: string }> = 
   resetUserPassword: { operations: ['USER_PASSWORD_RESET'] },
   createIndirectProvider: { operations: ['INDIRECT_PROVIDER_CREATED'] },
   putPartnerNetworkProfile: { operations: ['MPN_PROFILE_UPDATED'] },
+  putOffer: { operations: ['OFFER_CREATED'] },
   submitEnrollment: { operations: ['ENROLLMENT_SUBMITTED'] },
   resendEnrollmentVerification: { operations: ['ENROLLMENT_VERIFICATION_SENT'] },
   verifyEnrollment: { operations: ['ENROLLMENT_VERIFIED'] },
@@ -371,6 +372,39 @@ describe('activity log', () => {
       resourceType: 'mpnProfile',
       resourceId: mpnId,
       changes: { legalName: [null, `Partner ${mpnId} Ltd`], country: [null, 'ES'], status: [null, 'ACTIVE'] },
+    });
+
+    const offerId = `offer-${mpnId}`;
+    const offer = await call('PUT', `/operator/offers/${offerId}`, {
+      token: operator,
+      body: {
+        name: 'Activity Suite',
+        unitType: 'LICENSE',
+        minQuantity: 1,
+        maxQuantity: 10,
+        termDurations: ['P1M'],
+        billingCycles: ['MONTHLY'],
+        countries: ['ES'],
+        adminAgentOnly: false,
+        available: true,
+      },
+    });
+    ok(offer, 200);
+    drove('putOffer', offer, {
+      log: 'PLATFORM',
+      actor: { kind: 'OPERATOR', email: runtime.operator.email },
+      resourceType: 'offer',
+      resourceId: offerId,
+      changes: {
+        name: [null, 'Activity Suite'],
+        minQuantity: [null, 1],
+        maxQuantity: [null, 10],
+        termDurations: [null, ['P1M']],
+        billingCycles: [null, ['MONTHLY']],
+        countries: [null, ['ES']],
+        adminAgentOnly: [null, false],
+        available: [null, true],
+      },
     });
 
     // ---- Enrollment: submitted, verification re-sent, verified, decided; the workflow approves.

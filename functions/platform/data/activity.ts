@@ -4,6 +4,9 @@ import { tableName } from './dynamo.ts';
 import { entity } from './entity.ts';
 import { keys } from './table.ts';
 
+/** The log of operators' platform-wide changes (the partner network directory, the offer catalog). */
+export const PLATFORM_LOG = 'PLATFORM';
+
 /** Records are kept 400 days (DynamoDB TTL), and read back 90 days at most. */
 export const ACTIVITY_RETENTION_SECONDS = 400 * 86_400;
 

@@ -48,6 +48,8 @@ export const keys = {
   link: (tokenHash: string) => ({ pk: `LINK#${tokenHash}`, sk: 'LINK' }),
   /** Partner network (MPN) organization profile, maintained by operators. */
   mpnProfile: (mpnId: string) => ({ pk: `MPN#${mpnId}`, sk: 'PROFILE' }),
+  /** The offer catalog, one partition (a few hundred offers at most): one Query lists it. */
+  offer: (offerId = '') => ({ pk: 'OFFERS', sk: `OFFER#${offerId}` }),
   /** Uniqueness claim: an MPN ID is linked to one organization. */
   mpnClaim: (mpnId: string) => ({ pk: `MPN#${mpnId}`, sk: 'CLAIM' }),
   enrollment: (enrollmentId: string) => ({ pk: `ENROLLMENT#${enrollmentId}`, sk: 'ENROLLMENT' }),
