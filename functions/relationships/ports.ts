@@ -17,6 +17,11 @@ export interface RelationshipRow {
   /** The second id of a row that pairs two (see RelationshipKind). */
   subId?: string;
   data: object;
+  /**
+   * A row several relationships share (a customer's row for a provider that two of its resellers
+   * share the customer with): written when absent, kept as it is when present, never a conflict.
+   */
+  keepIfPresent?: true;
 }
 
 /** What a row of each kind holds (`effectsOf` writes them): a partner, or a customer. */

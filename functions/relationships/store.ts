@@ -49,6 +49,22 @@ const invitationActivity = (inv: InvitationRecord, operation: string) => ({
 });
 const rowKey = (r: RelationshipRow) => keys.relationship(r.orgId, r.kind, r.otherId, r.subId);
 
+/** A shared row: each attribute set only where the row does not hold it yet (an upsert that changes nothing present). */
+function keepOrCreate(r: RelationshipRow) {
+  const key = rowKey(r);
+  const item = rowsOf(r.kind).item(r.data as Record<string, unknown>, key);
+  const attributes = Object.entries(item).filter(([name]) => !(name in key));
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: key,
+      UpdateExpression: `SET ${attributes.map((_, i) => `#a${i} = if_not_exists(#a${i}, :v${i})`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(attributes.map(([name], i) => [`#a${i}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(attributes.map(([, value], i) => [`:v${i}`, value])),
+    },
+  };
+}
+
 /** DynamoDB implementation of the RelationshipStore port. */
 export const relationshipStore: RelationshipStore = {
   async createInvitation(inv, link) {
@@ -145,13 +161,17 @@ export const relationshipStore: RelationshipStore = {
             },
           },
         },
-        ...rows.map((r) => ({
-          Put: {
-            TableName: tableName(),
-            Item: rowsOf(r.kind).item(r.data as Record<string, unknown>, rowKey(r)),
-            ConditionExpression: NEW,
-          },
-        })),
+        ...rows.map((r) =>
+          r.keepIfPresent
+            ? keepOrCreate(r)
+            : {
+                Put: {
+                  TableName: tableName(),
+                  Item: rowsOf(r.kind).item(r.data as Record<string, unknown>, rowKey(r)),
+                  ConditionExpression: NEW,
+                },
+              },
+        ),
         ...requires.map((r) => ({
           ConditionCheck: {
             TableName: tableName(),

@@ -316,6 +316,52 @@ describe('reseller ↔ customer', () => {
     ).toBe(provider.orgId);
   });
 
+  it('lets a second reseller share the same customer with the same provider', async () => {
+    const customer = await verifiedAccount();
+    const first = await call('POST', `/indirect-providers/${provider.orgId}/customer-invitations`, {
+      token: reseller.token,
+      body: { customerEmail: customer.email },
+    });
+    expect((await accept(tokenOf(first.body.link), customer)).status).toBe(200);
+    const partnerRow = async (partnerId: string) =>
+      (
+        await dynamo.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: keys.relationship(customer.orgId, 'PARTNER', partnerId),
+          }),
+        )
+      ).Item;
+    const providerRowBefore = await partnerRow(provider.orgId);
+    expect(providerRowBefore).toBeDefined();
+
+    const second = await approvedReseller();
+    const { token: link } = await providerInvites(provider, second.email);
+    expect((await accept(link, second)).status).toBe(200);
+    const again = await call('POST', `/indirect-providers/${provider.orgId}/customer-invitations`, {
+      token: second.token,
+      body: { customerEmail: customer.email },
+    });
+    expect(again.status).toBe(201);
+    const accepted = await accept(tokenOf(again.body.link), customer);
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+
+    // The provider has the customer through each reseller; each reseller sees it shared.
+    for (const r of [reseller, second]) {
+      const fromProvider = await call('GET', `/indirect-resellers/${r.orgId}/customers`, {
+        token: provider.token,
+      });
+      expect(fromProvider.body.items.map((c: { customerId: string }) => c.customerId)).toContain(
+        customer.orgId,
+      );
+      const fromReseller = await call('GET', `/customers/${customer.orgId}`, { token: r.token });
+      expect(fromReseller.body.indirectProviderId).toBe(provider.orgId);
+    }
+    // The customer's row for the provider is the first one, kept as it was; the second reseller has its own.
+    expect(await partnerRow(provider.orgId)).toEqual(providerRowBefore);
+    expect(await partnerRow(second.orgId)).toMatchObject({ organizationId: second.orgId });
+  }, 90_000);
+
   it('needs an active link with the provider (404 otherwise)', async () => {
     const stranger = await indirectProvider();
     const res = await call('POST', `/indirect-providers/${stranger.orgId}/customer-invitations`, {

@@ -462,7 +462,14 @@ async function effectsOf(
   return {
     rows: [
       ...rows,
-      { orgId: invitee.id, kind: 'PARTNER', otherId: provider.id, data: partnerRow(provider, since) },
+      // The customer may already work with this provider through another of its resellers.
+      {
+        orgId: invitee.id,
+        kind: 'PARTNER',
+        otherId: provider.id,
+        data: partnerRow(provider, since),
+        keepIfPresent: true,
+      },
       { orgId: from.id, kind: 'SHAREDWITH', otherId: provider.id, subId: invitee.id, data: customer },
       {
         orgId: provider.id,

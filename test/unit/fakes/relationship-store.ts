@@ -136,9 +136,12 @@ export class FakeRelationshipStore implements RelationshipStore {
           Object.assign(stored, { status: 'ACCEPTED', decidedAt: at.toISOString(), acceptedBy: copy(by) }),
       },
       ...rows.map((r) => ({
-        holds: () => this.row(r) === undefined,
+        holds: () => r.keepIfPresent === true || this.row(r) === undefined,
         onFail: connected,
-        write: () => this.partition(r.orgId).set(sortKeyOf(r.kind, r.otherId, r.subId), copy({ ...r.data })),
+        write: () => {
+          if (r.keepIfPresent && this.row(r) !== undefined) return;
+          this.partition(r.orgId).set(sortKeyOf(r.kind, r.otherId, r.subId), copy({ ...r.data }));
+        },
       })),
       ...requires.map((r) => ({ holds: () => this.row(r) !== undefined, onFail: connected })),
     ]);
