@@ -55,6 +55,45 @@ export async function enrollmentToken(email: string, except: string[] = []): Pro
   );
 }
 
+/**
+ * The verification tokens of many contacts, each as soon as its email arrives: one poller reads
+ * the mailbox for all of them (fifty pollers each reading the whole mailbox would be the load).
+ */
+export function enrollmentTokensAsTheyArrive(
+  emails: string[],
+  opts: { since?: number; timeoutMs?: number } = {},
+): Map<string, Promise<string>> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const waiting = new Map<string, { resolve(token: string): void; reject(error: Error): void }>();
+  const tokens = new Map(
+    emails.map((email) => [
+      email,
+      new Promise<string>((resolve, reject) => waiting.set(email, { resolve, reject })),
+    ]),
+  );
+  void (async () => {
+    const deadline = Date.now() + timeoutMs;
+    while (waiting.size > 0) {
+      for (const mail of await emailsSince(opts.since ?? 0)) {
+        const to = mail.destination.to.find((address) => waiting.has(address));
+        if (!to || !(mail.body.text ?? '').includes(VERIFY())) continue;
+        const token = new URL(linkStartingWith(mail, VERIFY())).searchParams.get('token');
+        if (token) {
+          waiting.get(to)?.resolve(token);
+          waiting.delete(to);
+        }
+      }
+      if (Date.now() > deadline)
+        for (const [email, w] of waiting) {
+          w.reject(new Error(`No enrollment verification email to ${email} within ${timeoutMs} ms`));
+          waiting.delete(email);
+        }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return tokens;
+}
+
 /** The newest email to `email` whose subject matches. */
 export const mailTo = (email: string, subject: RegExp, timeoutMs = 15_000) =>
   waitForEmail(email, { subject, timeoutMs });
