@@ -12,12 +12,15 @@ const offers = entity<OfferRecord & { searchText: string }>({
   type: 'offer',
   keys: (o) => keys.offer(o.offerId),
 });
-const readOffer = (item: Record<string, unknown>) => {
-  const stored = offers.record(item);
+/** The offer an item holds, without its search text. */
+const withoutSearch = (
+  stored: (OfferRecord & { searchText: string }) | undefined,
+): OfferRecord | undefined => {
   if (!stored) return undefined;
   const { searchText: _s, ...offer } = stored;
   return offer;
 };
+const readOffer = (item: Record<string, unknown>) => withoutSearch(offers.record(item));
 
 const FIELDS = [
   'name',
@@ -42,12 +45,7 @@ const offerChanges = (before: OfferRecord | undefined, after: OfferRecord) =>
 
 /** DynamoDB implementation of the OfferStore port. */
 export const offerStore: OfferStore = {
-  get: async (offerId) => {
-    const stored = await getRecord(offers, keys.offer(offerId));
-    if (!stored) return undefined;
-    const { searchText: _s, ...offer } = stored;
-    return offer;
-  },
+  get: async (offerId) => withoutSearch(await getRecord(offers, keys.offer(offerId))),
 
   async put(offer) {
     const before = await offerStore.get(offer.offerId);
