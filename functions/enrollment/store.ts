@@ -202,9 +202,10 @@ export const enrollmentStore: EnrollmentStore = {
         Update: {
           TableName: tableName(),
           Key: keys.organization(e.orgId),
-          UpdateExpression: 'SET partnerTypes = list_append(partnerTypes, :reseller)',
+          // The MPN ID goes with the reseller type: orders record it as the reseller of record's.
+          UpdateExpression: 'SET partnerTypes = list_append(partnerTypes, :reseller), mpnId = :mpn',
           ConditionExpression: 'attribute_exists(pk) AND NOT contains(partnerTypes, :r)',
-          ExpressionAttributeValues: { ':reseller': ['RESELLER'], ':r': 'RESELLER' },
+          ExpressionAttributeValues: { ':reseller': ['RESELLER'], ':r': 'RESELLER', ':mpn': e.mpnId },
         },
       });
       const { Item: user } = await db.send(

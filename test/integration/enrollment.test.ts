@@ -87,6 +87,8 @@ describe('enrollment review: happy path through HTTP, the mailbox and the state 
 
     const me = await call('GET', '/me', { token: account.token });
     expect(me.body.organization.partnerTypes).toEqual(['RESELLER']);
+    // Kept on the organization for orders (the reseller of record's MPN ID).
+    expect((await item(keys.organization(account.orgId)))?.mpnId).toBe(mpnId);
     expect(me.body.user).toMatchObject({ agentRole: 'ADMIN_AGENT', adminRole: 'GLOBAL_ADMIN' });
 
     const again = await call('POST', '/enrollments', {

@@ -9,6 +9,8 @@ export interface OrganizationRecord {
   domain: string;
   country: string;
   partnerTypes: PartnerType[];
+  /** A reseller's partner network (MPN) ID, set when its enrollment is approved. */
+  mpnId?: string;
   status: 'PENDING_EMAIL_VERIFICATION' | 'ACTIVE';
   /** Kept exact by the transactions that change roles, so the last global admin is protected. */
   globalAdminCount: number;

@@ -498,7 +498,7 @@ describe('the review steps', () => {
       'IN_REVIEW',
       'APPROVED',
     ]);
-    expect(p.identity.organizations.get('contoso')?.partnerTypes).toEqual(['RESELLER']);
+    expect(p.identity.organizations.get('contoso')).toMatchObject({ partnerTypes: ['RESELLER'], mpnId: MPN });
     expect(p.identity.users.get(gina.user.id)).toMatchObject({
       agentRole: 'ADMIN_AGENT',
       adminRole: 'GLOBAL_ADMIN',

@@ -209,7 +209,10 @@ export class FakeEnrollmentStore implements EnrollmentStore {
     if (opts.approve) {
       steps.push({
         holds: () => org() !== undefined && !org()?.partnerTypes.includes('RESELLER'),
-        write: () => org()?.partnerTypes.push('RESELLER'),
+        write: () => {
+          org()?.partnerTypes.push('RESELLER');
+          update(org(), { mpnId: e.mpnId });
+        },
       });
       // The enrolling user may have been deleted during the review; the organization is approved anyway.
       if (user())
