@@ -1,11 +1,11 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { activities, recordActivity } from '../platform/data/activity.ts';
-import { db, tableName } from '../platform/data/dynamo.ts';
+import { tableName } from '../platform/data/dynamo.ts';
 import { entity } from '../platform/data/entity.ts';
 import { getRecord, queryPage } from '../platform/data/query.ts';
 import { keys } from '../platform/data/table.ts';
 import { transactWrite, transactWriteIf, updateIf } from '../platform/data/transact.ts';
 import type { PlatformEvent } from '../platform/events/event.ts';
+import { epochSeconds } from '../platform/time.ts';
 import type {
   ActivityStore,
   DeliveryAttempt,
@@ -119,7 +119,6 @@ export const webhookStore: WebhookStore = {
 /** Queued deliveries outlive their 24 hours of retries by a day at most; attempts are kept 30 days. */
 const QUEUED_TTL_SECONDS = 2 * 86_400;
 const ATTEMPT_TTL_SECONDS = 30 * 86_400;
-const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 const queuedDeliveries = entity<QueuedDelivery & { leaseUntil?: string; expiresAt: number }>({
   type: 'webhookQueued',
@@ -130,6 +129,10 @@ const deliveryAttempts = entity<StoredAttempt>({ type: 'webhookDelivery' });
 
 const queueKey = (w: WebhookRef, e: PlatformEvent) =>
   keys.webhookQueue(w.orgId, w.id, e.resource, e.occurredAt, e.id);
+/** The event leaves the webhook's queue (delivered or given up). */
+const dequeue = (w: WebhookRef, e: PlatformEvent) => ({
+  Delete: { TableName: tableName(), Key: queueKey(w, e) },
+});
 
 const putAttempt = (
   w: WebhookRef,
@@ -189,18 +192,14 @@ export const deliveryStore: DeliveryStore = {
   },
 
   async oldestOwed(w, resource) {
-    const { Items } = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :resource)',
-        ExpressionAttributeValues: {
-          ':pk': keys.webhookQueue(w.orgId, w.id, resource).pk,
-          ':resource': keys.webhookQueue(w.orgId, w.id, resource).sk,
-        },
-        Limit: 1,
-      }),
-    );
-    return queuedDeliveries.record(Items?.[0]);
+    const { pk, sk } = keys.webhookQueue(w.orgId, w.id, resource);
+    const page = await queryPage({
+      partition: pk,
+      sortKeyPrefix: sk,
+      limit: 1,
+      read: queuedDeliveries.record,
+    });
+    return page.items[0];
   },
 
   lease: (w, e, attempt, now, until) =>
@@ -214,7 +213,7 @@ export const deliveryStore: DeliveryStore = {
 
   async succeeded(w, e, attempt, responseStatus, at) {
     await transactWrite([
-      { Delete: { TableName: tableName(), Key: queueKey(w, e) } },
+      dequeue(w, e),
       putAttempt(w, e, { attempt, status: 'SUCCEEDED', responseStatus, at }),
     ]);
   },
@@ -228,7 +227,7 @@ export const deliveryStore: DeliveryStore = {
     });
     await transactWrite(
       nextAttemptAt === undefined
-        ? [{ Delete: { TableName: tableName(), Key: queueKey(w, e) } }, failure]
+        ? [dequeue(w, e), failure]
         : [
             {
               Update: {

@@ -9,6 +9,7 @@ import {
   VERIFICATION_LINK_TTL_SECONDS,
 } from '../../platform/links/links.ts';
 import type { Clock, LinkStore, Mailer } from '../../platform/ports.ts';
+import { epochSeconds } from '../../platform/time.ts';
 import { emailOnDomain, isWebmailAddress, isWebmailDomain } from '../../platform/webmail.ts';
 import { accountVerificationEmail } from '../emails/account-verification.ts';
 import type { AuthResult, Directory, IdentityStore } from '../ports.ts';
@@ -190,8 +191,6 @@ const tokensOf = (result: AuthResult) => {
 export const SIGN_IN_FAILURE_LIMIT = 5;
 /** The window starts at the first failure and lasts this long (wall-clock time). */
 export const SIGN_IN_FAILURE_WINDOW_SECONDS = 15 * 60;
-
-const epochSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
 /**
  * POST /auth/sign-in, and the email-and-password forms of the link pages. After

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type ActivityRecord, type Actor, auditContext } from '../audit.ts';
+import { epochSeconds } from '../time.ts';
 import { tableName } from './dynamo.ts';
 import { entity } from './entity.ts';
 import { keys } from './table.ts';
@@ -53,7 +54,7 @@ export function activityRecord(input: ActivityInput): ActivityRecord & { expires
     resourceId: input.resourceId,
     ...(changes ? { changes } : {}),
     requestId: context.requestId,
-    expiresAt: Math.floor(Date.parse(at) / 1000) + ACTIVITY_RETENTION_SECONDS,
+    expiresAt: epochSeconds(at) + ACTIVITY_RETENTION_SECONDS,
   };
 }
 

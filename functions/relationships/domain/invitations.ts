@@ -12,6 +12,7 @@ import {
 } from '../../platform/links/links.ts';
 import type { Clock, LinkStore, LinkTokens, Mailer } from '../../platform/ports.ts';
 import { hasPermission } from '../../platform/roles.ts';
+import { epochSeconds } from '../../platform/time.ts';
 import { domainOfEmail, emailOnDomain } from '../../platform/webmail.ts';
 import { combinedRelationshipEmail } from '../emails/combined-request.ts';
 import { customerRelationshipEmail } from '../emails/customer-request.ts';
@@ -44,7 +45,6 @@ export interface RelationshipDeps {
 export const INVITATIONS_PER_HOUR = 50;
 
 const ref = (org: OrganizationRecord): OrgRef => ({ id: org.id, name: org.name, domain: org.domain });
-const epochSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
 async function organizationOf(deps: RelationshipDeps, orgId: string) {
   const org = await deps.identity.getOrganization(orgId);
