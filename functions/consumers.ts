@@ -69,3 +69,26 @@ export const queueConsumers: ReadonlyArray<QueueConsumerSpec> = [
     retentionSeconds: 4 * 86_400,
   },
 ];
+
+/**
+ * Functions called by one-time timers (EventBridge Scheduler `at()` schedules, see
+ * functions/platform/events/timers.ts): CDK makes the schedule group, the role Scheduler invokes
+ * them with and the dead-letter queue; locally a Scheduler stand-in calls the same bundles after
+ * (due − now) ÷ LOCAL_TIME_SCALE.
+ */
+export interface TimerTaskSpec {
+  name: string;
+  handler: string;
+  uses: ReadonlyArray<Resource>;
+  timeoutSeconds: number;
+}
+
+export const timerTasks: ReadonlyArray<TimerTaskSpec> = [
+  {
+    // Subscriptions' 7-day notices, renewals and expiries (functions/commerce/domain/renewals.ts).
+    name: 'subscription-terms',
+    handler: 'commerce/tasks/subscription-terms',
+    uses: ['table', 'mail', 'timers'],
+    timeoutSeconds: 30,
+  },
+];

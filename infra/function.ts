@@ -15,6 +15,11 @@ export interface PlatformFunctionProps {
   readonly handler: string;
   /** The folder `infra/bundle.ts` built for that module: deployed as it is, the same file the tests ran. */
   readonly bundleDir: string;
+  /**
+   * A fixed name, for a function whose ARN must be known without referring to the function
+   * (a timer task creates timers that target itself). @default a generated name
+   */
+  readonly functionName?: string;
   /** Shown in the console; says which route or task the function serves. */
   readonly description: string;
   /** The whole environment (functions/platform/resources.ts builds it from what the function uses). */
@@ -54,6 +59,7 @@ export class PlatformFunction extends Construct {
       code: Code.fromAsset(props.bundleDir),
       handler: LAMBDA_HANDLER,
       description: props.description,
+      ...(props.functionName ? { functionName: props.functionName } : {}),
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       tracing: Tracing.ACTIVE,

@@ -4,6 +4,8 @@ import {
   queueConsumers,
   type StreamConsumerSpec,
   streamConsumers,
+  type TimerTaskSpec,
+  timerTasks,
 } from '../functions/consumers.ts';
 import type { Resource } from '../functions/platform/resources.ts';
 import { type RouteSpec, routeList } from '../functions/routes.ts';
@@ -24,14 +26,15 @@ export interface FunctionSpec {
   uses: ReadonlyArray<Resource>;
 }
 
-/** Every function the route, workflow and consumer tables make. */
+/** Every function the route, workflow, consumer and timer tables make. */
 export function platformFunctions(
   routes: ReadonlyArray<RouteSpec & { id: string }> = routeList,
   flows: ReadonlyArray<WorkflowSpec> = workflows,
   consumers: {
     stream: ReadonlyArray<StreamConsumerSpec>;
     queue: ReadonlyArray<QueueConsumerSpec>;
-  } = { stream: streamConsumers, queue: queueConsumers },
+    timer: ReadonlyArray<TimerTaskSpec>;
+  } = { stream: streamConsumers, queue: queueConsumers, timer: timerTasks },
 ): FunctionSpec[] {
   return [
     ...routes.map((r) => ({
@@ -48,6 +51,7 @@ export function platformFunctions(
     ),
     ...consumers.stream.map((c) => ({ name: `stream consumer ${c.name}`, handler: c.handler, uses: c.uses })),
     ...consumers.queue.map((c) => ({ name: `queue consumer ${c.name}`, handler: c.handler, uses: c.uses })),
+    ...consumers.timer.map((c) => ({ name: `timer task ${c.name}`, handler: c.handler, uses: c.uses })),
   ];
 }
 

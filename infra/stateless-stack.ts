@@ -26,11 +26,12 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { Grant, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Grant, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -42,6 +43,8 @@ import {
   queueConsumers,
   type StreamConsumerSpec,
   streamConsumers,
+  type TimerTaskSpec,
+  timerTasks,
 } from '../functions/consumers.ts';
 import { TABLE } from '../functions/platform/data/table.ts';
 import {
@@ -112,6 +115,7 @@ export interface StatelessStackProps extends StackProps {
   readonly consumers?: {
     stream: ReadonlyArray<StreamConsumerSpec>;
     queue: ReadonlyArray<QueueConsumerSpec>;
+    timer: ReadonlyArray<TimerTaskSpec>;
   };
   /** Handler module → the folder infra/bundle.ts built for it; deployed as it is. */
   readonly bundleDirs: ReadonlyMap<string, string>;
@@ -145,10 +149,18 @@ export class StatelessStack extends Stack {
   readonly deliveryDeadLetters: Queue;
   /** Consumer name → its function. */
   readonly consumerFunctions: ReadonlyMap<string, PlatformFunction>;
+  /** One-time timers: their schedule group, the role Scheduler calls targets with, the dead-letter queue. */
+  readonly timerGroup: ScheduleGroup;
+  readonly timerRole: Role;
+  readonly timerDeadLetters: Queue;
+  /** Timer task name → its function. */
+  readonly timerFunctions: ReadonlyMap<string, PlatformFunction>;
 
   private readonly props: StatelessStackProps;
   private readonly mailFrom: string;
   private readonly workflows: Workflow[] = [];
+  /** Timer task name → its function's fixed name (its ARN is in the environment of the functions that arm timers). */
+  private readonly timerTaskNames: ReadonlyMap<string, string>;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -158,7 +170,11 @@ export class StatelessStack extends Stack {
     this.props = props;
     this.mailFrom = props.settings.mailFrom;
 
-    const consumers = props.consumers ?? { stream: streamConsumers, queue: queueConsumers };
+    const consumers = props.consumers ?? {
+      stream: streamConsumers,
+      queue: queueConsumers,
+      timer: timerTasks,
+    };
     // One queue consumer: functions are told one DELIVERY_QUEUE_URL (the `deliveryQueue` resource).
     const [delivery, ...others] = consumers.queue;
     if (!delivery || others.length > 0)
@@ -178,6 +194,24 @@ export class StatelessStack extends Stack {
       retentionPeriod: Duration.seconds(delivery.retentionSeconds),
       deadLetterQueue: { queue: this.deliveryDeadLetters, maxReceiveCount: delivery.maxReceiveCount },
     });
+
+    // Before any function: those using `timers` are told the group, role and queue.
+    this.timerGroup = new ScheduleGroup(this, 'Timers', {});
+    this.timerRole = new Role(this, 'TimerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'EventBridge Scheduler calls the timer tasks with it',
+    });
+    this.timerDeadLetters = this.makeQueue('TimerDeadLetters', { retentionPeriod: Duration.days(14) });
+    Validations.of(this.timerDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This is the dead-letter queue of the timers (Scheduler targets); its depth has an alarm.',
+    });
+    this.timerDeadLetters.grantSendMessages(this.timerRole);
+    this.timerTaskNames = new Map(
+      consumers.timer.map((t) => [t.name, `${this.stackName}-${t.name}`.slice(0, 64)]),
+    );
 
     const machines = new Map<string, StateMachine>();
     for (const workflow of props.workflows ?? workflows) {
@@ -226,6 +260,7 @@ export class StatelessStack extends Stack {
     this.routeFunctions = functions;
 
     this.consumerFunctions = this.addConsumers(consumers.stream, delivery);
+    this.timerFunctions = this.addTimerTasks(consumers.timer);
     this.protectWithWaf();
   }
 
@@ -303,6 +338,31 @@ export class StatelessStack extends Stack {
     return made;
   }
 
+  /** The timer tasks: functions with fixed names that Scheduler calls through the timer role; an alarm on the timers' dead letters. */
+  private addTimerTasks(tasks: ReadonlyArray<TimerTaskSpec>) {
+    const made = new Map<string, PlatformFunction>();
+    for (const task of tasks) {
+      const fn = this.makeFunction(`${pascal(task.name)}TimerTask`, {
+        handler: task.handler,
+        description: `timer task ${task.name}`,
+        uses: task.uses,
+        timeout: Duration.seconds(task.timeoutSeconds),
+        functionName: this.timerTaskNames.get(task.name) ?? task.name,
+      });
+      // The function itself, not its versions (grantInvoke would add `:*`): timers call $LATEST.
+      this.timerRole.addToPolicy(
+        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.function.functionArn] }),
+      );
+      made.set(task.name, fn);
+    }
+    this.alarmOnDepth(
+      'TimerDeadLettersAlarm',
+      this.timerDeadLetters,
+      'A timer task failed for a day (a renewal, expiry or notice did not happen); see the timer task logs',
+    );
+    return made;
+  }
+
   /** Alarms as soon as a dead-letter queue holds a message. */
   private alarmOnDepth(id: string, queue: Queue, description: string) {
     return new Alarm(this, id, {
@@ -321,7 +381,13 @@ export class StatelessStack extends Stack {
   /** One function through the one construct, with the grants and variables its `uses` need. */
   private makeFunction(
     id: string,
-    spec: { handler: string; description: string; uses: ReadonlyArray<Resource>; timeout?: Duration },
+    spec: {
+      handler: string;
+      description: string;
+      uses: ReadonlyArray<Resource>;
+      timeout?: Duration;
+      functionName?: string;
+    },
   ) {
     const bundleDir = this.props.bundleDirs.get(spec.handler);
     if (!bundleDir) throw new Error(`No bundle was built for functions/${spec.handler}.ts`);
@@ -330,6 +396,7 @@ export class StatelessStack extends Stack {
       bundleDir,
       description: spec.description,
       ...(spec.timeout ? { timeout: spec.timeout } : {}),
+      ...(spec.functionName ? { functionName: spec.functionName } : {}),
       environment: functionEnvironment(spec.uses, this.resourceSettings(), {
         publicBaseUrl: this.props.settings.publicBaseUrl,
         serviceName: SERVICE_NAME,
@@ -358,6 +425,22 @@ export class StatelessStack extends Stack {
       webhookKeyArn: webhookKey.keyArn,
       eventBusName: this.bus.eventBusName,
       deliveryQueueUrl: this.deliveryQueue.queueUrl,
+      timers: {
+        groupName: this.timerGroup.scheduleGroupName,
+        roleArn: this.timerRole.roleArn,
+        deadLetterArn: this.timerDeadLetters.queueArn,
+        targetArns: Object.fromEntries(
+          [...this.timerTaskNames].map(([task, name]) => [
+            task,
+            this.formatArn({
+              service: 'lambda',
+              resource: 'function',
+              resourceName: name,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ]),
+        ),
+      },
     };
   }
 
@@ -424,6 +507,27 @@ export class StatelessStack extends Stack {
       case 'deliveryQueue': {
         // What functions/platform/events/queue.ts calls (the event source mapping grants the receiving).
         this.deliveryQueue.grant(lambda, 'sqs:ChangeMessageVisibility');
+        return;
+      }
+      case 'timers': {
+        // What functions/platform/events/timers.ts calls, in the platform's group only.
+        const schedules = this.formatArn({
+          service: 'scheduler',
+          resource: 'schedule',
+          resourceName: `${this.timerGroup.scheduleGroupName}/*`,
+        });
+        lambda.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+            resources: [schedules],
+          }),
+        );
+        this.timerRole.grantPassRole(lambda.grantPrincipal);
+        Validations.of(fn.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${nagSpelling(this.resolve(schedules))}]`,
+          reason:
+            'Timers get generated names; the wildcard covers schedules of the platform’s own group only.',
+        });
         return;
       }
       case 'stateMachine': {

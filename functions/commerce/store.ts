@@ -1,11 +1,19 @@
-import { PLATFORM_LOG, recordActivity } from '../platform/data/activity.ts';
+import { changesOf, PLATFORM_LOG, recordActivity } from '../platform/data/activity.ts';
 import { tableName } from '../platform/data/dynamo.ts';
 import { entity } from '../platform/data/entity.ts';
-import { getRecord, queryPage } from '../platform/data/query.ts';
+import { getRecord, type PageQuery, queryPage } from '../platform/data/query.ts';
 import { keys } from '../platform/data/table.ts';
-import { transactWrite } from '../platform/data/transact.ts';
+import { transactWrite, transactWriteIf, updateIf } from '../platform/data/transact.ts';
 import { DomainError } from '../platform/errors.ts';
-import type { OfferRecord, OfferStore } from './ports.ts';
+import type {
+  CommerceStore,
+  OfferRecord,
+  OfferStore,
+  OrderRecord,
+  SubscriptionRecord,
+  SubscriptionStatus,
+  Viewer,
+} from './ports.ts';
 
 /** Stored with `searchText` (name and description in lower case), which `q` filters on. */
 const offers = entity<OfferRecord & { searchText: string }>({
@@ -104,4 +112,158 @@ export const offerStore: OfferStore = {
       read: readOffer,
     });
   },
+};
+
+const orders = entity<OrderRecord>({
+  type: 'order',
+  keys: (o) => ({
+    ...keys.order(o.customerId, o.orderId),
+    ...keys.providerOrders(o.providerId, o.customerId, o.orderId),
+    ...keys.resellerOrders(o.resellerOfRecord.organizationId, o.customerId, o.orderId),
+  }),
+});
+
+const subscriptions = entity<SubscriptionRecord>({
+  type: 'subscription',
+  keys: (s) => ({
+    ...keys.subscription(s.customerId, s.subscriptionId),
+    ...keys.providerSubscriptions(s.providerId, s.customerId, s.subscriptionId),
+    ...keys.resellerSubscriptions(s.resellerOfRecord.organizationId, s.customerId, s.subscriptionId),
+  }),
+});
+
+/** The fields a change of a subscription names in its activity record. */
+const SUBSCRIPTION_FIELDS = [
+  'quantity',
+  'autoRenew',
+  'friendlyName',
+  'status',
+  'termStartDate',
+  'termEndDate',
+  'cancellationAllowedUntil',
+] as const;
+
+/** The index and partition of one viewer's list of a customer's orders or subscriptions. */
+function viewerScope(
+  customerId: string,
+  viewer: Viewer | undefined,
+  of: 'orders' | 'subscriptions',
+): Pick<PageQuery<unknown>, 'index' | 'partition' | 'sortKeyPrefix'> {
+  if (!viewer) {
+    const key = of === 'orders' ? keys.order(customerId) : keys.subscription(customerId);
+    return { partition: key.pk, sortKeyPrefix: key.sk };
+  }
+  if ('providerId' in viewer) {
+    const key =
+      of === 'orders'
+        ? keys.providerOrders(viewer.providerId, customerId)
+        : keys.providerSubscriptions(viewer.providerId, customerId);
+    return { index: 'gsi1', partition: key.gsi1pk };
+  }
+  const key =
+    of === 'orders'
+      ? keys.resellerOrders(viewer.resellerId, customerId)
+      : keys.resellerSubscriptions(viewer.resellerId, customerId);
+  return { index: 'gsi2', partition: key.gsi2pk };
+}
+
+/** DynamoDB implementation of the CommerceStore port. */
+export const commerceStore: CommerceStore = {
+  async placeOrder(order, subs) {
+    await transactWrite([
+      {
+        Put: {
+          TableName: tableName(),
+          Item: orders.item(order),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      // One record for the order (one event for a partner's webhook), naming what it made.
+      recordActivity({
+        organizationId: order.providerId,
+        customerId: order.customerId,
+        operation: 'ORDER_PLACED',
+        resourceType: 'order',
+        resourceId: order.orderId,
+        changes: {
+          resellerOfRecord: [null, order.resellerOfRecord.organizationId],
+          subscriptionIds: [null, subs.map((sub) => sub.subscriptionId)],
+        },
+        at: order.createdAt,
+      }),
+      ...subs.map((sub) => ({
+        Put: {
+          TableName: tableName(),
+          Item: subscriptions.item(sub),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      })),
+    ]);
+  },
+
+  getOrder: (customerId, orderId) => getRecord(orders, keys.order(customerId, orderId)),
+
+  listOrders: (customerId, viewer, limit, cursor) =>
+    queryPage({
+      ...viewerScope(customerId, viewer, 'orders'),
+      newestFirst: true,
+      limit,
+      cursor,
+      read: (item) => orders.record(item),
+    }),
+
+  getSubscription: (customerId, subscriptionId) =>
+    getRecord(subscriptions, keys.subscription(customerId, subscriptionId)),
+
+  listSubscriptions: (customerId, viewer, status?: SubscriptionStatus, limit = 25, cursor?: string) =>
+    queryPage({
+      ...viewerScope(customerId, viewer, 'subscriptions'),
+      ...(status
+        ? {
+            filter: {
+              expression: '#status = :status',
+              names: { '#status': 'status' },
+              values: { ':status': status },
+            },
+          }
+        : {}),
+      newestFirst: true,
+      limit,
+      cursor,
+      read: (item) => subscriptions.record(item),
+    }),
+
+  updateSubscription: (before, after, operation, log) =>
+    transactWriteIf(
+      [
+        {
+          Put: {
+            TableName: tableName(),
+            Item: subscriptions.item(after),
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': before.version },
+          },
+        },
+        recordActivity({
+          organizationId: log,
+          customerId: before.customerId,
+          operation,
+          resourceType: 'subscription',
+          resourceId: before.subscriptionId,
+          changes: changesOf(before, after, SUBSCRIPTION_FIELDS),
+          at: after.updatedAt,
+        }),
+      ],
+      [0],
+    ),
+
+  claimNotice: (sub) =>
+    updateIf({
+      TableName: tableName(),
+      Key: keys.subscription(sub.customerId, sub.subscriptionId),
+      UpdateExpression: 'SET noticeSentFor = :end',
+      ConditionExpression:
+        'termEndDate = :end AND (attribute_not_exists(noticeSentFor) OR noticeSentFor <> :end)',
+      ExpressionAttributeValues: { ':end': sub.termEndDate },
+    }),
 };

@@ -50,12 +50,25 @@ export const ERROR_CODES = {
     'ALREADY_CONNECTED',
     'INVITATION_TO_OWN_ORGANIZATION',
   ],
+  commerce: [
+    'RESELLER_OF_RECORD_REQUIRED',
+    'OFFER_NOT_FOUND',
+    'OFFER_NOT_AVAILABLE',
+    'QUANTITY_OUT_OF_RANGE',
+    'TERM_NOT_SUPPORTED',
+    'SUBSCRIPTION_NOT_ACTIVE',
+    'SUBSCRIPTION_NOT_SUSPENDED',
+    'QUANTITY_DECREASE_NOT_ALLOWED',
+    'LICENSES_IN_USE',
+    'CANCELLATION_WINDOW_CLOSED',
+  ],
 } as const;
 
 export type PlatformCode = (typeof ERROR_CODES.platform)[number];
 export type IdentityCode = (typeof ERROR_CODES.identity)[number];
 export type EnrollmentCode = (typeof ERROR_CODES.enrollment)[number];
 export type RelationshipsCode = (typeof ERROR_CODES.relationships)[number];
+export type CommerceCode = (typeof ERROR_CODES.commerce)[number];
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES][number];
 
 /** One invalid field of a request: where (`body.email`, `query.cursor`) and what is wrong. */

@@ -62,3 +62,15 @@ export interface EventBus {
 export interface SecretOpener {
   open(sealed: string, context: Record<string, string>): Promise<string>;
 }
+
+/**
+ * One-time timers of one task (EventBridge Scheduler `at()` schedules, deleted after they ran,
+ * retried and dead-lettered by Scheduler): at `due` the task is called with `input`. A task
+ * re-reads what it acts on and acts by a conditional write, so a late or repeated call is harmless.
+ */
+export interface Timers<I extends object> {
+  /** Creates the timer `name` (1–64 of `[0-9A-Za-z_.-]`) unless it exists already (a retried step). */
+  at(name: string, due: Date, input: I): Promise<void>;
+  /** Deletes the timer `name` if it is still pending. */
+  cancel(name: string): Promise<void>;
+}

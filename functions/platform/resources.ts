@@ -24,6 +24,14 @@ export interface ResourceSettings {
   eventBusName: string;
   /** The SQS queue the bus feeds webhook deliveries through (retries are timed on it). */
   deliveryQueueUrl: string;
+  /** One-time timers (EventBridge Scheduler): the group, the role Scheduler calls targets with, the dead-letter queue, and each timer task's function. */
+  timers: {
+    groupName: string;
+    roleArn: string;
+    deadLetterArn: string;
+    /** Timer task name (functions/consumers.ts) → its function's ARN. */
+    targetArns: Readonly<Record<string, string>>;
+  };
 }
 
 interface ResourceDeclaration {
@@ -39,6 +47,10 @@ interface ResourceDeclaration {
 /** The env var that carries a state machine's ARN to functions, e.g. ENROLLMENT_REVIEW_STATE_MACHINE_ARN. */
 export const stateMachineArnEnvName = (name: string) =>
   `${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_STATE_MACHINE_ARN`;
+
+/** The env var that carries a timer task's function ARN, e.g. SUBSCRIPTION_TERMS_TIMER_TARGET_ARN. */
+export const timerTargetEnvName = (task: string) =>
+  `${task.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_TIMER_TARGET_ARN`;
 
 export const RESOURCES = {
   table: {
@@ -91,6 +103,18 @@ export const RESOURCES = {
   deliveryQueue: {
     environment: (s) => ({ DELIVERY_QUEUE_URL: s.deliveryQueueUrl }),
     modules: ['functions/platform/events/queue.ts'],
+  },
+  /** Creating and deleting one-time timers (functions/platform/events/timers.ts). */
+  timers: {
+    environment: (s) => ({
+      TIMER_GROUP_NAME: s.timers.groupName,
+      TIMER_ROLE_ARN: s.timers.roleArn,
+      TIMER_DEAD_LETTER_ARN: s.timers.deadLetterArn,
+      ...Object.fromEntries(
+        Object.entries(s.timers.targetArns).map(([task, arn]) => [timerTargetEnvName(task), arn]),
+      ),
+    }),
+    modules: ['functions/platform/events/timers.ts'],
   },
 } as const satisfies Record<string, ResourceDeclaration>;
 

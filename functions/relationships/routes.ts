@@ -181,7 +181,7 @@ export const relationshipRoutes = {
   }),
   getCustomer: route({
     method: 'GET',
-    path: '/customers/{id}',
+    path: '/customers/{customerId}',
     handler: 'relationships/api/get-customer',
     auth: 'signed-in',
     permission: 'customers:read',

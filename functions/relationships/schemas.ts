@@ -105,4 +105,4 @@ export const Customer = z
   .register(z.globalRegistry, { id: 'Customer' });
 export const ProviderIdParams = z.object({ providerId: z.string().check(z.minLength(1), z.maxLength(100)) });
 export const ResellerIdParams = z.object({ resellerId: z.string().check(z.minLength(1), z.maxLength(100)) });
-export const CustomerIdParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) });
+export const CustomerIdParams = z.object({ customerId: z.string().check(z.minLength(1), z.maxLength(100)) });

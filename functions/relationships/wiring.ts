@@ -5,6 +5,9 @@ import { withPlatform } from '../platform/runtime.ts';
 import type { RelationshipDeps } from './domain/invitations.ts';
 import { relationshipStore } from './store.ts';
 
+/** The relationship store, as other contexts' wiring plugs it into their ports (commerce reads customer rows). */
+export { relationshipStore };
+
 /**
  * The relationship domain's ports; handlers that send mail pass the mailer, those that derive
  * links from an Idempotency-Key the link tokens (functions/platform/links/link-secret.ts).

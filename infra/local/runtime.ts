@@ -9,7 +9,7 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { OfferRecord } from '../../functions/commerce/ports.ts';
-import { queueConsumers, streamConsumers } from '../../functions/consumers.ts';
+import { queueConsumers, streamConsumers, timerTasks } from '../../functions/consumers.ts';
 import { OPERATORS_GROUP } from '../../functions/platform/auth-groups.ts';
 import { once } from '../../functions/platform/config.ts';
 import {
@@ -36,6 +36,7 @@ import { startMailbox } from './mailbox.ts';
 import { type DynamoDbMetrics, startDynamoDbMeter } from './meter.ts';
 import { SAMPLE_OFFERS } from './offers.ts';
 import { freePort } from './ports.ts';
+import { startScheduler } from './scheduler.ts';
 import { startSecretsManager } from './secretsmanager.ts';
 import { startStepFunctionsAdapter } from './stepfunctions/index.ts';
 
@@ -97,6 +98,11 @@ export interface LocalRuntime {
     /** The bodies in the dead-letter queue of queue `queueName` (e.g. `deliver-webhooks`). */
     deadLetters(queueName: string): string[];
   };
+  /** The Scheduler stand-in: timers not yet run, and those that failed for good (the dead-letter queue). */
+  timers: {
+    pending(): Array<{ name: string; dueAt: string; input: string }>;
+    deadLetters(): Array<{ name: string; input: string; error: string }>;
+  };
   /** Only with `meter: true`: what the handlers asked of DynamoDB since the start or the last reset. */
   metrics?(): RuntimeMetrics;
   resetMetrics?(): void;
@@ -111,6 +117,7 @@ const ACCOUNT = '000000000000';
 const TABLE_NAME = 'csp-partner-platform';
 const EVENT_BUS_NAME = 'csp-partner-platform';
 const LINK_SECRET_NAME = 'csp-partner-platform/link-secret';
+const TIMER_GROUP_NAME = 'csp-partner-platform';
 /** Lambda's configured timeout is 10 s; a shared test machine gets more before a call counts as hung. */
 const FUNCTION_TIMEOUT_MS = 30_000;
 /** A worker idle this long stops, like a reclaimed Lambda instance. */
@@ -223,6 +230,20 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     });
     stops.push(sfn.close);
     aws.AWS_ENDPOINT_URL_SFN = sfn.url;
+    // One-time timers: fired after (due − now) ÷ timeScale, calling the timer task's bundle.
+    const timerHandlers = new Map(timerTasks.map((t) => [localFunctionArn(t.name), t.handler]));
+    const scheduler = await startScheduler({
+      region: REGION,
+      accountId: ACCOUNT,
+      timeScale: opts.timeScale,
+      invoke: async (arn, input) => {
+        const module = timerHandlers.get(arn);
+        if (!module || !functions) throw new Error(`Function not found: ${arn}`);
+        await functions.invoke(module, JSON.parse(input));
+      },
+    });
+    stops.push(scheduler.stop);
+    aws.AWS_ENDPOINT_URL_SCHEDULER = scheduler.url;
 
     const resources: ResourceSettings = {
       tableName: TABLE_NAME,
@@ -237,6 +258,12 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       webhookKeyArn: kms.keyArn,
       eventBusName: events.busName,
       deliveryQueueUrl: deliveryQueueUrl(events),
+      timers: {
+        groupName: TIMER_GROUP_NAME,
+        roleArn: `arn:aws:iam::${ACCOUNT}:role/timers`,
+        deadLetterArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:timers-dlq`,
+        targetArns: Object.fromEntries(timerTasks.map((t) => [t.name, localFunctionArn(t.name)])),
+      },
     };
     const settings = { publicBaseUrl: apiUrl, serviceName: SERVICE_NAME };
     // Each function gets exactly what CDK gives it on AWS (plus the local endpoints above), and
@@ -302,6 +329,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       events: {
         idle: (timeoutMs) => events.idle(timeoutMs),
         deadLetters: (name) => events.deadLetters(name),
+      },
+      timers: {
+        pending: () => scheduler.pending(),
+        deadLetters: () => scheduler.deadLetters(),
       },
       stop,
     };

@@ -41,7 +41,7 @@ const GET_ITEM = { concurrency: 10, total: 1000, warmUp: 50 } as const;
 const SETUP_CONCURRENCY = 10;
 
 const LIST_NAME = (size: number) => `GET /customers?limit=${LIST.limit} (${size.toLocaleString('en-US')})`;
-const GET_NAME = (size: number) => `GET /customers/{id} (${size.toLocaleString('en-US')})`;
+const GET_NAME = (size: number) => `GET /customers/{customerId} (${size.toLocaleString('en-US')})`;
 const ACCEPT_NAME = 'POST /invitations/accept';
 const GET_ITEM_NAME = 'DynamoDB GetItem';
 
@@ -278,7 +278,7 @@ export function printCustomers(report: CustomersReport, main: readonly Result[])
     `  GET /customers?limit=${LIST.limit}: ${n(large ?? 0)} / ${n(small ?? 0)} customers ${listRatio.toFixed(2)}x (goal ≤ 1.2: ${listRatio <= 1.2 ? 'met' : 'NOT met'} in this run)`,
   );
   console.log(
-    `  GET /customers/{id}: ${n(large ?? 0)} / ${n(small ?? 0)} customers ${(p50(GET_NAME(large ?? 0), 1) / p50(GET_NAME(small ?? 0), 1)).toFixed(2)}x`,
+    `  GET /customers/{customerId}: ${n(large ?? 0)} / ${n(small ?? 0)} customers ${(p50(GET_NAME(large ?? 0), 1) / p50(GET_NAME(small ?? 0), 1)).toFixed(2)}x`,
   );
   const get1 = p50Of(main, GET_ITEM_NAME, 1);
   console.log(

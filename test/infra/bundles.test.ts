@@ -65,6 +65,6 @@ describe('every synthesized function', () => {
 
     expect(result.statusCode).toBe(200);
     const document = JSON.parse(result.body) as { paths: Record<string, unknown> };
-    expect(Object.keys(document.paths)).toContain('/customers/{id}');
+    expect(Object.keys(document.paths)).toContain('/customers/{customerId}');
   });
 });

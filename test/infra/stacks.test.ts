@@ -5,7 +5,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_SOURCE, queueConsumers, streamConsumers } from '../../functions/consumers.ts';
+import { EVENT_SOURCE, queueConsumers, streamConsumers, timerTasks } from '../../functions/consumers.ts';
 import { OPERATORS_GROUP } from '../../functions/platform/auth-groups.ts';
 import { TABLE } from '../../functions/platform/data/table.ts';
 import { stateMachineArnEnvName } from '../../functions/platform/resources.ts';
@@ -167,7 +167,7 @@ describe('the stacks of the real route and workflow tables', () => {
     const functions = platformFunctions(stateless);
 
     expect(Object.keys(functions)).toHaveLength(
-      routeList.length + tasks + streamConsumers.length + queueConsumers.length,
+      routeList.length + tasks + streamConsumers.length + queueConsumers.length + timerTasks.length,
     );
     for (const route of routeList) functionIdOf(stateless, route);
   });
@@ -182,8 +182,13 @@ describe('the stacks of the real route and workflow tables', () => {
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
         MemorySize: 512,
-        // A delivery batch may hold several 5-second POSTs in a row; every other function: 10 s.
-        Timeout: fn.Properties?.Description === 'queue consumer deliver-webhooks' ? 60 : 10,
+        // A delivery batch may hold several 5-second POSTs in a row, a timer task emails several
+        // admins; every other function: 10 s.
+        Timeout:
+          fn.Properties?.Description === 'queue consumer deliver-webhooks'
+            ? 60
+            : (timerTasks.find((t) => fn.Properties?.Description === `timer task ${t.name}`)
+                ?.timeoutSeconds ?? 10),
         Handler: 'index.handler',
         Environment: {
           Variables: { NODE_OPTIONS: '--enable-source-maps', PUBLIC_BASE_URL: SETTINGS.publicBaseUrl },
@@ -411,16 +416,16 @@ describe('the stacks of the real route and workflow tables', () => {
       EventPattern: { source: [EVENT_SOURCE], detail: { queuedForWebhooks: [true] } },
       Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue() })],
     });
-    // The delivery queue, its DLQ and the stream's failed batches: encrypted, TLS only.
+    // The delivery queue, its DLQ, the stream's failed batches and the timers' DLQ: encrypted, TLS only.
     const queues = Object.values(stateless.findResources('AWS::SQS::Queue') as Resources);
-    expect(queues).toHaveLength(3);
+    expect(queues).toHaveLength(4);
     for (const q of queues) expect(q.Properties?.SqsManagedSseEnabled).toBe(true);
     stateless.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: delivery?.visibilityTimeoutSeconds,
       RedrivePolicy: { maxReceiveCount: delivery?.maxReceiveCount, deadLetterTargetArn: Match.anyValue() },
     });
     const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm') as Resources);
-    expect(alarms).toHaveLength(2);
+    expect(alarms).toHaveLength(3);
     for (const a of alarms)
       expect(a.Properties).toMatchObject({
         MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -446,6 +451,58 @@ describe('the stacks of the real route and workflow tables', () => {
       expect('DELIVERY_QUEUE_URL' in variables, id).toBe(uses);
       expect(policy.includes('sqs:ChangeMessageVisibility'), id).toBe(uses);
       if (uses) expect(policy).not.toContain('sqs:SendMessage');
+    }
+  });
+
+  it('runs timers on EventBridge Scheduler: a group, a role that invokes only the timer tasks, a DLQ with an alarm', () => {
+    stateless.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    const [task] = timerTasks;
+    expect(task).toBeDefined();
+    const taskFn = Object.entries(platformFunctions(stateless)).find(
+      ([, fn]) => fn.Properties?.Description === `timer task ${task?.name}`,
+    );
+    expect(taskFn).toBeDefined();
+    const [taskId, fn] = taskFn ?? ['', {}];
+    // A fixed name: the functions that arm timers are told its ARN without a reference to it (no cycle).
+    const functionName = String(fn.Properties?.FunctionName);
+    expect(functionName).toMatch(new RegExp(`-${task?.name}$`));
+    // The role Scheduler assumes (same-account only) may invoke the timer task and send to the DLQ, nothing else.
+    const roles = stateless.findResources('AWS::IAM::Role', {
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })],
+        },
+      },
+    }) as Resources;
+    const [roleId, ...otherRoles] = Object.keys(roles);
+    expect(otherRoles).toEqual([]);
+    expect(JSON.stringify(roles)).toContain('aws:SourceAccount');
+    const rolePolicies = Object.values(stateless.findResources('AWS::IAM::Policy') as Resources).filter((p) =>
+      ((p.Properties?.Roles ?? []) as Array<{ Ref?: string }>).some((r) => r.Ref === roleId),
+    );
+    type Statement = { Action: unknown; Resource: unknown };
+    const statements = rolePolicies.flatMap(
+      (p) => (p.Properties?.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? [],
+    );
+
+    expect(statements.flatMap((st) => [st.Action].flat()).sort()).toEqual([
+      'lambda:InvokeFunction',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    const invoke = statements.find((st) => st.Action === 'lambda:InvokeFunction');
+    expect(invoke?.Resource).toEqual({ 'Fn::GetAtt': [taskId, 'Arn'] });
+
+    // Exactly the functions that arm or delete timers may, in the group only, passing that role.
+    const armers = routeList.filter((r) => r.uses?.includes('timers'));
+    expect(armers.map((r) => r.id).sort()).toEqual(['cancelSubscription', 'placeOrder']);
+    for (const { id, uses, variables, policy } of functionsOfRoutes(armers, [`timer task ${task?.name}`])) {
+      expect('TIMER_GROUP_NAME' in variables, id).toBe(uses);
+      expect('SUBSCRIPTION_TERMS_TIMER_TARGET_ARN' in variables, id).toBe(uses);
+      expect(policy.includes('scheduler:CreateSchedule'), id).toBe(uses);
+      expect(policy.includes('iam:PassRole'), id).toBe(uses);
+      if (uses) expect(JSON.stringify(variables.SUBSCRIPTION_TERMS_TIMER_TARGET_ARN)).toContain(functionName);
     }
   });
 
@@ -494,7 +551,7 @@ describe('the stateless stack with a fixture workflow', () => {
 
   it('makes one function per route, per task and per consumer through the one construct', () => {
     expect(Object.keys(platformFunctions(template))).toHaveLength(
-      fixtureRoutes.length + 1 + streamConsumers.length + queueConsumers.length,
+      fixtureRoutes.length + 1 + streamConsumers.length + queueConsumers.length + timerTasks.length,
     );
   });
 

@@ -36,6 +36,11 @@ const RECORDS: Record<string, { operations: string[] } | { nothing: string }> = 
   createIndirectProvider: { operations: ['INDIRECT_PROVIDER_CREATED'] },
   putPartnerNetworkProfile: { operations: ['MPN_PROFILE_UPDATED'] },
   putOffer: { operations: ['OFFER_CREATED'] },
+  placeOrder: { operations: ['ORDER_PLACED'] },
+  patchSubscription: { operations: ['SUBSCRIPTION_UPDATED'] },
+  suspendSubscription: { operations: ['SUBSCRIPTION_SUSPENDED'] },
+  reactivateSubscription: { operations: ['SUBSCRIPTION_REACTIVATED'] },
+  cancelSubscription: { operations: ['SUBSCRIPTION_CANCELED'] },
   submitEnrollment: { operations: ['ENROLLMENT_SUBMITTED'] },
   resendEnrollmentVerification: { operations: ['ENROLLMENT_VERIFICATION_SENT'] },
   verifyEnrollment: { operations: ['ENROLLMENT_VERIFIED'] },
@@ -567,6 +572,66 @@ describe('activity log', () => {
       resourceId: thirdId,
       changes: { status: ['PENDING', 'CANCELED'] },
     });
+
+    // ---- Commerce: a customer shared with the provider, an order, and each change of its subscription.
+    const shopper = await verifiedAccount();
+    keep(shopper.token);
+    const shared = await call('POST', `/indirect-providers/${providerId}/customer-invitations`, {
+      token: reseller.token,
+      body: { customerEmail: shopper.email },
+    });
+    ok(shared, 201);
+    keep(tokenOf(shared.body.link));
+    ok(await accept(tokenOf(shared.body.link), shopper), 200);
+    const ordered = await call('POST', `/customers/${shopper.orgId}/orders`, {
+      token: provider.token,
+      body: { lineItems: [{ offerId, quantity: 2, termDuration: 'P1M', billingCycle: 'MONTHLY' }] },
+    });
+    ok(ordered, 201);
+    const subscriptionId = ordered.body.lineItems[0].subscriptionId as string;
+    drove('placeOrder', ordered, {
+      log: providerId,
+      actor: userActor(provider),
+      resourceType: 'order',
+      resourceId: ordered.body.orderId,
+      customerId: shopper.orgId,
+      changes: { resellerOfRecord: [null, orgId], subscriptionIds: [null, [subscriptionId]] },
+    });
+    const subscriptionPath = `/customers/${shopper.orgId}/subscriptions/${subscriptionId}`;
+    const ofSubscription = (log: string, actor: Actor, changes: Expected['changes']): Expected => ({
+      log,
+      actor,
+      resourceType: 'subscription',
+      resourceId: subscriptionId,
+      customerId: shopper.orgId,
+      ...(changes ? { changes } : {}),
+    });
+    const read = await call('GET', subscriptionPath, { token: reseller.token });
+    ok(read, 200);
+    // The reseller of record acts in its own log.
+    const patched = await call('PATCH', subscriptionPath, {
+      token: reseller.token,
+      headers: { 'if-match': read.body.etag },
+      body: { friendlyName: 'Sales team', autoRenew: false },
+    });
+    ok(patched, 200);
+    drove(
+      'patchSubscription',
+      patched,
+      ofSubscription(orgId, userActor(admin), {
+        friendlyName: ['Activity Suite', 'Sales team'],
+        autoRenew: [true, false],
+      }),
+    );
+    for (const [routeId, verb, from, to] of [
+      ['suspendSubscription', 'suspend', 'ACTIVE', 'SUSPENDED'],
+      ['reactivateSubscription', 'reactivate', 'SUSPENDED', 'ACTIVE'],
+      ['cancelSubscription', 'cancel', 'ACTIVE', 'CANCELED'],
+    ] as const) {
+      const changed = await call('POST', `${subscriptionPath}/${verb}`, { token: provider.token });
+      ok(changed, 200);
+      drove(routeId, changed, ofSubscription(providerId, userActor(provider), { status: [from, to] }));
+    }
   }, 180_000);
 
   it('has an entry for exactly the write routes of the route table', () => {

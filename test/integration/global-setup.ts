@@ -48,7 +48,13 @@ export async function teardown() {
   const runtime = await state.runtime;
   // A webhook delivery either succeeds or is given up by its own rules: none may die in the DLQ.
   const dead = runtime.events.deadLetters('deliver-webhooks');
+  // A timer task (renewal, expiry, notice) must not fail for good either.
+  const deadTimers = runtime.timers.deadLetters();
   await runtime.stop();
   if (dead.length > 0)
     throw new Error(`${dead.length} webhook delivery message(s) ended in the dead-letter queue: ${dead[0]}`);
+  if (deadTimers.length > 0)
+    throw new Error(
+      `${deadTimers.length} timer(s) ended in the dead-letter queue: ${JSON.stringify(deadTimers[0])}`,
+    );
 }

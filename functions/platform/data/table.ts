@@ -50,6 +50,32 @@ export const keys = {
   mpnProfile: (mpnId: string) => ({ pk: `MPN#${mpnId}`, sk: 'PROFILE' }),
   /** The offer catalog, one partition (a few hundred offers at most): one Query lists it. */
   offer: (offerId = '') => ({ pk: 'OFFERS', sk: `OFFER#${offerId}` }),
+  /**
+   * A customer's orders, in the customer's partition; gsi1: those of one buying provider, gsi2:
+   * those of one reseller of record. Ids are time-ordered (UUIDv7): newest first by Query.
+   */
+  order: (customerId: string, orderId = '') => ({ pk: `ORG#${customerId}#ORDERS`, sk: `ORDER#${orderId}` }),
+  providerOrders: (providerId: string, customerId: string, orderId = '') => ({
+    gsi1pk: `ORG#${providerId}#CUSTOMER#${customerId}#ORDERS`,
+    gsi1sk: orderId,
+  }),
+  resellerOrders: (resellerId: string, customerId: string, orderId = '') => ({
+    gsi2pk: `ORG#${resellerId}#CUSTOMER#${customerId}#ORDERS`,
+    gsi2sk: orderId,
+  }),
+  /** A customer's subscriptions, as orders: the customer's partition, gsi1 by provider, gsi2 by reseller of record. */
+  subscription: (customerId: string, subscriptionId = '') => ({
+    pk: `ORG#${customerId}#SUBSCRIPTIONS`,
+    sk: `SUBSCRIPTION#${subscriptionId}`,
+  }),
+  providerSubscriptions: (providerId: string, customerId: string, subscriptionId = '') => ({
+    gsi1pk: `ORG#${providerId}#CUSTOMER#${customerId}#SUBSCRIPTIONS`,
+    gsi1sk: subscriptionId,
+  }),
+  resellerSubscriptions: (resellerId: string, customerId: string, subscriptionId = '') => ({
+    gsi2pk: `ORG#${resellerId}#CUSTOMER#${customerId}#SUBSCRIPTIONS`,
+    gsi2sk: subscriptionId,
+  }),
   /** Uniqueness claim: an MPN ID is linked to one organization. */
   mpnClaim: (mpnId: string) => ({ pk: `MPN#${mpnId}`, sk: 'CLAIM' }),
   enrollment: (enrollmentId: string) => ({ pk: `ENROLLMENT#${enrollmentId}`, sk: 'ENROLLMENT' }),

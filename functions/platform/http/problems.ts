@@ -128,6 +128,36 @@ export const PROBLEMS: { readonly [C in ErrorCode]: Problem } = {
     ...rule,
     detail: 'That address is on your own organization’s domain; invite another organization.',
   },
+  RESELLER_OF_RECORD_REQUIRED: {
+    ...rule,
+    detail: 'Several resellers share this customer with you: name the reseller of record in resellerId.',
+  },
+  OFFER_NOT_FOUND: {
+    ...rule,
+    detail: 'An order line names no offer of the catalog; list them with GET /offers.',
+  },
+  OFFER_NOT_AVAILABLE: {
+    ...rule,
+    detail:
+      'An offer is not for sale, or not in the customer’s country; GET /offers?country= lists those that are.',
+  },
+  QUANTITY_OUT_OF_RANGE: {
+    ...rule,
+    detail: 'A quantity is outside the offer’s minQuantity and maxQuantity.',
+  },
+  TERM_NOT_SUPPORTED: {
+    ...rule,
+    detail: 'A term duration or billing cycle is not one the offer is sold with.',
+  },
+  SUBSCRIPTION_NOT_ACTIVE: conflict('Only an active subscription can be changed this way.'),
+  SUBSCRIPTION_NOT_SUSPENDED: conflict('Only a suspended subscription can be reactivated.'),
+  QUANTITY_DECREASE_NOT_ALLOWED: conflict(
+    'The quantity can be lowered only within 7 days of the term’s start (cancellationAllowedUntil).',
+  ),
+  LICENSES_IN_USE: conflict('More licenses are assigned than the quantity asked; remove assignments first.'),
+  CANCELLATION_WINDOW_CLOSED: conflict(
+    'A subscription can be canceled only within 7 days of the term’s start (cancellationAllowedUntil).',
+  ),
 };
 
 /** What a DomainError answers: its code's status and title, its own detail or the code's standard one, and its headers. */

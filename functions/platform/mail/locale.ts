@@ -22,3 +22,33 @@ const dateFormats: Record<Language, Intl.DateTimeFormat> = {
 export function formatDate(date: Date, language: Language): string {
   return dateFormats[language].format(date);
 }
+
+/** ISO 3166-1 alpha-2 codes of the countries whose emails are written in Spanish. */
+const spanishSpeaking = new Set([
+  'ES',
+  'MX',
+  'AR',
+  'CO',
+  'CL',
+  'PE',
+  'VE',
+  'EC',
+  'GT',
+  'CU',
+  'BO',
+  'DO',
+  'HN',
+  'PY',
+  'SV',
+  'NI',
+  'CR',
+  'PA',
+  'UY',
+  'PR',
+  'GQ',
+]);
+
+/** The language of emails about a customer, from its country code (any case): 'MX', 'es' → 'es'; 'US', '' → 'en'. */
+export function languageOfCountry(country: string): Language {
+  return spanishSpeaking.has(country.trim().toUpperCase()) ? 'es' : 'en';
+}

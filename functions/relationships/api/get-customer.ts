@@ -8,7 +8,7 @@ export const handler = httpHandler(
   routes.getCustomer,
   async ({ principal, params }) => ({
     status: 200,
-    body: await customerOf(relationshipDeps(), principal, params.id),
+    body: await customerOf(relationshipDeps(), principal, params.customerId),
   }),
   { loadPrincipal },
 );

@@ -1,0 +1,312 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { OrganizationRecord, Principal, UserRecord } from '../../identity/domain/model.ts';
+import { DomainError, type FieldError } from '../../platform/errors.ts';
+import { logger } from '../../platform/logger.ts';
+import { languageOfCountry } from '../../platform/mail/locale.ts';
+import type { Clock, Mailer, Page, Timers } from '../../platform/ports.ts';
+import { orderPlacedEmail } from '../emails/order-placed.ts';
+import type {
+  BillingCycle,
+  CommerceStore,
+  OfferRecord,
+  OfferStore,
+  OrderRecord,
+  SubscriptionRecord,
+  SubscriptionTimer,
+  TermDuration,
+} from '../ports.ts';
+import { type CustomerLinks, customerNotFound, relationshipWith, sees } from './access.ts';
+import { nextTimer, termFrom, timerName } from './terms.ts';
+
+/** What the commerce domain reads of organizations and their users (the identity context's store). */
+export interface Organizations {
+  getOrganization(orgId: string): Promise<OrganizationRecord | undefined>;
+  listUsers(orgId: string, limit: number, cursor?: string): Promise<Page<UserRecord>>;
+}
+
+export interface CommerceDeps {
+  offers: OfferStore;
+  commerce: CommerceStore;
+  customers: CustomerLinks;
+  organizations: Organizations;
+  timers: Timers<SubscriptionTimer>;
+  mailer: Mailer;
+  clock: Clock;
+}
+
+export interface OrderInput {
+  resellerId?: string | undefined;
+  lineItems: Array<{ offerId: string; quantity: number; termDuration: string; billingCycle: string }>;
+}
+
+export const publicOrder = (order: OrderRecord) => order;
+
+type LineError = FieldError & {
+  code: 'OFFER_NOT_FOUND' | 'OFFER_NOT_AVAILABLE' | 'QUANTITY_OUT_OF_RANGE' | 'TERM_NOT_SUPPORTED';
+};
+
+/** Every problem of every line, each naming its line (`body.lineItems.1.quantity`). */
+function lineErrors(
+  lines: OrderInput['lineItems'],
+  offers: Map<string, OfferRecord | undefined>,
+  country: string,
+): LineError[] {
+  return lines.flatMap((line, n): LineError[] => {
+    const at = (field: string) => `body.lineItems.${n}.${field}`;
+    const offer = offers.get(line.offerId);
+    if (!offer)
+      return [
+        {
+          code: 'OFFER_NOT_FOUND',
+          path: at('offerId'),
+          message: `no offer ${line.offerId}; list them with GET /offers`,
+        },
+      ];
+    if (!offer.available)
+      return [
+        {
+          code: 'OFFER_NOT_AVAILABLE',
+          path: at('offerId'),
+          message: `${offer.name} is not available for sale`,
+        },
+      ];
+    if (!offer.countries.includes(country))
+      return [
+        {
+          code: 'OFFER_NOT_AVAILABLE',
+          path: at('offerId'),
+          message: `${offer.name} is not sold in the customer's country (${country}); GET /offers?country=${country} lists those that are`,
+        },
+      ];
+    const errors: LineError[] = [];
+    if (line.quantity < offer.minQuantity || line.quantity > offer.maxQuantity)
+      errors.push({
+        code: 'QUANTITY_OUT_OF_RANGE',
+        path: at('quantity'),
+        message: `must be from ${offer.minQuantity} to ${offer.maxQuantity} for ${offer.name}`,
+      });
+    if (!offer.termDurations.includes(line.termDuration as TermDuration))
+      errors.push({
+        code: 'TERM_NOT_SUPPORTED',
+        path: at('termDuration'),
+        message: `${offer.name} is sold for ${offer.termDurations.join(', ')}`,
+      });
+    if (!offer.billingCycles.includes(line.billingCycle as BillingCycle))
+      errors.push({
+        code: 'TERM_NOT_SUPPORTED',
+        path: at('billingCycle'),
+        message: `${offer.name} is billed ${offer.billingCycles.join(', ')}`,
+      });
+    return errors;
+  });
+}
+
+/** The reseller of record: the one sharing the customer with the provider, or the one named. */
+function resellerOfRecord(sharedBy: string[], named: string | undefined): string {
+  if (named !== undefined) {
+    if (sharedBy.includes(named)) return named;
+    throw new DomainError(
+      'RESELLER_OF_RECORD_REQUIRED',
+      `Reseller ${named} does not share this customer with you; name one of: ${sharedBy.join(', ')}.`,
+      { errors: [{ path: 'body.resellerId', message: `must be one of: ${sharedBy.join(', ')}` }] },
+    );
+  }
+  const [only, ...others] = sharedBy;
+  if (only !== undefined && others.length === 0) return only;
+  throw new DomainError(
+    'RESELLER_OF_RECORD_REQUIRED',
+    `Several resellers share this customer with you; name the reseller of record in resellerId (one of: ${sharedBy.join(', ')}).`,
+    { errors: [{ path: 'body.resellerId', message: `is required: one of ${sharedBy.join(', ')}` }] },
+  );
+}
+
+async function organization(deps: CommerceDeps, orgId: string) {
+  const org = await deps.organizations.getOrganization(orgId);
+  if (!org) throw new Error(`Organization ${orgId} of a relationship row does not exist`);
+  return org;
+}
+
+/** The active global admins of an organization (who are emailed about its subscriptions). */
+export async function globalAdminsOf(deps: Pick<CommerceDeps, 'organizations'>, orgId: string) {
+  const admins: UserRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.organizations.listUsers(orgId, 100, cursor);
+    admins.push(...page.items.filter((u) => u.adminRole === 'GLOBAL_ADMIN' && u.status === 'ACTIVE'));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return admins;
+}
+
+/**
+ * POST /customers/{customerId}/orders: an indirect provider buys for a customer a reseller shares
+ * with it. Every line is checked first; then the order and one subscription per line are written
+ * in one transaction, after each subscription's first timer exists (a timer without its
+ * subscription does nothing; a subscription without its timer would never renew).
+ */
+export async function placeOrder(
+  deps: CommerceDeps,
+  actor: Principal,
+  customerId: string,
+  input: OrderInput,
+) {
+  const provider = await organization(deps, actor.user.orgId);
+  if (!provider.partnerTypes.includes('INDIRECT_PROVIDER'))
+    throw new DomainError(
+      'NOT_AN_INDIRECT_PROVIDER',
+      'Only indirect providers submit orders; a reseller asks its indirect provider to buy for its customers.',
+    );
+  const relationship = await relationshipWith(deps, actor, customerId);
+  if (relationship.sharedBy.length === 0) throw customerNotFound();
+  const resellerId = resellerOfRecord(relationship.sharedBy, input.resellerId);
+  const offerIds = [...new Set(input.lineItems.map((l) => l.offerId))];
+  const [reseller, customer, ...offers] = await Promise.all([
+    organization(deps, resellerId),
+    organization(deps, customerId),
+    ...offerIds.map((id) => deps.offers.get(id)),
+  ]);
+  const catalog = new Map(offerIds.map((id, i) => [id, offers[i]]));
+  const errors = lineErrors(input.lineItems, catalog, customer.country);
+  const [first] = errors;
+  if (first)
+    throw new DomainError(
+      first.code,
+      `Line ${first.path.split('.')[2]}: ${first.message}. Nothing was ordered.`,
+      {
+        errors: errors.map(({ path, message }) => ({ path, message })),
+      },
+    );
+  if (!reseller.mpnId)
+    throw new DomainError(
+      'CONFLICT',
+      `The reseller ${reseller.name} has no MPN ID on record, so its incentives could not be kept; ask the platform operators to complete its enrollment.`,
+    );
+
+  const now = deps.clock.now();
+  const createdAt = now.toISOString();
+  const orderId = uuidv7();
+  const ofRecord = { organizationId: reseller.id, name: reseller.name, mpnId: reseller.mpnId };
+  const subscriptions = input.lineItems.map((line): SubscriptionRecord => {
+    const offer = catalog.get(line.offerId) as OfferRecord;
+    return {
+      subscriptionId: uuidv7(),
+      customerId,
+      offerId: offer.offerId,
+      offerName: offer.name,
+      friendlyName: offer.name,
+      quantity: line.quantity,
+      assignedLicenses: 0,
+      status: 'ACTIVE',
+      autoRenew: true,
+      termDuration: line.termDuration as TermDuration,
+      billingCycle: line.billingCycle as BillingCycle,
+      ...termFrom(now, line.termDuration as TermDuration),
+      resellerOfRecord: ofRecord,
+      providerId: provider.id,
+      orderId,
+      adminAgentOnly: offer.adminAgentOnly,
+      version: 1,
+      createdAt,
+      updatedAt: createdAt,
+    };
+  });
+  const order: OrderRecord = {
+    orderId,
+    customerId,
+    providerId: provider.id,
+    resellerOfRecord: ofRecord,
+    status: 'COMPLETED',
+    createdAt,
+    lineItems: input.lineItems.map((line, n) => ({
+      lineItemNumber: n,
+      offerId: line.offerId,
+      quantity: line.quantity,
+      termDuration: line.termDuration as TermDuration,
+      billingCycle: line.billingCycle as BillingCycle,
+      subscriptionId: subscriptions[n]?.subscriptionId ?? '',
+    })),
+  };
+  await Promise.all(
+    subscriptions.map((s) => {
+      const { timer, due } = nextTimer(s);
+      return deps.timers.at(timerName(timer), due, timer);
+    }),
+  );
+  await deps.commerce.placeOrder(order, subscriptions);
+  await mailOrder(deps, order, subscriptions, { provider, reseller, customer });
+  return publicOrder(order);
+}
+
+/**
+ * Emails the customer's global admins and the reseller of record's. The order stands whether or
+ * not they go out: a failure is logged with the order id (the operators' alarm on errors).
+ */
+async function mailOrder(
+  deps: CommerceDeps,
+  order: OrderRecord,
+  subscriptions: SubscriptionRecord[],
+  orgs: { provider: OrganizationRecord; reseller: OrganizationRecord; customer: OrganizationRecord },
+) {
+  const params = {
+    customerName: orgs.customer.name,
+    providerName: orgs.provider.name,
+    resellerName: orgs.reseller.name,
+    resellerMpnId: order.resellerOfRecord.mpnId,
+    orderId: order.orderId,
+    createdAt: new Date(order.createdAt),
+    lines: subscriptions.map((s) => ({
+      offerName: s.offerName,
+      quantity: s.quantity,
+      termDuration: s.termDuration,
+      billingCycle: s.billingCycle,
+      termEndDate: new Date(s.termEndDate),
+      autoRenew: s.autoRenew,
+    })),
+  };
+  try {
+    const [customerAdmins, resellerAdmins] = await Promise.all([
+      globalAdminsOf(deps, orgs.customer.id),
+      globalAdminsOf(deps, orgs.reseller.id),
+    ]);
+    const customerEmail = orderPlacedEmail(languageOfCountry(orgs.customer.country), {
+      audience: 'customer',
+      ...params,
+    });
+    const resellerEmail = orderPlacedEmail(languageOfCountry(orgs.reseller.country), {
+      audience: 'reseller',
+      ...params,
+    });
+    await Promise.all([
+      ...customerAdmins.map((u) => deps.mailer.send({ to: u.email, ...customerEmail })),
+      ...resellerAdmins.map((u) => deps.mailer.send({ to: u.email, ...resellerEmail })),
+    ]);
+  } catch (error) {
+    logger.error('The emails of a placed order did not all go out', { orderId: order.orderId, error });
+  }
+}
+
+/** GET /customers/{customerId}/orders: what the provider bought, or what the reseller is of record for. */
+export async function listOrders(
+  deps: Pick<CommerceDeps, 'commerce' | 'customers'>,
+  actor: Principal,
+  customerId: string,
+  query: { limit: number; cursor?: string | undefined },
+) {
+  const { viewer } = await relationshipWith(deps, actor, customerId);
+  const page = await deps.commerce.listOrders(customerId, viewer, query.limit, query.cursor);
+  return { ...page, items: page.items.map(publicOrder) };
+}
+
+/** GET /customers/{customerId}/orders/{orderId}. */
+export async function getOrder(
+  deps: Pick<CommerceDeps, 'commerce' | 'customers'>,
+  actor: Principal,
+  customerId: string,
+  orderId: string,
+) {
+  await relationshipWith(deps, actor, customerId);
+  const order = await deps.commerce.getOrder(customerId, orderId);
+  if (!order || !sees(actor.user.orgId, order))
+    throw new DomainError('NOT_FOUND', 'No order with this id for this customer is yours to see.');
+  return publicOrder(order);
+}

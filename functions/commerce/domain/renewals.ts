@@ -1,0 +1,97 @@
+import { logger } from '../../platform/logger.ts';
+import { languageOfCountry } from '../../platform/mail/locale.ts';
+import { termNoticeEmail } from '../emails/term-notice.ts';
+import type { SubscriptionRecord, SubscriptionTimer } from '../ports.ts';
+import { type CommerceDeps, globalAdminsOf } from './orders.ts';
+import { nextTimer, termFrom, timerName } from './terms.ts';
+
+type Deps = Pick<CommerceDeps, 'commerce' | 'organizations' | 'timers' | 'mailer' | 'clock'>;
+
+/** Creates the timer of the subscription's next step (a retried step finds it there already). */
+async function armNext(deps: Deps, s: SubscriptionRecord) {
+  const { timer, due } = nextTimer(s);
+  await deps.timers.at(timerName(timer), due, timer);
+}
+
+const ended = (s: SubscriptionRecord) => s.status === 'CANCELED' || s.status === 'EXPIRED';
+
+/**
+ * Seven days before the end: the customer's global admins and the reseller of record's are told
+ * what will happen (renewal or end), once per term; then the end's timer is armed. Emails go out
+ * before the notice is marked sent: a failure is retried by Scheduler, at the cost of a rare
+ * second email rather than a lost one.
+ */
+async function notice(deps: Deps, s: SubscriptionRecord) {
+  if (s.noticeSentFor !== s.termEndDate) {
+    const [customer, customerAdmins, resellerAdmins] = await Promise.all([
+      deps.organizations.getOrganization(s.customerId),
+      globalAdminsOf(deps, s.customerId),
+      globalAdminsOf(deps, s.resellerOfRecord.organizationId),
+    ]);
+    const reseller = await deps.organizations.getOrganization(s.resellerOfRecord.organizationId);
+    const params = {
+      customerName: customer?.name ?? s.customerId,
+      resellerName: s.resellerOfRecord.name,
+      offerName: s.offerName,
+      friendlyName: s.friendlyName,
+      subscriptionId: s.subscriptionId,
+      quantity: s.quantity,
+      termEndDate: new Date(s.termEndDate),
+      outcome: s.status === 'ACTIVE' && s.autoRenew ? ('RENEWS' as const) : ('EXPIRES' as const),
+      termDuration: s.termDuration,
+    };
+    const toCustomer = termNoticeEmail(languageOfCountry(customer?.country ?? ''), {
+      audience: 'customer',
+      ...params,
+    });
+    const toReseller = termNoticeEmail(languageOfCountry(reseller?.country ?? ''), {
+      audience: 'reseller',
+      ...params,
+    });
+    await Promise.all([
+      ...customerAdmins.map((u) => deps.mailer.send({ to: u.email, ...toCustomer })),
+      ...resellerAdmins.map((u) => deps.mailer.send({ to: u.email, ...toReseller })),
+    ]);
+    await deps.commerce.claimNotice(s);
+  }
+  await armNext(deps, { ...s, noticeSentFor: s.termEndDate });
+}
+
+/**
+ * At the end of a term: an active subscription with autoRenew starts a new term of the same
+ * length and quantity (a new cancellation window); any other ends EXPIRED, its licenses released.
+ * A conditional write on the version read: a concurrent change makes the step fail and Scheduler
+ * call it again, to decide on what is stored then.
+ */
+async function termEnd(deps: Deps, s: SubscriptionRecord) {
+  const updatedAt = deps.clock.now().toISOString();
+  const renews = s.status === 'ACTIVE' && s.autoRenew;
+  const after: SubscriptionRecord = renews
+    ? { ...s, ...termFrom(new Date(s.termEndDate), s.termDuration), version: s.version + 1, updatedAt }
+    : { ...s, status: 'EXPIRED', assignedLicenses: 0, version: s.version + 1, updatedAt };
+  delete after.noticeSentFor;
+  const operation = renews ? 'SUBSCRIPTION_RENEWED' : 'SUBSCRIPTION_EXPIRED';
+  if (!(await deps.commerce.updateSubscription(s, after, operation, s.providerId)))
+    throw new Error(
+      `Subscription ${s.subscriptionId} changed while its term ended; retrying on what is stored`,
+    );
+  if (renews) await armNext(deps, after);
+}
+
+/**
+ * The subscription-terms task: one timer fired. It re-reads the subscription and acts only if the
+ * timer is still about its current term; a timer of a term that already moved on (a retry after a
+ * renewal) only makes sure the current term's next timer exists.
+ */
+export async function runSubscriptionTimer(deps: Deps, timer: SubscriptionTimer) {
+  const s = await deps.commerce.getSubscription(timer.customerId, timer.subscriptionId);
+  if (!s || ended(s)) return { done: 'nothing: the subscription has ended' };
+  if (s.termEndDate !== timer.termEndDate) {
+    await armNext(deps, s);
+    return { done: 'nothing: the term moved on' };
+  }
+  if (timer.kind === 'NOTICE') await notice(deps, s);
+  else await termEnd(deps, s);
+  logger.info('Subscription timer handled', { ...timer });
+  return { done: timer.kind };
+}
