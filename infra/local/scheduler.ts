@@ -37,6 +37,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { settledWithin } from './settled-within.ts';
 
 export interface LocalSchedulerOptions {
   region: string;
@@ -189,18 +190,6 @@ function dueTime(expression: unknown): number {
   )
     throw validation(`Invalid Schedule Expression ${expression}.`);
   return ms;
-}
-
-/** Resolves when every promise has settled, or after `ms`, whichever comes first. */
-async function settledWithin(promises: Iterable<Promise<unknown>>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    Promise.allSettled([...promises]),
-    new Promise((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]);
-  clearTimeout(timer);
 }
 
 export async function startScheduler(opts: LocalSchedulerOptions): Promise<LocalScheduler> {

@@ -27,6 +27,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { AwsJsonError as ApiError, serveAwsJson } from '../aws-json.ts';
+import { settledWithin } from '../settled-within.ts';
 
 export interface LocalQueueSettings {
   name: string;
@@ -149,18 +150,6 @@ function kept(result: unknown, batch: ReadonlyMap<string, unknown>): ReadonlySet
   return ids.every((id) => typeof id === 'string' && batch.has(id))
     ? new Set(ids as string[])
     : new Set(batch.keys());
-}
-
-/** Resolves when every promise has settled, or after `ms`, whichever comes first. */
-async function settledWithin(promises: Iterable<Promise<unknown>>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    Promise.allSettled([...promises]),
-    new Promise((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]);
-  clearTimeout(timer);
 }
 
 export async function startSqs(opts: {
