@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: latency and throughput of a few representative operations against the
  * local runtime, each at concurrency 1 and 20; customer lists at 100 and 10,000 customers and
- * invitation accepts (customers.ts); and `POST /enrollments` (100 submissions from 100 verified
- * accounts, concurrency 10), in one run. Then, in a second process with a metered
+ * invitation accepts (customers.ts); orders of 1 and 10 lines at concurrency 1 and 10, and one
+ * customer's subscriptions at 10 and 5,000 (commerce.ts); and `POST /enrollments` (100 submissions
+ * from 100 verified accounts, concurrency 10), in one run. Then, in a second process with a metered
  * runtime (enrollment.ts), one enrollment's state transitions and its cost at AWS list prices; and
  * in a third (events.ts), change → webhook delivery latency and the write units of a change.
  * It prints figures and ratios measured in this run; it asserts no timing. It fails (exit 1) if
@@ -17,6 +18,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { keys } from '../../functions/platform/data/table.ts';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
 import { coldStartPart } from './cold-start.ts';
+import { commercePart, printCommerce } from './commerce.ts';
 import { customersPart, printCustomers } from './customers.ts';
 import {
   type Account,
@@ -103,6 +105,9 @@ async function main(): Promise<number> {
     // Customers and invitations (customers.ts), before the enrollments: their resellers' reviews end
     // at approval, whereas the submissions below leave reviews running (and reminding) afterwards.
     const customers = await customersPart(rt, dynamo, operatorToken, getItem);
+    // Orders and subscriptions (commerce.ts), also before the enrollments; their subscriptions'
+    // timers (P3Y terms) fall due after this runtime stops.
+    const commerce = await commercePart(rt, dynamo, operatorToken, getItem);
 
     // POST /enrollments, last: each submission starts an execution whose first task (the verification
     // email) then runs in this same process, as it would in another Lambda on AWS.
@@ -154,6 +159,7 @@ async function main(): Promise<number> {
     }
     for (const c of cases) console.log(`  ${c.name}: c=20 / c=1 ${ratio(p50(c.name, 20), p50(c.name, 1))}`);
     printCustomers(customers, results);
+    printCommerce(commerce);
 
     if (failures.count > 0) {
       const first = failures.first;

@@ -118,10 +118,14 @@ export async function approvedReseller(): Promise<Account> {
   return enrolledAsReseller(await verifiedAccount());
 }
 
-/** `account`'s organization (a work account or an indirect provider) enrolled and approved as a reseller. */
-export async function enrolledAsReseller(account: Account): Promise<Account> {
+/**
+ * `account`'s organization (a work account or an indirect provider) enrolled and approved as a
+ * reseller, with the MPN ID it enrolled with (recorded on the orders it is reseller of record of).
+ */
+export async function enrolledAsReseller(account: Account): Promise<Account & { mpnId: string }> {
   const op = await operatorToken();
-  const enrollmentId = await submit(account, await mpnProfile({ token: op }));
+  const mpnId = await mpnProfile({ token: op });
+  const enrollmentId = await submit(account, mpnId);
   const verified = await call('POST', '/enrollments/verify', {
     body: { token: await enrollmentToken(`paz@${account.domain}`) },
   });
@@ -133,7 +137,7 @@ export async function enrolledAsReseller(account: Account): Promise<Account> {
   });
   expect(decided.status).toBe(202);
   await waitForStatus(account, enrollmentId, 'APPROVED');
-  return account;
+  return { ...account, mpnId };
 }
 
 /** An indirect provider created by the operator, its admin past the first-sign-in password change. */

@@ -43,9 +43,9 @@ export interface Account {
   token: string;
 }
 
-/** A work account created, verified by its emailed link and signed in, through HTTP only. */
-export async function verifiedAccount(domain = uniqueDomain()): Promise<Account> {
-  const body = accountBody(domain);
+/** A work account (of an organization in `country`, ES by default) created, verified by its emailed link and signed in, through HTTP only. */
+export async function verifiedAccount(domain = uniqueDomain(), country?: string): Promise<Account> {
+  const body = accountBody(domain, country ? { country } : {});
   const created = await call('POST', '/accounts', { body });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const verified = await call('POST', '/accounts/verify', {

@@ -16,7 +16,7 @@ import type {
   TermDuration,
 } from '../ports.ts';
 import { type CustomerLinks, customerNotFound, relationshipWith, sees } from './access.ts';
-import { nextTimer, termFrom, timerName } from './terms.ts';
+import { armTerm, termFrom } from './terms.ts';
 
 /** What the commerce domain reads of organizations and their users (the identity context's store). */
 export interface Organizations {
@@ -141,8 +141,8 @@ export async function globalAdminsOf(deps: Pick<CommerceDeps, 'organizations'>, 
 /**
  * POST /customers/{customerId}/orders: an indirect provider buys for a customer a reseller shares
  * with it. Every line is checked first; then the order and one subscription per line are written
- * in one transaction, after each subscription's first timer exists (a timer without its
- * subscription does nothing; a subscription without its timer would never renew).
+ * in one transaction, after each subscription's term timers exist (a timer without its
+ * subscription does nothing; a subscription without its timers would never renew).
  */
 export async function placeOrder(
   deps: CommerceDeps,
@@ -150,13 +150,16 @@ export async function placeOrder(
   customerId: string,
   input: OrderInput,
 ) {
-  const provider = await organization(deps, actor.user.orgId);
+  // Without a relationship, 404 before anything else (API.md: nothing is revealed).
+  const [relationship, provider] = await Promise.all([
+    relationshipWith(deps, actor, customerId),
+    organization(deps, actor.user.orgId),
+  ]);
   if (!provider.partnerTypes.includes('INDIRECT_PROVIDER'))
     throw new DomainError(
       'NOT_AN_INDIRECT_PROVIDER',
       'Only indirect providers submit orders; a reseller asks its indirect provider to buy for its customers.',
     );
-  const relationship = await relationshipWith(deps, actor, customerId);
   if (relationship.sharedBy.length === 0) throw customerNotFound();
   const resellerId = resellerOfRecord(relationship.sharedBy, input.resellerId);
   const offerIds = [...new Set(input.lineItems.map((l) => l.offerId))];
@@ -226,12 +229,7 @@ export async function placeOrder(
       subscriptionId: subscriptions[n]?.subscriptionId ?? '',
     })),
   };
-  await Promise.all(
-    subscriptions.map((s) => {
-      const { timer, due } = nextTimer(s);
-      return deps.timers.at(timerName(timer), due, timer);
-    }),
-  );
+  await Promise.all(subscriptions.map((s) => armTerm(deps.timers, s)));
   await deps.commerce.placeOrder(order, subscriptions);
   await mailOrder(deps, order, subscriptions, { provider, reseller, customer });
   return publicOrder(order);

@@ -3,23 +3,16 @@ import { languageOfCountry } from '../../platform/mail/locale.ts';
 import { termNoticeEmail } from '../emails/term-notice.ts';
 import type { SubscriptionRecord, SubscriptionTimer } from '../ports.ts';
 import { type CommerceDeps, globalAdminsOf } from './orders.ts';
-import { nextTimer, termFrom, timerName } from './terms.ts';
+import { armTerm, termFrom } from './terms.ts';
 
 type Deps = Pick<CommerceDeps, 'commerce' | 'organizations' | 'timers' | 'mailer' | 'clock'>;
-
-/** Creates the timer of the subscription's next step (a retried step finds it there already). */
-async function armNext(deps: Deps, s: SubscriptionRecord) {
-  const { timer, due } = nextTimer(s);
-  await deps.timers.at(timerName(timer), due, timer);
-}
 
 const ended = (s: SubscriptionRecord) => s.status === 'CANCELED' || s.status === 'EXPIRED';
 
 /**
  * Seven days before the end: the customer's global admins and the reseller of record's are told
- * what will happen (renewal or end), once per term; then the end's timer is armed. Emails go out
- * before the notice is marked sent: a failure is retried by Scheduler, at the cost of a rare
- * second email rather than a lost one.
+ * what will happen (renewal or end), once per term. Emails go out before the notice is marked
+ * sent: a failure is retried by Scheduler, at the cost of a rare second email rather than a lost one.
  */
 async function notice(deps: Deps, s: SubscriptionRecord) {
   if (s.noticeSentFor !== s.termEndDate) {
@@ -54,7 +47,6 @@ async function notice(deps: Deps, s: SubscriptionRecord) {
     ]);
     await deps.commerce.claimNotice(s);
   }
-  await armNext(deps, { ...s, noticeSentFor: s.termEndDate });
 }
 
 /**
@@ -75,19 +67,20 @@ async function termEnd(deps: Deps, s: SubscriptionRecord) {
     throw new Error(
       `Subscription ${s.subscriptionId} changed while its term ended; retrying on what is stored`,
     );
-  if (renews) await armNext(deps, after);
+  if (renews) await armTerm(deps.timers, after);
 }
 
 /**
  * The subscription-terms task: one timer fired. It re-reads the subscription and acts only if the
- * timer is still about its current term; a timer of a term that already moved on (a retry after a
- * renewal) only makes sure the current term's next timer exists.
+ * timer is still about its current term.
  */
 export async function runSubscriptionTimer(deps: Deps, timer: SubscriptionTimer) {
   const s = await deps.commerce.getSubscription(timer.customerId, timer.subscriptionId);
   if (!s || ended(s)) return { done: 'nothing: the subscription has ended' };
   if (s.termEndDate !== timer.termEndDate) {
-    await armNext(deps, s);
+    // A late call of an earlier term (e.g. a retry after the renewal was written but its timers
+    // were not): make sure the current term's timers exist.
+    await armTerm(deps.timers, s);
     return { done: 'nothing: the term moved on' };
   }
   if (timer.kind === 'NOTICE') await notice(deps, s);

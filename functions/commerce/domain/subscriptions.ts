@@ -4,7 +4,7 @@ import { hasPermission } from '../../platform/roles.ts';
 import type { OfferRecord, SubscriptionOperation, SubscriptionRecord, SubscriptionStatus } from '../ports.ts';
 import { relationshipWith, sees } from './access.ts';
 import type { CommerceDeps } from './orders.ts';
-import { termTimers, timerName } from './terms.ts';
+import { disarmTerm } from './terms.ts';
 
 /** The etag of a subscription's current version (the `etag` field and `ETag` header). */
 export const etagOf = (s: Pick<SubscriptionRecord, 'version'>) => `"${s.version}"`;
@@ -243,6 +243,6 @@ export async function cancelSubscription(
       );
     return { after: { ...s, status: 'CANCELED', assignedLicenses: 0 }, operation: 'SUBSCRIPTION_CANCELED' };
   });
-  await Promise.all(termTimers(after).map((t) => deps.timers.cancel(timerName(t))));
+  await disarmTerm(deps.timers, after);
   return publicSubscription(after);
 }

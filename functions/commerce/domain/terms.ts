@@ -1,3 +1,4 @@
+import type { Timers } from '../../platform/ports.ts';
 import type { SubscriptionRecord, SubscriptionTimer, TermDuration } from '../ports.ts';
 
 const MONTHS: Record<TermDuration, number> = { P1M: 1, P1Y: 12, P3Y: 36 };
@@ -37,20 +38,23 @@ export function termFrom(start: Date, duration: TermDuration) {
 export const timerName = (t: SubscriptionTimer) =>
   `${t.subscriptionId}.${t.kind === 'NOTICE' ? 'n' : 'e'}.${t.termEndDate.replace(/[^0-9]/g, '').slice(0, 14)}`;
 
-/** The timer of the current term's next step: its notice, or its end once the notice went out. */
-export function nextTimer(s: SubscriptionRecord): { timer: SubscriptionTimer; due: Date } {
-  const base = { customerId: s.customerId, subscriptionId: s.subscriptionId, termEndDate: s.termEndDate };
+/**
+ * A term's two timers, both armed when the term starts (by the order or the renewal): its notice
+ * 7 days before the end, and its end. Arming both at once keeps them a week apart wherever time
+ * runs faster (locally a timer waits (due − now) ÷ LOCAL_TIME_SCALE from when it is armed).
+ */
+export function termTimers(s: Pick<SubscriptionRecord, 'customerId' | 'subscriptionId' | 'termEndDate'>) {
   const end = new Date(s.termEndDate);
-  return s.noticeSentFor === s.termEndDate
-    ? { timer: { kind: 'TERM_END', ...base }, due: end }
-    : { timer: { kind: 'NOTICE', ...base }, due: plusDays(end, -NOTICE_DAYS) };
+  const base = { customerId: s.customerId, subscriptionId: s.subscriptionId, termEndDate: s.termEndDate };
+  return [
+    { timer: { kind: 'NOTICE', ...base } as SubscriptionTimer, due: plusDays(end, -NOTICE_DAYS) },
+    { timer: { kind: 'TERM_END', ...base } as SubscriptionTimer, due: end },
+  ];
 }
 
-/** Both timers a term may have (a cancel deletes whichever is pending). */
-export const termTimers = (s: SubscriptionRecord): SubscriptionTimer[] =>
-  (['NOTICE', 'TERM_END'] as const).map((kind) => ({
-    kind,
-    customerId: s.customerId,
-    subscriptionId: s.subscriptionId,
-    termEndDate: s.termEndDate,
-  }));
+/** Arms (or, with `cancel`, deletes) both timers of the subscription's current term; arming twice is harmless. */
+export const armTerm = (timers: Timers<SubscriptionTimer>, s: SubscriptionRecord) =>
+  Promise.all(termTimers(s).map(({ timer, due }) => timers.at(timerName(timer), due, timer)));
+
+export const disarmTerm = (timers: Timers<SubscriptionTimer>, s: SubscriptionRecord) =>
+  Promise.all(termTimers(s).map(({ timer }) => timers.cancel(timerName(timer))));
