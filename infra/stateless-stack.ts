@@ -3,6 +3,7 @@ import {
   ArnFormat,
   CrossStackReferences,
   Duration,
+  NestedStack,
   ReferenceStrength,
   RemovalPolicy,
   Stack,
@@ -159,6 +160,8 @@ export class StatelessStack extends Stack {
   private readonly props: StatelessStackProps;
   private readonly mailFrom: string;
   private readonly workflows: Workflow[] = [];
+  /** Business context → the nested stack of its route functions. */
+  private readonly routeStacks = new Map<string, NestedStack>();
   /** Timer task name → its function's fixed name (its ARN is in the environment of the functions that arm timers). */
   private readonly timerTaskNames: ReadonlyMap<string, string>;
 
@@ -196,7 +199,8 @@ export class StatelessStack extends Stack {
     });
 
     // Before any function: those using `timers` are told the group, role and queue.
-    this.timerGroup = new ScheduleGroup(this, 'Timers', {});
+    // A literal name: functions in the nested route stacks name it in their policies and nag findings.
+    this.timerGroup = new ScheduleGroup(this, 'Timers', { scheduleGroupName: `${this.stackName}-timers` });
     this.timerRole = new Role(this, 'TimerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
@@ -223,11 +227,15 @@ export class StatelessStack extends Stack {
     const functions = new Map<string, PlatformFunction>();
     let authorizer: CognitoUserPoolsAuthorizer | undefined;
     for (const route of props.routes ?? routeList) {
-      const fn = this.makeFunction(`${pascal(route.id)}Route`, {
-        handler: route.handler,
-        description: `${route.method} ${route.path} (${route.id})`,
-        uses: route.uses ?? [],
-      });
+      const fn = this.makeFunction(
+        `${pascal(route.id)}Route`,
+        {
+          handler: route.handler,
+          description: `${route.method} ${route.path} (${route.id})`,
+          uses: route.uses ?? [],
+        },
+        this.routeStack(route),
+      );
       functions.set(route.id, fn);
       const integration = new LambdaIntegration(fn.function, { allowTestInvoke: false });
       const resource = this.api.root.resourceForPath(route.path);
@@ -262,6 +270,24 @@ export class StatelessStack extends Stack {
     this.consumerFunctions = this.addConsumers(consumers.stream, delivery);
     this.timerFunctions = this.addTimerTasks(consumers.timer);
     this.protectWithWaf();
+  }
+
+  /**
+   * The nested stack that holds the route functions of one business context (the first folder of
+   * the handler: `commerce/api/place-order` → `commerce`). A stack holds 500 resources at most and a
+   * route function takes five (function, role, policy, log group, invoke permission): one stack per
+   * context keeps each well below, and the API with its methods stays here.
+   */
+  private routeStack(route: RouteSpec): NestedStack {
+    const context = route.handler.includes('/') ? (route.handler.split('/')[0] ?? 'platform') : 'platform';
+    let stack = this.routeStacks.get(context);
+    if (!stack) {
+      stack = new NestedStack(this, `${pascal(context)}Routes`, {
+        description: `CSP partner platform: the route functions of ${context}`,
+      });
+      this.routeStacks.set(context, stack);
+    }
+    return stack;
   }
 
   /** An encrypted queue that takes TLS only. */
@@ -388,10 +414,11 @@ export class StatelessStack extends Stack {
       timeout?: Duration;
       functionName?: string;
     },
+    scope: Construct = this,
   ) {
     const bundleDir = this.props.bundleDirs.get(spec.handler);
     if (!bundleDir) throw new Error(`No bundle was built for functions/${spec.handler}.ts`);
-    const fn = new PlatformFunction(this, id, {
+    const fn = new PlatformFunction(scope, id, {
       handler: spec.handler,
       bundleDir,
       description: spec.description,
@@ -426,7 +453,7 @@ export class StatelessStack extends Stack {
       eventBusName: this.bus.eventBusName,
       deliveryQueueUrl: this.deliveryQueue.queueUrl,
       timers: {
-        groupName: this.timerGroup.scheduleGroupName,
+        groupName: `${this.stackName}-timers`,
         roleArn: this.timerRole.roleArn,
         deadLetterArn: this.timerDeadLetters.queueArn,
         targetArns: Object.fromEntries(
@@ -514,7 +541,7 @@ export class StatelessStack extends Stack {
         const schedules = this.formatArn({
           service: 'scheduler',
           resource: 'schedule',
-          resourceName: `${this.timerGroup.scheduleGroupName}/*`,
+          resourceName: `${this.stackName}-timers/*`,
         });
         lambda.addToRolePolicy(
           new PolicyStatement({

@@ -43,8 +43,21 @@ export async function synthesizePlatform(outdir?: string): Promise<SynthesizedFu
   await definePlatform(app, { bundlesDir: await mkdtemp(join(tmpdir(), 'csp-bundles-')), nag: false });
   const assembly = app.synth();
   const functions: SynthesizedFunction[] = [];
+  // Each stack's template, and those of its nested stacks (files of the assembly named by their resource).
+  const templates: Array<Record<string, TemplateResource>> = [];
   for (const stack of assembly.stacks) {
     const resources = (stack.template as { Resources: Record<string, TemplateResource> }).Resources;
+    templates.push(resources);
+    for (const resource of Object.values(resources)) {
+      const nestedFile = resource.Metadata?.['aws:asset:path'];
+      if (resource.Type !== 'AWS::CloudFormation::Stack' || !nestedFile) continue;
+      const nested = JSON.parse(await readFile(join(assembly.directory, nestedFile), 'utf8')) as {
+        Resources: Record<string, TemplateResource>;
+      };
+      templates.push(nested.Resources);
+    }
+  }
+  for (const resources of templates) {
     for (const resource of Object.values(resources)) {
       if (resource.Type !== 'AWS::Lambda::Function') continue;
       const assetPath = resource.Metadata?.['aws:asset:path'];
