@@ -2,6 +2,7 @@ import { activityRoutes } from './activity/routes.ts';
 import { commerceRoutes } from './commerce/routes.ts';
 import { enrollmentRoutes } from './enrollment/routes.ts';
 import { identityRoutes } from './identity/routes.ts';
+import { onBehalfRoutes } from './on-behalf/routes.ts';
 import type { RouteSpec } from './platform/route-spec.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { relationshipRoutes } from './relationships/routes.ts';
@@ -21,6 +22,7 @@ export const routes = {
   ...relationshipRoutes,
   ...activityRoutes,
   ...commerceRoutes,
+  ...onBehalfRoutes,
 } as const;
 
 export const routeList: ReadonlyArray<RouteSpec & { id: string }> = Object.entries(routes).map(([id, r]) => ({

@@ -8,6 +8,7 @@ import { activityRoutes } from '../functions/activity/routes.ts';
 import { commerceRoutes } from '../functions/commerce/routes.ts';
 import { enrollmentRoutes } from '../functions/enrollment/routes.ts';
 import { identityRoutes } from '../functions/identity/routes.ts';
+import { onBehalfRoutes } from '../functions/on-behalf/routes.ts';
 import { MAX_BODY_BYTES } from '../functions/platform/http/handler.ts';
 import type { RouteSpec } from '../functions/platform/route-spec.ts';
 import { platformRoutes } from '../functions/platform/routes.ts';
@@ -20,6 +21,7 @@ const SECTIONS: Array<[string, Record<string, RouteSpec>]> = [
   ['Indirect providers, resellers and customers', relationshipRoutes],
   ['Activity log, events and webhooks', activityRoutes],
   ['Offers, orders and subscriptions', commerceRoutes],
+  ['Administering on behalf: delegated admin relationships, customer users, licenses', onBehalfRoutes],
 ];
 
 const who = (r: RouteSpec) =>

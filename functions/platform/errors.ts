@@ -62,6 +62,13 @@ export const ERROR_CODES = {
     'LICENSES_IN_USE',
     'CANCELLATION_WINDOW_CLOSED',
   ],
+  onBehalf: [
+    'AUTO_EXTEND_NOT_ALLOWED',
+    'DISPLAY_NAME_TAKEN',
+    'NOT_FOR_YOUR_ORGANIZATION',
+    'RELATIONSHIP_NOT_ACTIVE',
+    'ADMIN_RELATIONSHIP_REQUIRED',
+  ],
 } as const;
 
 export type PlatformCode = (typeof ERROR_CODES.platform)[number];
@@ -69,6 +76,7 @@ export type IdentityCode = (typeof ERROR_CODES.identity)[number];
 export type EnrollmentCode = (typeof ERROR_CODES.enrollment)[number];
 export type RelationshipsCode = (typeof ERROR_CODES.relationships)[number];
 export type CommerceCode = (typeof ERROR_CODES.commerce)[number];
+export type OnBehalfCode = (typeof ERROR_CODES.onBehalf)[number];
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES][number];
 
 /** One invalid field of a request: where (`body.email`, `query.cursor`) and what is wrong. */

@@ -41,6 +41,10 @@ const RECORDS: Record<string, { operations: string[] } | { nothing: string }> = 
   suspendSubscription: { operations: ['SUBSCRIPTION_SUSPENDED'] },
   reactivateSubscription: { operations: ['SUBSCRIPTION_REACTIVATED'] },
   cancelSubscription: { operations: ['SUBSCRIPTION_CANCELED'] },
+  requestAdminRelationship: { operations: ['ADMIN_RELATIONSHIP_REQUESTED'] },
+  approveAdminRelationship: { operations: ['ADMIN_RELATIONSHIP_APPROVED'] },
+  rejectAdminRelationship: { operations: ['ADMIN_RELATIONSHIP_REJECTED'] },
+  terminateAdminRelationship: { operations: ['ADMIN_RELATIONSHIP_TERMINATED'] },
   submitEnrollment: { operations: ['ENROLLMENT_SUBMITTED'] },
   resendEnrollmentVerification: { operations: ['ENROLLMENT_VERIFICATION_SENT'] },
   verifyEnrollment: { operations: ['ENROLLMENT_VERIFIED'] },
@@ -631,6 +635,56 @@ describe('activity log', () => {
       const changed = await call('POST', `${subscriptionPath}/${verb}`, { token: provider.token });
       ok(changed, 200);
       drove(routeId, changed, ofSubscription(providerId, userActor(provider), { status: [from, to] }));
+    }
+
+    // ---- Delegated admin: requested twice by the reseller, approved once and rejected once by the
+    // customer (in its own log), the approved one terminated by the reseller.
+    const adminRelationship = (displayName: string) =>
+      call('POST', `/customers/${shopper.orgId}/admin-relationships`, {
+        token: reseller.token,
+        body: { displayName, roles: ['DIRECTORY_READER'], duration: 'P30D' },
+      });
+    const ofAdminRelationship = (log: string, actor: Actor, id: string, withCustomer: boolean): Expected => ({
+      log,
+      actor,
+      resourceType: 'adminRelationship',
+      resourceId: id,
+      ...(withCustomer ? { customerId: shopper.orgId } : {}),
+    });
+    for (const [name, decision] of [
+      ['Helpdesk', 'approve'],
+      ['Audit', 'reject'],
+    ] as const) {
+      const requestedAdmin = await adminRelationship(name);
+      ok(requestedAdmin, 201);
+      const id = requestedAdmin.body.relationshipId as string;
+      keep(tokenOf(requestedAdmin.body.approvalLink));
+      drove(
+        'requestAdminRelationship',
+        requestedAdmin,
+        ofAdminRelationship(orgId, userActor(admin), id, true),
+      );
+      const decided = await call('POST', `/admin-relationships/${decision}`, {
+        token: shopper.token,
+        body: { token: tokenOf(requestedAdmin.body.approvalLink) },
+      });
+      ok(decided, 200);
+      drove(
+        decision === 'approve' ? 'approveAdminRelationship' : 'rejectAdminRelationship',
+        decided,
+        ofAdminRelationship(shopper.orgId, userActor(shopper), id, false),
+      );
+      if (decision === 'approve') {
+        const terminated = await call('POST', `/admin-relationships/${id}/terminate`, {
+          token: reseller.token,
+        });
+        ok(terminated, 200);
+        drove(
+          'terminateAdminRelationship',
+          terminated,
+          ofAdminRelationship(orgId, userActor(admin), id, true),
+        );
+      }
     }
   }, 180_000);
 

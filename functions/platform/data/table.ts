@@ -76,6 +76,32 @@ export const keys = {
     gsi2pk: `ORG#${resellerId}#CUSTOMER#${customerId}#SUBSCRIPTIONS`,
     gsi2sk: subscriptionId,
   }),
+  /**
+   * A delegated admin relationship by id; gsi1: the partner's (outbound) list, gsi2: the
+   * customer's (inbound) list, newest first.
+   */
+  adminRelationship: (relationshipId: string) => ({ pk: `ADMINREL#${relationshipId}`, sk: 'ADMINREL' }),
+  outboundAdminRelationships: (partnerId: string, createdAt = '', relationshipId = '') => ({
+    gsi1pk: `ORG#${partnerId}#ADMINRELS_OUT`,
+    gsi1sk: createdAt ? `${createdAt}#${relationshipId}` : '',
+  }),
+  inboundAdminRelationships: (customerId: string, createdAt = '', relationshipId = '') => ({
+    gsi2pk: `ORG#${customerId}#ADMINRELS_IN`,
+    gsi2sk: createdAt ? `${createdAt}#${relationshipId}` : '',
+  }),
+  /**
+   * What a partner may do in one customer's organization: one item per ACTIVE relationship (its
+   * roles and end), in one partition read strongly by every on-behalf call; display names are
+   * claimed in the same partition while their relationship is pending or active.
+   */
+  adminGrant: (partnerId: string, customerId: string, relationshipId = '') => ({
+    pk: `ORG#${partnerId}#ADMIN#${customerId}`,
+    sk: `GRANT#${relationshipId}`,
+  }),
+  adminName: (partnerId: string, customerId: string, displayName: string) => ({
+    pk: `ORG#${partnerId}#ADMIN#${customerId}`,
+    sk: `NAME#${displayName.trim().toLowerCase()}`,
+  }),
   /** Uniqueness claim: an MPN ID is linked to one organization. */
   mpnClaim: (mpnId: string) => ({ pk: `MPN#${mpnId}`, sk: 'CLAIM' }),
   enrollment: (enrollmentId: string) => ({ pk: `ENROLLMENT#${enrollmentId}`, sk: 'ENROLLMENT' }),

@@ -155,6 +155,24 @@ export const PROBLEMS: { readonly [C in ErrorCode]: Problem } = {
     'The quantity can be lowered only within 7 days of the term’s start (cancellationAllowedUntil).',
   ),
   LICENSES_IN_USE: conflict('More licenses are assigned than the quantity asked; remove assignments first.'),
+  AUTO_EXTEND_NOT_ALLOWED: {
+    ...rule,
+    detail: 'A relationship with GLOBAL_ADMINISTRATOR cannot extend itself; send autoExtend: false.',
+  },
+  DISPLAY_NAME_TAKEN: conflict(
+    'A pending or active relationship with this customer has that name; choose another.',
+  ),
+  NOT_FOR_YOUR_ORGANIZATION: {
+    status: 403,
+    title: 'Not for your organization',
+    detail: 'This request is for another organization; sign in as a global admin of the customer it names.',
+  },
+  RELATIONSHIP_NOT_ACTIVE: conflict('Only an active admin relationship can be terminated.'),
+  ADMIN_RELATIONSHIP_REQUIRED: {
+    status: 403,
+    title: 'Admin relationship required',
+    detail: 'This needs an active admin relationship with the customer holding the right role.',
+  },
   CANCELLATION_WINDOW_CLOSED: conflict(
     'A subscription can be canceled only within 7 days of the term’s start (cancellationAllowedUntil).',
   ),

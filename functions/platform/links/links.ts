@@ -42,11 +42,12 @@ export interface StoredLink {
 /** An emailed link as stored: keyed by the SHA-256 of its token (the token itself is never stored). */
 export interface LinkRecord extends StoredLink {
   tokenHash: string;
-  kind: 'ACCOUNT_VERIFICATION' | 'ENROLLMENT_VERIFICATION' | 'INVITATION';
+  kind: 'ACCOUNT_VERIFICATION' | 'ENROLLMENT_VERIFICATION' | 'INVITATION' | 'ADMIN_RELATIONSHIP';
   orgId: string;
   userId?: string;
   enrollmentId?: string;
   invitationId?: string;
+  relationshipId?: string;
   createdAt: string;
 }
 
@@ -58,7 +59,10 @@ export function assertLinkUsable(link: StoredLink | undefined, now: Date): asser
 }
 
 /** What a link refers to: its kind and the ids it acts on. */
-export type LinkSubject = Pick<LinkRecord, 'kind' | 'orgId' | 'userId' | 'enrollmentId' | 'invitationId'>;
+export type LinkSubject = Pick<
+  LinkRecord,
+  'kind' | 'orgId' | 'userId' | 'enrollmentId' | 'invitationId' | 'relationshipId'
+>;
 
 /** The record stored for a link token: its hash only (the token itself goes out in the emailed URL). */
 export const linkRecord = (

@@ -3,13 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../../functions/platform/errors.ts';
 
 /**
- * Every error code of the four contexts, and every platform code their domain (and its stores)
+ * Every error code of the contexts, and every platform code their domain (and its stores)
  * throws, is asserted by a domain test. Vitest runs files in isolation, so this reads the tests'
  * sources: a code counts only in an awaited `expectCode('<CODE>', …)` or a
  * `.rejects.toMatchObject({ code: '<CODE>' …` outside comments, in a file with no skipped tests.
  */
 
-const TEST_FILES = ['identity.test.ts', 'enrollment.test.ts', 'relationships.test.ts', 'commerce.test.ts'];
+const TEST_FILES = [
+  'identity.test.ts',
+  'enrollment.test.ts',
+  'relationships.test.ts',
+  'commerce.test.ts',
+  'on-behalf.test.ts',
+];
 const FUNCTIONS = new URL('../../../functions/', import.meta.url);
 
 const read = (url: URL) => readFileSync(url, 'utf8');
@@ -52,7 +58,7 @@ function platformCodesTheDomainThrows(): string[] {
     .map((file) => file.replaceAll('\\', '/'))
     .filter(
       (file) =>
-        /^(identity|enrollment|relationships|commerce)\/(domain\/.*|store)\.ts$/.test(file) ||
+        /^(identity|enrollment|relationships|commerce|on-behalf)\/(domain\/.*|store)\.ts$/.test(file) ||
         /^platform\/(links\/links|data\/table|data\/transact)\.ts$/.test(file),
     );
   const thrown = files.flatMap((file) =>
@@ -73,9 +79,12 @@ describe('the domain tests assert every error code', () => {
     },
   );
 
-  it.each(['identity', 'enrollment', 'relationships', 'commerce'] as const)('every %s code', (context) => {
-    expect(uncovered(ERROR_CODES[context], sources)).toEqual([]);
-  });
+  it.each(['identity', 'enrollment', 'relationships', 'commerce', 'onBehalf'] as const)(
+    'every %s code',
+    (context) => {
+      expect(uncovered(ERROR_CODES[context], sources)).toEqual([]);
+    },
+  );
 
   it('every platform code the domain, its stores and their helpers throw', () => {
     const thrown = platformCodesTheDomainThrows();

@@ -1,0 +1,216 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { OrganizationRecord, Principal } from '../../../functions/identity/domain/model.ts';
+import {
+  answerAdminRelationship,
+  assertAdminAccess,
+  getAdminRelationship,
+  listAdminRelationships,
+  type OnBehalfDeps,
+  requestAdminRelationship,
+  terminateAdminRelationship,
+  viewApproval,
+} from '../../../functions/on-behalf/domain/relationships.ts';
+import { listCustomerUsers } from '../../../functions/on-behalf/domain/users.ts';
+import { FakeAdminRelationshipStore } from '../fakes/admin-relationship-store.ts';
+import { FakeCustomerLinks } from '../fakes/commerce-store.ts';
+import { addOrganization, addUser, type FakePorts, fakePorts, PUBLIC_BASE_URL, T0 } from '../fakes/deps.ts';
+import { expectCode } from '../fakes/expect-code.ts';
+
+const DAY = 86_400;
+const tokenOf = (link: string) => new URL(link).searchParams.get('token') ?? '';
+
+describe('administering on behalf', () => {
+  let p: FakePorts;
+  let store: FakeAdminRelationshipStore;
+  let deps: OnBehalfDeps;
+  let partner: { org: OrganizationRecord; admin: Principal };
+  let customer: { org: OrganizationRecord; admin: Principal };
+  let outsider: { org: OrganizationRecord; admin: Principal };
+
+  const request = (over: Record<string, unknown> = {}, by = partner.admin) =>
+    requestAdminRelationship(deps, by, customer.org.id, {
+      displayName: 'Helpdesk',
+      roles: ['DIRECTORY_READER', 'USER_ADMINISTRATOR'],
+      duration: 'P30D',
+      ...over,
+    });
+
+  beforeEach(async () => {
+    p = fakePorts(T0);
+    store = new FakeAdminRelationshipStore(p.identity);
+    const links = new FakeCustomerLinks();
+    deps = {
+      adminRelationships: store,
+      customers: links,
+      organizations: p.identity,
+      links: p.identity,
+      mailer: p.mailer,
+      clock: p.clock,
+      publicBaseUrl: PUBLIC_BASE_URL,
+    };
+    partner = await addOrganization(p, 'res', ['RESELLER']);
+    customer = await addOrganization(p, 'cust');
+    outsider = await addOrganization(p, 'other', ['RESELLER']);
+    links.add(partner.org.id, {
+      customerId: customer.org.id,
+      name: customer.org.name,
+      domain: customer.org.domain,
+      country: customer.org.country,
+      delegatedAdmin: false,
+      since: T0.toISOString(),
+    });
+  });
+
+  it('asks, emails the approval link to the customer’s global admins, and activates on approval', async () => {
+    const requested = await request();
+    expect(requested).toMatchObject({
+      status: 'APPROVAL_PENDING',
+      requestExpiresAt: new Date(T0.getTime() + 90 * DAY * 1000).toISOString(),
+    });
+    expect(requested.approvalLink.startsWith(`${PUBLIC_BASE_URL}/admin-relationships/approve?token=`)).toBe(
+      true,
+    );
+    expect(p.mailer.sent.map((m) => m.to)).toEqual([`ada@${customer.org.domain}`]);
+    expect(p.mailer.sent[0]?.text).toContain(requested.approvalLink);
+    await expectCode(
+      'ADMIN_RELATIONSHIP_REQUIRED',
+      assertAdminAccess(deps, partner.admin, customer.org.id, 'DIRECTORY_READER'),
+    );
+
+    p.clock.advance(60);
+    const answered = await answerAdminRelationship(
+      deps,
+      tokenOf(requested.approvalLink),
+      customer.admin,
+      'APPROVE',
+    );
+    expect(answered.status).toBe('ACTIVE');
+    const active = await getAdminRelationship(deps, partner.admin, requested.relationshipId);
+    expect(active).toMatchObject({
+      status: 'ACTIVE',
+      activatedAt: new Date(T0.getTime() + 60_000).toISOString(),
+      endsAt: new Date(T0.getTime() + 60_000 + 30 * DAY * 1000).toISOString(),
+    });
+    const users = await listCustomerUsers(deps, partner.admin, customer.org.id, { limit: 25 });
+    expect(users.items.map((u) => u.email)).toEqual([`ada@${customer.org.domain}`]);
+  });
+
+  it('scopes access by role: a reader reads, and needs the role it lacks for the rest', async () => {
+    const requested = await request({ roles: ['DIRECTORY_READER'] });
+    await answerAdminRelationship(deps, tokenOf(requested.approvalLink), customer.admin, 'APPROVE');
+    await assertAdminAccess(deps, partner.admin, customer.org.id, 'DIRECTORY_READER');
+    const refused = await expectCode(
+      'ADMIN_RELATIONSHIP_REQUIRED',
+      assertAdminAccess(deps, partner.admin, customer.org.id, 'LICENSE_ADMINISTRATOR'),
+    );
+    expect(refused.detail).toContain('LICENSE_ADMINISTRATOR');
+    // Another organization without any relationship with the customer: 404, nothing revealed.
+    await expectCode(
+      'NOT_FOUND',
+      assertAdminAccess(deps, outsider.admin, customer.org.id, 'DIRECTORY_READER'),
+    );
+  });
+
+  it('ends access at the exact end of the duration', async () => {
+    const requested = await request({ duration: 'P1D' });
+    await answerAdminRelationship(deps, tokenOf(requested.approvalLink), customer.admin, 'APPROVE');
+    p.clock.advance(DAY - 1);
+    await assertAdminAccess(deps, partner.admin, customer.org.id, 'DIRECTORY_READER');
+    p.clock.advance(1);
+    await expectCode(
+      'ADMIN_RELATIONSHIP_REQUIRED',
+      assertAdminAccess(deps, partner.admin, customer.org.id, 'DIRECTORY_READER'),
+    );
+    expect((await getAdminRelationship(deps, partner.admin, requested.relationshipId)).status).toBe(
+      'EXPIRED',
+    );
+    await expectCode(
+      'RELATIONSHIP_NOT_ACTIVE',
+      terminateAdminRelationship(deps, partner.admin, requested.relationshipId),
+    );
+  });
+
+  it('refuses autoExtend with GLOBAL_ADMINISTRATOR, and a display name already pending', async () => {
+    await expectCode(
+      'AUTO_EXTEND_NOT_ALLOWED',
+      request({ roles: ['GLOBAL_ADMINISTRATOR'], autoExtend: true }),
+    );
+    await request();
+    await expectCode('DISPLAY_NAME_TAKEN', request({ displayName: ' helpdesk ' }));
+    await expectCode('NOT_FOUND', request({}, outsider.admin));
+  });
+
+  it('lets only a global admin of that customer answer, once', async () => {
+    const requested = await request();
+    const token = tokenOf(requested.approvalLink);
+    expect((await viewApproval(deps, token)).relationshipId).toBe(requested.relationshipId);
+    await expectCode(
+      'NOT_FOR_YOUR_ORGANIZATION',
+      answerAdminRelationship(deps, token, partner.admin, 'APPROVE'),
+    );
+    const helpdesk = await addUser(p, customer.org, 'hal', 'HELPDESK_AGENT', 'NONE');
+    await expectCode('FORBIDDEN', answerAdminRelationship(deps, token, helpdesk, 'APPROVE'));
+    await expectCode('LINK_INVALID', answerAdminRelationship(deps, 'not-a-token', customer.admin, 'APPROVE'));
+    expect((await answerAdminRelationship(deps, token, customer.admin, 'REJECT')).status).toBe('REJECTED');
+    await expectCode('LINK_USED', answerAdminRelationship(deps, token, customer.admin, 'APPROVE'));
+    await expectCode('LINK_USED', viewApproval(deps, token));
+    // A rejected request frees its name.
+    expect((await request()).status).toBe('APPROVAL_PENDING');
+  });
+
+  it('expires an unapproved request after 90 days', async () => {
+    const requested = await request();
+    p.clock.advance(90 * DAY);
+    await expectCode('LINK_EXPIRED', viewApproval(deps, tokenOf(requested.approvalLink)));
+    expect((await getAdminRelationship(deps, customer.admin, requested.relationshipId)).status).toBe(
+      'EXPIRED',
+    );
+  });
+
+  it('terminates from either side at once, emailing both', async () => {
+    for (const side of ['partner', 'customer'] as const) {
+      const requested = await request({ displayName: `Ops ${side}` });
+      await answerAdminRelationship(deps, tokenOf(requested.approvalLink), customer.admin, 'APPROVE');
+      p.mailer.sent.length = 0;
+      const by = side === 'partner' ? partner.admin : customer.admin;
+      const ended = await terminateAdminRelationship(deps, by, requested.relationshipId);
+      expect(ended).toMatchObject({ status: 'TERMINATED', endedAt: T0.toISOString() });
+      expect(p.mailer.sent.map((m) => m.to).sort()).toEqual([
+        `ada@${customer.org.domain}`,
+        `ada@${partner.org.domain}`,
+      ]);
+      await expectCode(
+        'ADMIN_RELATIONSHIP_REQUIRED',
+        assertAdminAccess(deps, partner.admin, customer.org.id, 'DIRECTORY_READER'),
+      );
+      await expectCode(
+        'RELATIONSHIP_NOT_ACTIVE',
+        terminateAdminRelationship(deps, by, requested.relationshipId),
+      );
+    }
+  });
+
+  it('shows each side its list and nobody else the relationship', async () => {
+    const requested = await request();
+    const outbound = await listAdminRelationships(deps, partner.admin, { direction: 'outbound', limit: 25 });
+    const inbound = await listAdminRelationships(deps, customer.admin, { direction: 'inbound', limit: 25 });
+    expect(outbound.items.map((r) => r.relationshipId)).toEqual([requested.relationshipId]);
+    expect(inbound.items).toEqual(outbound.items);
+    expect(
+      (
+        await listAdminRelationships(deps, partner.admin, {
+          direction: 'outbound',
+          status: 'ACTIVE',
+          limit: 25,
+        })
+      ).items,
+    ).toEqual([]);
+    await expectCode('NOT_FOUND', getAdminRelationship(deps, outsider.admin, requested.relationshipId));
+    const userAdmin = await addUser(p, customer.org, 'uma', 'NONE', 'USER_MANAGEMENT_ADMIN');
+    await expectCode(
+      'FORBIDDEN',
+      listAdminRelationships(deps, userAdmin, { direction: 'inbound', limit: 25 }),
+    );
+    await expectCode('FORBIDDEN', getAdminRelationship(deps, userAdmin, requested.relationshipId));
+  });
+});
