@@ -1,9 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { approvedReseller } from '../support/enrollment.ts';
-import { type Account, PASSWORD, verifiedAccount } from '../support/identity.ts';
+import { type Account, PASSWORD } from '../support/identity.ts';
 import { linkStartingWith, waitForEmail } from '../support/mailbox.ts';
-import { accept, tokenOf } from '../support/relationships.ts';
+import { acceptedCustomer } from '../support/relationships.ts';
 import { call, runtime } from '../support/runtime.ts';
 import { launchBrowser, screenshot, submitWith } from './browser.ts';
 
@@ -12,16 +12,7 @@ const orgName = (a: Account) => `Org ${a.domain}`;
 const nowSeconds = () => Math.floor(Date.now() / 1000) - 1;
 
 /** A new customer (ES) of the reseller, accepted without delegated admin: no admin relationship yet. */
-async function customerOf(reseller: Account): Promise<Account> {
-  const customer = await verifiedAccount();
-  const requested = await call('POST', '/customers/relationship-requests', {
-    token: reseller.token,
-    body: { customerEmail: customer.email, delegatedAdmin: false },
-  });
-  expect(requested.status, JSON.stringify(requested.body)).toBe(201);
-  expect((await accept(tokenOf(requested.body.link), customer)).status).toBe(200);
-  return customer;
-}
+const customerOf = (reseller: Account) => acceptedCustomer(reseller, undefined, { delegatedAdmin: false });
 
 /** The reseller asks; returns the relationship id and the approval link from the customer's email. */
 async function requestAccess(reseller: Account, customer: Account, body: Record<string, unknown>) {

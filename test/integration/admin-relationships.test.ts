@@ -4,7 +4,7 @@ import { keys } from '../../functions/platform/data/table.ts';
 import { approvedReseller } from '../support/enrollment.ts';
 import { type Account, PASSWORD, uniqueDomain, userWithRoles, verifiedAccount } from '../support/identity.ts';
 import { emailsSince, linkStartingWith, waitForEmail } from '../support/mailbox.ts';
-import { accept, tokenOf } from '../support/relationships.ts';
+import { acceptedCustomer, tokenOf } from '../support/relationships.ts';
 import { call, dynamo, runtime, tableName } from '../support/runtime.ts';
 
 const DAY_MS = 86_400_000;
@@ -36,22 +36,8 @@ const form = (path: string, fields: Record<string, string>) =>
     body: new URLSearchParams(fields).toString(),
   });
 
-/**
- * A new customer (ES) that accepted the reseller's relationship request **without** delegated
- * admin, so no "Default" admin relationship exists: every admin relationship here is one the test
- * asked for.
- */
-async function customerOf(reseller: Account): Promise<Account> {
-  const customer = await verifiedAccount();
-  const requested = await call('POST', '/customers/relationship-requests', {
-    token: reseller.token,
-    body: { customerEmail: customer.email, delegatedAdmin: false },
-  });
-  expect(requested.status, JSON.stringify(requested.body)).toBe(201);
-  const accepted = await accept(tokenOf(requested.body.link), customer);
-  expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
-  return customer;
-}
+/** A new customer (ES) of the reseller, accepted without delegated admin: no admin relationship yet. */
+const customerOf = (reseller: Account) => acceptedCustomer(reseller, undefined, { delegatedAdmin: false });
 
 interface Ask {
   displayName?: string;

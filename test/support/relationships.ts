@@ -28,16 +28,27 @@ export async function linkProviderAndReseller(provider: Account, reseller: Accou
 
 /**
  * A new customer that accepted the reseller's relationship request, or, with `providerId`, its
- * combined invitation to a relationship with the reseller and that indirect provider at once.
+ * combined invitation to a relationship with the reseller and that indirect provider at once
+ * (with delegated admin unless `delegatedAdmin: false`).
  */
-export async function acceptedCustomer(reseller: Account, providerId?: string): Promise<Account> {
+export async function acceptedCustomer(
+  reseller: Account,
+  providerId?: string,
+  opts: { delegatedAdmin?: boolean } = {},
+): Promise<Account> {
   const customer = await verifiedAccount();
   const requested = await call(
     'POST',
     providerId === undefined
       ? '/customers/relationship-requests'
       : `/indirect-providers/${providerId}/customer-invitations`,
-    { token: reseller.token, body: { customerEmail: customer.email } },
+    {
+      token: reseller.token,
+      body: {
+        customerEmail: customer.email,
+        ...(opts.delegatedAdmin === undefined ? {} : { delegatedAdmin: opts.delegatedAdmin }),
+      },
+    },
   );
   expect(requested.status, JSON.stringify(requested.body)).toBe(201);
   const accepted = await accept(tokenOf(requested.body.link), customer);
