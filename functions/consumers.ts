@@ -91,4 +91,12 @@ export const timerTasks: ReadonlyArray<TimerTaskSpec> = [
     uses: ['table', 'mail', 'timers'],
     timeoutSeconds: 30,
   },
+  {
+    // Admin relationships' request expiry, 30/7/1-day notices, auto-extension and expiry
+    // (functions/on-behalf/domain/terms.ts).
+    name: 'admin-relationship-terms',
+    handler: 'on-behalf/tasks/admin-relationship-terms',
+    uses: ['table', 'mail', 'timers'],
+    timeoutSeconds: 30,
+  },
 ];

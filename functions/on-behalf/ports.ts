@@ -18,8 +18,10 @@ export interface AdminRelationshipStore {
    * link; false when it was no longer pending or the link was used meanwhile.
    */
   answer(before: AdminRelationshipRecord, after: AdminRelationshipRecord): Promise<boolean>;
-  /** ACTIVE → TERMINATED (or EXPIRED): the grant and the name go in the same transaction; false when it was not active. */
+  /** ACTIVE → TERMINATED or EXPIRED, or APPROVAL_PENDING → EXPIRED: the grant and the name go in the same transaction; false when its status changed meanwhile. */
   end(before: AdminRelationshipRecord, after: AdminRelationshipRecord, log: string): Promise<boolean>;
+  /** A later `endsAt` (auto-extend) on the relationship and its grant; false when it changed meanwhile. */
+  extend(before: AdminRelationshipRecord, after: AdminRelationshipRecord): Promise<boolean>;
   /** One Query: the partner's (outbound) or the customer's (inbound) relationships, newest first. */
   list(
     by: { partnerId: string } | { customerId: string },

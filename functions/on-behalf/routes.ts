@@ -24,7 +24,7 @@ export const onBehalfRoutes = {
       "Ask a customer for time-bound admin roles; its global admins get the approval link (answered too, it is the customer's to approve)",
     request: { params: CustomerParams, body: AdminRelationshipBody },
     response: { status: 201, schema: AdminRelationshipRequested },
-    uses: ['table', 'mail'],
+    uses: ['table', 'mail', 'timers'],
   }),
   showApproval: route({
     method: 'GET',
@@ -44,7 +44,7 @@ export const onBehalfRoutes = {
     summary: "A customer's global admin approves (Bearer token, or the page form with email and password)",
     request: { body: DecisionBody },
     response: { status: 200, schema: DecisionResult, formPage: true },
-    uses: ['table', 'userPool'],
+    uses: ['table', 'userPool', 'timers'],
   }),
   rejectAdminRelationship: route({
     method: 'POST',
@@ -89,7 +89,7 @@ export const onBehalfRoutes = {
     summary: 'End an active admin relationship from either side: access ends at once, both sides are emailed',
     request: { params: RelationshipIdParams },
     response: { status: 200, schema: AdminRelationship },
-    uses: ['table', 'mail'],
+    uses: ['table', 'mail', 'timers'],
   }),
   listCustomerUsers: route({
     method: 'GET',

@@ -133,6 +133,31 @@ export const adminRelationshipStore: AdminRelationshipStore = {
       [0],
     ),
 
+  extend: (before, after) =>
+    transactWriteIf(
+      [
+        {
+          Put: {
+            TableName: tableName(),
+            Item: relationships.item(after),
+            ConditionExpression: '#status = :active AND endsAt = :endsAt',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':active': 'ACTIVE', ':endsAt': before.endsAt },
+          },
+        },
+        grantPut(after),
+        recordActivity({
+          organizationId: before.partner.organizationId,
+          customerId: before.customer.organizationId,
+          operation: 'ADMIN_RELATIONSHIP_EXTENDED',
+          resourceType: 'adminRelationship',
+          resourceId: before.relationshipId,
+          changes: changesOf(before, after, FIELDS),
+        }),
+      ],
+      [0],
+    ),
+
   list: (by, limit, cursor) => {
     const scope =
       'partnerId' in by

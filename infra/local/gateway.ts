@@ -182,8 +182,12 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalGateway> 
     let result: APIGatewayProxyResult;
     try {
       result = (await opts.invoke(route, event)) as APIGatewayProxyResult;
-    } catch {
-      // What API Gateway answers when the function itself fails; the error stays in the function's logs.
+    } catch (error) {
+      // What API Gateway answers when the function itself fails (a cold start that throws, a
+      // timeout, a crashed worker); said here as Lambda's own log line would say it.
+      process.stderr.write(
+        `[local gateway] ${method} ${url.pathname} (${route.id}): the function failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
       return gatewayAnswer(res, GATEWAY_RESPONSES.default5xx, requestId);
     }
     const outHeaders: Record<string, string | string[]> = { 'x-amzn-requestid': requestId };

@@ -1,15 +1,24 @@
 import { loadPrincipal } from '../../identity/principal.ts';
+import { schedulerTimers } from '../../platform/events/timers.ts';
 import { httpHandler } from '../../platform/http/handler.ts';
 import { sesMailer } from '../../platform/mail/ses.ts';
 import { terminateAdminRelationship } from '../domain/relationships.ts';
+import type { AdminRelationshipTimer } from '../domain/terms.ts';
 import { onBehalfRoutes as routes } from '../routes.ts';
-import { onBehalfDeps } from '../wiring.ts';
+import { ADMIN_RELATIONSHIP_TERMS, onBehalfDeps } from '../wiring.ts';
 
 export const handler = httpHandler(
   routes.terminateAdminRelationship,
   async ({ principal, params }) => ({
     status: 200,
-    body: await terminateAdminRelationship(onBehalfDeps({ mailer: sesMailer }), principal, params.id),
+    body: await terminateAdminRelationship(
+      onBehalfDeps({
+        mailer: sesMailer,
+        timers: schedulerTimers<AdminRelationshipTimer>(ADMIN_RELATIONSHIP_TERMS),
+      }),
+      principal,
+      params.id,
+    ),
   }),
   { loadPrincipal },
 );

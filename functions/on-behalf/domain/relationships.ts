@@ -6,7 +6,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { assertLinkUsable, hashLinkToken, linkRecord, newLinkToken } from '../../platform/links/links.ts';
 import { logger } from '../../platform/logger.ts';
 import { languageOfCountry } from '../../platform/mail/locale.ts';
-import type { Clock, LinkStore, Mailer } from '../../platform/ports.ts';
+import type { Clock, LinkStore, Mailer, Timers } from '../../platform/ports.ts';
 import { hasPermission } from '../../platform/roles.ts';
 import { approvalRequestEmail } from '../emails/approval-request.ts';
 import { relationshipEndedEmail } from '../emails/relationship-ended.ts';
@@ -20,12 +20,14 @@ import {
   roleGives,
   statusAt,
 } from './model.ts';
+import { type AdminRelationshipTimer, armAdminTimers, disarmAdminTimers } from './terms.ts';
 
 export interface OnBehalfDeps {
   adminRelationships: AdminRelationshipStore;
   customers: CustomerLinks;
   organizations: Organizations;
   links: LinkStore;
+  timers: Timers<AdminRelationshipTimer>;
   mailer: Mailer;
   clock: Clock;
   readonly publicBaseUrl: string;
@@ -109,6 +111,8 @@ export async function requestAdminRelationship(
     requestExpiresAt: requestExpiresAt.toISOString(),
     tokenHash: link.tokenHash,
   };
+  // The request's expiry timer first: without its relationship it does nothing.
+  await armAdminTimers(deps.timers, r, now);
   await deps.adminRelationships.request(r, link);
   const approvalLink = `${deps.publicBaseUrl}/admin-relationships/approve?token=${token}`;
   await mailAdmins(
@@ -180,7 +184,11 @@ export async function answerAdminRelationship(
           endsAt: new Date(now.getTime() + durationDays(r.duration) * DAY_MS).toISOString(),
         }
       : { ...rest, status: 'REJECTED', endedAt: now.toISOString(), endedBy: r.customer.organizationId };
+  // The term's timers first: if another answer wins, they find another end and do nothing.
+  if (decision === 'APPROVE') await armAdminTimers(deps.timers, after, now);
   if (!(await deps.adminRelationships.answer(r, after))) throw new DomainError('LINK_USED');
+  // The request's expiry timer would find it answered and do nothing; an approval removes it.
+  if (decision === 'APPROVE') await disarmAdminTimers(deps.timers, r);
   return {
     status: after.status as 'ACTIVE' | 'REJECTED',
     relationshipId: r.relationshipId,
@@ -268,6 +276,7 @@ export async function terminateAdminRelationship(deps: OnBehalfDeps, actor: Prin
     endedBy: actor.user.orgId,
   };
   if (!(await deps.adminRelationships.end(r, after, actor.user.orgId))) throw notActive();
+  await disarmAdminTimers(deps.timers, r);
   const how = side === 'partner' ? ('TERMINATED_BY_PARTNER' as const) : ('TERMINATED_BY_CUSTOMER' as const);
   const params = {
     partnerName: r.partner.name,

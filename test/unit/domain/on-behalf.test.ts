@@ -10,9 +10,14 @@ import {
   terminateAdminRelationship,
   viewApproval,
 } from '../../../functions/on-behalf/domain/relationships.ts';
+import {
+  type AdminRelationshipTimer,
+  adminTimerName,
+  runAdminRelationshipTimer,
+} from '../../../functions/on-behalf/domain/terms.ts';
 import { listCustomerUsers } from '../../../functions/on-behalf/domain/users.ts';
 import { FakeAdminRelationshipStore } from '../fakes/admin-relationship-store.ts';
-import { FakeCustomerLinks } from '../fakes/commerce-store.ts';
+import { FakeCustomerLinks, FakeTimers } from '../fakes/commerce-store.ts';
 import { addOrganization, addUser, type FakePorts, fakePorts, PUBLIC_BASE_URL, T0 } from '../fakes/deps.ts';
 import { expectCode } from '../fakes/expect-code.ts';
 
@@ -22,7 +27,7 @@ const tokenOf = (link: string) => new URL(link).searchParams.get('token') ?? '';
 describe('administering on behalf', () => {
   let p: FakePorts;
   let store: FakeAdminRelationshipStore;
-  let deps: OnBehalfDeps;
+  let deps: OnBehalfDeps & { timers: FakeTimers<AdminRelationshipTimer> };
   let partner: { org: OrganizationRecord; admin: Principal };
   let customer: { org: OrganizationRecord; admin: Principal };
   let outsider: { org: OrganizationRecord; admin: Principal };
@@ -44,6 +49,7 @@ describe('administering on behalf', () => {
       customers: links,
       organizations: p.identity,
       links: p.identity,
+      timers: new FakeTimers<AdminRelationshipTimer>(),
       mailer: p.mailer,
       clock: p.clock,
       publicBaseUrl: PUBLIC_BASE_URL,
@@ -212,5 +218,89 @@ describe('administering on behalf', () => {
       listAdminRelationships(deps, userAdmin, { direction: 'inbound', limit: 25 }),
     );
     await expectCode('FORBIDDEN', getAdminRelationship(deps, userAdmin, requested.relationshipId));
+  });
+
+  describe('terms', () => {
+    const fire = (timer: AdminRelationshipTimer) => runAdminRelationshipTimer(deps, timer);
+    const pendingKinds = () =>
+      [...deps.timers.pending.values()].map(({ input, due }) => [
+        input.kind,
+        input.daysLeft ?? null,
+        due.toISOString(),
+      ]);
+
+    const approved = async (over: Record<string, unknown> = {}) => {
+      const requested = await request(over);
+      await answerAdminRelationship(deps, tokenOf(requested.approvalLink), customer.admin, 'APPROVE');
+      return (await getAdminRelationship(deps, partner.admin, requested.relationshipId)) as {
+        relationshipId: string;
+        endsAt: string;
+      };
+    };
+
+    it('arms the request’s expiry, then the term’s notices and end; a pending request expires, freeing its name', async () => {
+      const requested = await request();
+      const at = new Date(T0.getTime() + 90 * DAY * 1000).toISOString();
+      expect(pendingKinds()).toEqual([['REQUEST_EXPIRY', null, at]]);
+      await fire({ kind: 'REQUEST_EXPIRY', relationshipId: requested.relationshipId, at });
+      expect((await getAdminRelationship(deps, partner.admin, requested.relationshipId)).status).toBe(
+        'EXPIRED',
+      );
+      expect((await request()).status).toBe('APPROVAL_PENDING');
+    });
+
+    it('tells both sides 30, 7 and 1 days ahead, then ends the relationship and its access', async () => {
+      deps.timers.pending.clear();
+      const r = await approved({ duration: 'P40D' });
+      const end = Date.parse(r.endsAt);
+      expect(pendingKinds()).toEqual([
+        ['NOTICE', 30, new Date(end - 30 * DAY * 1000).toISOString()],
+        ['NOTICE', 7, new Date(end - 7 * DAY * 1000).toISOString()],
+        ['NOTICE', 1, new Date(end - DAY * 1000).toISOString()],
+        ['END', null, r.endsAt],
+      ]);
+      p.mailer.sent.length = 0;
+      await fire({ kind: 'NOTICE', relationshipId: r.relationshipId, at: r.endsAt, daysLeft: 7 });
+      expect(p.mailer.sent.map((m) => m.to).sort()).toEqual([
+        `ada@${customer.org.domain}`,
+        `ada@${partner.org.domain}`,
+      ]);
+      // Both organizations are in ES: Spanish.
+      expect(p.mailer.sent[0]?.subject).toContain('finaliza el');
+      await fire({ kind: 'END', relationshipId: r.relationshipId, at: r.endsAt });
+      expect((await getAdminRelationship(deps, partner.admin, r.relationshipId)).status).toBe('EXPIRED');
+      expect(store.grantsOf.get(`${partner.org.id}|${customer.org.id}`)?.size).toBe(0);
+      // A late notice of the ended term does nothing.
+      p.mailer.sent.length = 0;
+      await fire({ kind: 'NOTICE', relationshipId: r.relationshipId, at: r.endsAt, daysLeft: 1 });
+      expect(p.mailer.sent).toEqual([]);
+    });
+
+    it('extends an autoExtend relationship by 180 days at its end, with new timers', async () => {
+      const r = await approved({ duration: 'P10D', autoExtend: true });
+      deps.timers.pending.clear();
+      p.clock.set(r.endsAt);
+      await fire({ kind: 'END', relationshipId: r.relationshipId, at: r.endsAt });
+      const extended = await getAdminRelationship(deps, partner.admin, r.relationshipId);
+      const newEnd = new Date(Date.parse(r.endsAt) + 180 * DAY * 1000).toISOString();
+      expect(extended).toMatchObject({ status: 'ACTIVE', endsAt: newEnd });
+      await assertAdminAccess(deps, partner.admin, customer.org.id, 'USER_ADMINISTRATOR');
+      expect([...deps.timers.pending.keys()]).toContain(
+        adminTimerName({ kind: 'END', relationshipId: r.relationshipId, at: newEnd }),
+      );
+      // The old term's end again (a retry) changes nothing.
+      await fire({ kind: 'END', relationshipId: r.relationshipId, at: r.endsAt });
+      expect((await getAdminRelationship(deps, partner.admin, r.relationshipId)).endsAt).toBe(newEnd);
+    });
+
+    it('deletes the pending timers of a terminated relationship', async () => {
+      const r = await approved();
+      await terminateAdminRelationship(deps, partner.admin, r.relationshipId);
+      expect(
+        [...deps.timers.pending.values()].filter(
+          (t) => t.input.relationshipId === r.relationshipId && t.input.kind !== 'REQUEST_EXPIRY',
+        ),
+      ).toEqual([]);
+    });
   });
 });

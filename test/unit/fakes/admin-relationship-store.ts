@@ -65,6 +65,18 @@ export class FakeAdminRelationshipStore implements AdminRelationshipStore {
     return true;
   }
 
+  async extend(before: AdminRelationshipRecord, after: AdminRelationshipRecord) {
+    const stored = this.relationships.get(before.relationshipId);
+    if (stored?.status !== 'ACTIVE' || stored.endsAt !== before.endsAt) return false;
+    this.relationships.set(after.relationshipId, copy(after));
+    this.grantsOf.get(pair(after))?.set(after.relationshipId, {
+      relationshipId: after.relationshipId,
+      roles: [...after.roles],
+      endsAt: after.endsAt ?? '',
+    });
+    return true;
+  }
+
   async list(by: { partnerId: string } | { customerId: string }, limit: number) {
     const items = [...this.relationships.values()]
       .filter((r) =>

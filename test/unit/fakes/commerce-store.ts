@@ -123,9 +123,9 @@ export class FakeOfferStore implements OfferStore {
 }
 
 /** Timers as Scheduler keeps them: by name, creating an existing one changes nothing. */
-export class FakeTimers implements Timers<SubscriptionTimer> {
-  readonly pending = new Map<string, { due: Date; input: SubscriptionTimer }>();
-  async at(name: string, due: Date, input: SubscriptionTimer) {
+export class FakeTimers<I extends object = SubscriptionTimer> implements Timers<I> {
+  readonly pending = new Map<string, { due: Date; input: I }>();
+  async at(name: string, due: Date, input: I) {
     if (!this.pending.has(name)) this.pending.set(name, { due, input: copy(input) });
   }
   async cancel(name: string) {
