@@ -5,7 +5,7 @@ import { approvedReseller } from '../support/enrollment.ts';
 import { type Account, PASSWORD, uniqueDomain, userWithRoles, verifiedAccount } from '../support/identity.ts';
 import { emailsSince, linkStartingWith, waitForEmail } from '../support/mailbox.ts';
 import { acceptedCustomer, tokenOf } from '../support/relationships.ts';
-import { call, dynamo, runtime, tableName } from '../support/runtime.ts';
+import { call, dynamo, eventually, runtime, tableName } from '../support/runtime.ts';
 
 const DAY_MS = 86_400_000;
 const APPROVE_LINK = () => `${runtime.apiUrl}/admin-relationships/approve?token=`;
@@ -624,4 +624,57 @@ describe('administering on behalf: delegated admin relationships', () => {
     expect(viaApi.body).toEqual({ status: 'REJECTED', relationshipId: again.relationshipId });
     await requested(reseller, customer.orgId, { displayName: 'Rejected' });
   });
+
+  it('tells both sides 7 and 1 days before the end, then extends an autoExtend relationship and ends another', async () => {
+    // At LOCAL_TIME_SCALE 86,400 a day passes in a second: P8D ends 8 s after approval.
+    const customer = await customerOf(reseller);
+    const since = nowSeconds();
+    const approve = async (displayName: string, autoExtend: boolean) => {
+      const r = await requested(reseller, customer.orgId, { displayName, duration: 'P8D', autoExtend });
+      const ok = await answer('approve', r.token, customer);
+      expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+      return (await relationship(r.relationshipId, reseller)).body;
+    };
+    const [extending, ending] = await Promise.all([approve('Extends', true), approve('Ends', false)]);
+
+    // The ending one expires exactly: access stays through the other one, its own record says EXPIRED.
+    const expired = await eventually(
+      async () => {
+        const now = (await relationship(ending.relationshipId, reseller)).body;
+        // EXPIRED reads at once past endsAt; endedAt is written by the end's timer.
+        return now.status === 'EXPIRED' && now.endedAt ? now : undefined;
+      },
+      30_000,
+      'the expiry',
+    );
+    expect(expired.endedAt).toBe(ending.endsAt);
+    const extended = await eventually(
+      async () => {
+        const now = (await relationship(extending.relationshipId, reseller)).body;
+        return now.endsAt !== extending.endsAt ? now : undefined;
+      },
+      30_000,
+      'the extension',
+    );
+    expect(extended).toMatchObject({ status: 'ACTIVE' });
+    expect(Date.parse(extended.endsAt) - Date.parse(extending.endsAt)).toBe(180 * DAY_MS);
+    expect((await usersOf(customer.orgId, reseller)).status).toBe(200);
+
+    // 7 and 1 days ahead, each side was told once per relationship (P8D is too short for 30).
+    const inbox = await emailsSince(since);
+    const notices = (to: string, name: string) =>
+      inbox.filter(
+        (m) =>
+          m.destination.to.includes(to) &&
+          (m.body.text ?? '').includes(`"${name}"`) &&
+          /finaliza el|se amplía el/.test(m.subject),
+      );
+    for (const to of [customer.email, reseller.email]) {
+      expect(notices(to, 'Extends').map((m) => m.subject.includes('se amplía el'))).toEqual([true, true]);
+      expect(notices(to, 'Ends')).toHaveLength(2);
+    }
+    // The ended one's end is emailed to both sides too.
+    for (const to of [customer.email, reseller.email])
+      await waitForEmail(to, { subject: endedSubject(reseller, customer), since });
+  }, 60_000);
 });
