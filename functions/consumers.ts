@@ -50,6 +50,18 @@ export const streamConsumers: ReadonlyArray<StreamConsumerSpec> = [
     filter: { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['activity'] } } } },
     batchSize: 100,
   },
+  {
+    // The customer's acceptance of an invitation with delegatedAdmin is its approval: the
+    // "Default" admin relationships of the partners it names (functions/on-behalf/domain/defaults.ts).
+    name: 'default-admin-relationships',
+    handler: 'on-behalf/events/default-relationships',
+    uses: ['table', 'timers'],
+    filter: {
+      eventName: ['INSERT'],
+      dynamodb: { NewImage: { type: { S: ['activity'] }, operation: { S: ['INVITATION_ACCEPTED'] } } },
+    },
+    batchSize: 10,
+  },
 ];
 
 export const queueConsumers: ReadonlyArray<QueueConsumerSpec> = [

@@ -14,6 +14,12 @@ export interface AdminRelationshipStore {
   request(r: AdminRelationshipRecord, link: LinkRecord): Promise<void>;
   get(relationshipId: string): Promise<AdminRelationshipRecord | undefined>;
   /**
+   * An ACTIVE relationship made without a request (the "Default" of an accepted invitation), with
+   * its grant and name claim: 'exists' when a relationship with that id is there already (a
+   * repeated stream record), 'nameTaken' when the partner has one of that name with the customer.
+   */
+  createActive(r: AdminRelationshipRecord): Promise<'created' | 'exists' | 'nameTaken'>;
+  /**
    * APPROVAL_PENDING → ACTIVE (with its grant) or REJECTED (its name released), consuming the
    * link; false when it was no longer pending or the link was used meanwhile.
    */

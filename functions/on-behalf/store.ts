@@ -95,6 +95,39 @@ export const adminRelationshipStore: AdminRelationshipStore = {
 
   get: (relationshipId) => getRecord(relationships, keys.adminRelationship(relationshipId)),
 
+  async createActive(r) {
+    const outcome = (what: 'exists' | 'nameTaken') => () => Object.assign(new Error(what), { outcome: what });
+    try {
+      await transactWrite(
+        [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: relationships.item(r),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          nameClaim(r),
+          grantPut(r),
+          recordActivity({
+            organizationId: r.partner.organizationId,
+            customerId: r.customer.organizationId,
+            operation: 'ADMIN_RELATIONSHIP_CREATED',
+            resourceType: 'adminRelationship',
+            resourceId: r.relationshipId,
+            changes: { status: [null, 'ACTIVE'], roles: [null, r.roles], endsAt: [null, r.endsAt] },
+          }),
+        ],
+        [outcome('exists'), outcome('nameTaken')],
+      );
+      return 'created';
+    } catch (error) {
+      const what = (error as { outcome?: 'exists' | 'nameTaken' }).outcome;
+      if (what) return what;
+      throw error;
+    }
+  },
+
   answer: (before, after) =>
     transactWriteIf(
       [

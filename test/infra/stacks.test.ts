@@ -470,14 +470,16 @@ describe('the stacks of the real route and workflow tables', () => {
     const [delivery] = queueConsumers;
     expect(publisher?.name).toBe('publish-events');
     expect(delivery?.name).toBe('deliver-webhooks');
-    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('Table.*StreamArn') },
-      StartingPosition: 'TRIM_HORIZON',
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(publisher?.filter) }] },
-      MaximumRecordAgeInSeconds: 86_400,
-      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
-    });
+    // Every stream consumer reads the table's stream through its own filter, failed batches to a queue.
+    for (const consumer of streamConsumers)
+      stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('Table.*StreamArn') },
+        StartingPosition: 'TRIM_HORIZON',
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(consumer.filter) }] },
+        MaximumRecordAgeInSeconds: 86_400,
+        DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      });
     stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: Match.anyValue(),
       BatchSize: delivery?.batchSize,
@@ -489,16 +491,17 @@ describe('the stacks of the real route and workflow tables', () => {
       EventPattern: { source: [EVENT_SOURCE], detail: { queuedForWebhooks: [true] } },
       Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue() })],
     });
-    // The delivery queue, its DLQ, the stream's failed batches and the timers' DLQ: encrypted, TLS only.
+    // The delivery queue, its DLQ, each stream consumer's failed batches and the timers' DLQ: encrypted, TLS only.
     const queues = Object.values(stateless.findResources('AWS::SQS::Queue') as Resources);
-    expect(queues).toHaveLength(4);
+    expect(queues).toHaveLength(3 + streamConsumers.length);
     for (const q of queues) expect(q.Properties?.SqsManagedSseEnabled).toBe(true);
     stateless.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: delivery?.visibilityTimeoutSeconds,
       RedrivePolicy: { maxReceiveCount: delivery?.maxReceiveCount, deadLetterTargetArn: Match.anyValue() },
     });
     const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm') as Resources);
-    expect(alarms).toHaveLength(3);
+    // One per dead-letter or failed-batches queue: the delivery DLQ, each stream consumer's, the timers'.
+    expect(alarms).toHaveLength(2 + streamConsumers.length);
     for (const a of alarms)
       expect(a.Properties).toMatchObject({
         MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -581,10 +584,12 @@ describe('the stacks of the real route and workflow tables', () => {
       'requestAdminRelationship',
       'terminateAdminRelationship',
     ]);
-    for (const { id, uses, variables, policy } of functionsOfRoutes(
-      armers,
-      tasks.map(({ task }) => `timer task ${task.name}`),
-    )) {
+    const armingConsumers = streamConsumers.filter((c) => c.uses.includes('timers'));
+    expect(armingConsumers.map((c) => c.name)).toEqual(['default-admin-relationships']);
+    for (const { id, uses, variables, policy } of functionsOfRoutes(armers, [
+      ...tasks.map(({ task }) => `timer task ${task.name}`),
+      ...armingConsumers.map((c) => `stream consumer ${c.name}`),
+    ])) {
       expect('TIMER_GROUP_NAME' in variables, id).toBe(uses);
       expect(policy.includes('scheduler:CreateSchedule'), id).toBe(uses);
       expect(policy.includes('iam:PassRole'), id).toBe(uses);

@@ -1,10 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/platform/data/table.ts';
-import { approvedReseller } from '../support/enrollment.ts';
+import { approvedReseller, indirectProvider } from '../support/enrollment.ts';
 import { type Account, PASSWORD, uniqueDomain, userWithRoles, verifiedAccount } from '../support/identity.ts';
 import { emailsSince, linkStartingWith, waitForEmail } from '../support/mailbox.ts';
-import { acceptedCustomer, tokenOf } from '../support/relationships.ts';
+import { acceptedCustomer, linkProviderAndReseller, tokenOf } from '../support/relationships.ts';
 import { call, dynamo, eventually, runtime, tableName } from '../support/runtime.ts';
 
 const DAY_MS = 86_400_000;
@@ -676,5 +676,50 @@ describe('administering on behalf: delegated admin relationships', () => {
     // The ended one's end is emailed to both sides too.
     for (const to of [customer.email, reseller.email])
       await waitForEmail(to, { subject: endedSubject(reseller, customer), since });
+  }, 60_000);
+
+  it('makes the Default relationships when a customer accepts a combined invitation with delegatedAdmin', async () => {
+    const provider = await indirectProvider();
+    await linkProviderAndReseller(provider, reseller);
+    // delegatedAdmin defaults to true on customer invitations.
+    const customer = await acceptedCustomer(reseller, provider.orgId);
+    const inbound = await eventually(
+      async () => {
+        const list = await call('GET', '/admin-relationships?direction=inbound', { token: customer.token });
+        return list.body.items?.length === 2 ? list.body.items : undefined;
+      },
+      15_000,
+      'the two Default relationships',
+    );
+    expect(
+      inbound.map((r: { partner: { organizationId: string } }) => r.partner.organizationId).sort(),
+    ).toEqual([provider.orgId, reseller.orgId].sort());
+    for (const r of inbound) {
+      expect(r).toMatchObject({
+        displayName: 'Default',
+        status: 'ACTIVE',
+        roles: [
+          'DIRECTORY_READER',
+          'USER_ADMINISTRATOR',
+          'LICENSE_ADMINISTRATOR',
+          'SERVICE_SUPPORT_ADMINISTRATOR',
+        ],
+        duration: 'P730D',
+        autoExtend: false,
+      });
+      expect(Date.parse(r.endsAt) - Date.parse(r.activatedAt)).toBe(730 * DAY_MS);
+    }
+    // Both partners administer the customer at once; the customer can end either.
+    for (const partner of [provider, reseller])
+      expect((await usersOf(customer.orgId, partner)).status).toBe(200);
+    const providers = inbound.find(
+      (r: { partner: { organizationId: string } }) => r.partner.organizationId === provider.orgId,
+    );
+    const ended = await call('POST', `/admin-relationships/${providers.relationshipId}/terminate`, {
+      token: customer.token,
+    });
+    expect(ended.status, JSON.stringify(ended.body)).toBe(200);
+    expectProblem(await usersOf(customer.orgId, provider), 403, 'ADMIN_RELATIONSHIP_REQUIRED');
+    expect((await usersOf(customer.orgId, reseller)).status).toBe(200);
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OrganizationRecord, Principal } from '../../../functions/identity/domain/model.ts';
+import { grantDefaultRelationships } from '../../../functions/on-behalf/domain/defaults.ts';
 import {
   answerAdminRelationship,
   assertAdminAccess,
@@ -16,6 +17,7 @@ import {
   runAdminRelationshipTimer,
 } from '../../../functions/on-behalf/domain/terms.ts';
 import { listCustomerUsers } from '../../../functions/on-behalf/domain/users.ts';
+import type { InvitationRecord } from '../../../functions/relationships/domain/model.ts';
 import { FakeAdminRelationshipStore } from '../fakes/admin-relationship-store.ts';
 import { FakeCustomerLinks, FakeTimers } from '../fakes/commerce-store.ts';
 import { addOrganization, addUser, type FakePorts, fakePorts, PUBLIC_BASE_URL, T0 } from '../fakes/deps.ts';
@@ -301,6 +303,65 @@ describe('administering on behalf', () => {
           (t) => t.input.relationshipId === r.relationshipId && t.input.kind !== 'REQUEST_EXPIRY',
         ),
       ).toEqual([]);
+    });
+  });
+
+  describe('Default relationships of accepted invitations', () => {
+    const invitation = (over: Partial<InvitationRecord> = {}): InvitationRecord => ({
+      id: 'inv-1',
+      kind: 'RESELLER_PROVIDER_CUSTOMER',
+      from: { id: partner.org.id, name: partner.org.name, domain: partner.org.domain },
+      provider: { id: outsider.org.id, name: outsider.org.name, domain: outsider.org.domain },
+      email: `ada@${customer.org.domain}`,
+      domain: customer.org.domain,
+      delegatedAdmin: true,
+      locale: 'en',
+      status: 'ACCEPTED',
+      tokenHash: 'h',
+      createdAt: T0.toISOString(),
+      expiresAt: 0,
+      acceptedBy: { id: customer.org.id, name: customer.org.name, domain: customer.org.domain },
+      decidedAt: T0.toISOString(),
+      ...over,
+    });
+    const grant = (inv: InvitationRecord) =>
+      grantDefaultRelationships({ ...deps, invitations: { getInvitation: async () => inv } }, inv.id);
+
+    it('makes one ACTIVE P730D relationship per partner named, once, with access at once', async () => {
+      const made = await grant(invitation());
+      expect(made).toHaveLength(2);
+      expect(await grant(invitation())).toEqual([]);
+      for (const id of made)
+        expect(await getAdminRelationship(deps, customer.admin, id)).toMatchObject({
+          displayName: 'Default',
+          status: 'ACTIVE',
+          roles: [
+            'DIRECTORY_READER',
+            'USER_ADMINISTRATOR',
+            'LICENSE_ADMINISTRATOR',
+            'SERVICE_SUPPORT_ADMINISTRATOR',
+          ],
+          duration: 'P730D',
+          autoExtend: false,
+          activatedAt: T0.toISOString(),
+          endsAt: new Date(T0.getTime() + 730 * DAY * 1000).toISOString(),
+        });
+      await assertAdminAccess(deps, partner.admin, customer.org.id, 'USER_ADMINISTRATOR');
+      await expectCode(
+        'ADMIN_RELATIONSHIP_REQUIRED',
+        assertAdminAccess(deps, partner.admin, customer.org.id, 'GLOBAL_ADMINISTRATOR'),
+      );
+      // A second accepted invitation of the same partner: the next Default is named after it.
+      const second = await grant(invitation({ id: 'inv-2abcdefgh', provider: undefined }));
+      expect((await getAdminRelationship(deps, customer.admin, second[0] ?? '')).displayName).toBe(
+        'Default inv-2abc',
+      );
+    });
+
+    it('makes none without delegatedAdmin, before acceptance, or for a provider–reseller link', async () => {
+      expect(await grant(invitation({ delegatedAdmin: false }))).toEqual([]);
+      expect(await grant(invitation({ status: 'PENDING' }))).toEqual([]);
+      expect(await grant(invitation({ kind: 'PROVIDER_RESELLER', provider: undefined }))).toEqual([]);
     });
   });
 });

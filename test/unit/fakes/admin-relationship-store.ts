@@ -34,6 +34,21 @@ export class FakeAdminRelationshipStore implements AdminRelationshipStore {
     this.links.links.set(link.tokenHash, copy(link));
   }
 
+  async createActive(r: AdminRelationshipRecord) {
+    if (this.relationships.has(r.relationshipId)) return 'exists' as const;
+    if (this.names.has(this.nameKey(r))) return 'nameTaken' as const;
+    this.relationships.set(r.relationshipId, copy(r));
+    this.names.set(this.nameKey(r), r.relationshipId);
+    const grants = this.grantsOf.get(pair(r)) ?? new Map<string, AdminGrant>();
+    grants.set(r.relationshipId, {
+      relationshipId: r.relationshipId,
+      roles: [...r.roles],
+      endsAt: r.endsAt ?? '',
+    });
+    this.grantsOf.set(pair(r), grants);
+    return 'created' as const;
+  }
+
   async get(id: string) {
     const r = this.relationships.get(id);
     return r ? copy(r) : undefined;
