@@ -801,9 +801,13 @@ describe('activity log', () => {
     }
     expect(await activityOf(other.token, `?customerId=${customer.orgId}`)).toEqual([]);
     expect(await activityOf(other.token, '?direction=inbound')).toEqual([]);
-    // The reseller's own customerId filter finds its records about that customer only.
+    // The reseller's own customerId filter finds its records about that customer only: the
+    // acceptance, and the Default admin relationship it made (delegatedAdmin, by SYSTEM).
     const aboutCustomer = await activityOf(reseller.token, `?customerId=${customer.orgId}`);
-    expect(aboutCustomer.map((a) => a.operation)).toEqual(['INVITATION_ACCEPTED']);
+    expect(aboutCustomer.map((a) => a.operation).sort()).toEqual([
+      'ADMIN_RELATIONSHIP_CREATED',
+      'INVITATION_ACCEPTED',
+    ]);
   });
 
   it('reads 90 days back at most, and a window must not end before it starts', async () => {
@@ -843,7 +847,15 @@ describe('activity log', () => {
 
   it("shows a customer's global admin the partner's acceptance inbound, not its user admin", async () => {
     const inbound = await activityOf(customer.token, '?direction=inbound');
+    // Newest first: the Default admin relationship the acceptance (with delegatedAdmin) made, then the acceptance.
     expect(inbound).toEqual([
+      expect.objectContaining({
+        organizationId: reseller.orgId,
+        customerId: customer.orgId,
+        operation: 'ADMIN_RELATIONSHIP_CREATED',
+        resourceType: 'adminRelationship',
+        actor: { kind: 'SYSTEM' },
+      }),
       expect.objectContaining({
         organizationId: reseller.orgId,
         customerId: customer.orgId,
