@@ -1,9 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { OrganizationRecord, Principal, UserRecord } from '../../identity/domain/model.ts';
+import { mailGlobalAdmins, type Organizations } from '../../identity/domain/admins.ts';
+import type { OrganizationRecord, Principal } from '../../identity/domain/model.ts';
 import { DomainError, type FieldError } from '../../platform/errors.ts';
-import { logger } from '../../platform/logger.ts';
-import { languageOfCountry } from '../../platform/mail/locale.ts';
-import type { Clock, Mailer, Page, Timers } from '../../platform/ports.ts';
+import type { Clock, Mailer, Timers } from '../../platform/ports.ts';
 import { orderPlacedEmail } from '../emails/order-placed.ts';
 import type {
   BillingCycle,
@@ -17,12 +16,6 @@ import type {
 } from '../ports.ts';
 import { type CustomerLinks, customerNotFound, relationshipWith, sees } from './access.ts';
 import { armTerm, termFrom } from './terms.ts';
-
-/** What the commerce domain reads of organizations and their users (the identity context's store). */
-export interface Organizations {
-  getOrganization(orgId: string): Promise<OrganizationRecord | undefined>;
-  listUsers(orgId: string, limit: number, cursor?: string): Promise<Page<UserRecord>>;
-}
 
 export interface CommerceDeps {
   offers: OfferStore;
@@ -126,18 +119,6 @@ async function organization(deps: CommerceDeps, orgId: string) {
   return org;
 }
 
-/** The active global admins of an organization (who are emailed about its subscriptions). */
-export async function globalAdminsOf(deps: Pick<CommerceDeps, 'organizations'>, orgId: string) {
-  const admins: UserRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.organizations.listUsers(orgId, 100, cursor);
-    admins.push(...page.items.filter((u) => u.adminRole === 'GLOBAL_ADMIN' && u.status === 'ACTIVE'));
-    cursor = page.nextCursor;
-  } while (cursor);
-  return admins;
-}
-
 /**
  * POST /customers/{customerId}/orders: an indirect provider buys for a customer a reseller shares
  * with it. Every line is checked first; then the order and one subscription per line are written
@@ -235,10 +216,7 @@ export async function placeOrder(
   return publicOrder(order);
 }
 
-/**
- * Emails the customer's global admins and the reseller of record's. The order stands whether or
- * not they go out: a failure is logged with the order id (the operators' alarm on errors).
- */
+/** Emails the customer's global admins and the reseller of record's (best effort, see mailGlobalAdmins). */
 async function mailOrder(
   deps: CommerceDeps,
   order: OrderRecord,
@@ -261,26 +239,16 @@ async function mailOrder(
       autoRenew: s.autoRenew,
     })),
   };
-  try {
-    const [customerAdmins, resellerAdmins] = await Promise.all([
-      globalAdminsOf(deps, orgs.customer.id),
-      globalAdminsOf(deps, orgs.reseller.id),
-    ]);
-    const customerEmail = orderPlacedEmail(languageOfCountry(orgs.customer.country), {
-      audience: 'customer',
-      ...params,
-    });
-    const resellerEmail = orderPlacedEmail(languageOfCountry(orgs.reseller.country), {
-      audience: 'reseller',
-      ...params,
-    });
-    await Promise.all([
-      ...customerAdmins.map((u) => deps.mailer.send({ to: u.email, ...customerEmail })),
-      ...resellerAdmins.map((u) => deps.mailer.send({ to: u.email, ...resellerEmail })),
-    ]);
-  } catch (error) {
-    logger.error('The emails of a placed order did not all go out', { orderId: order.orderId, error });
-  }
+  await Promise.all(
+    (['customer', 'reseller'] as const).map((audience) =>
+      mailGlobalAdmins(
+        deps,
+        audience === 'customer' ? orgs.customer.id : orgs.reseller.id,
+        (language) => orderPlacedEmail(language, { audience, ...params }),
+        { orderId: order.orderId },
+      ),
+    ),
+  );
 }
 
 /** GET /customers/{customerId}/orders: what the provider bought, or what the reseller is of record for. */

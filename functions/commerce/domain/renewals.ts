@@ -1,8 +1,8 @@
+import { mailGlobalAdmins } from '../../identity/domain/admins.ts';
 import { logger } from '../../platform/logger.ts';
-import { languageOfCountry } from '../../platform/mail/locale.ts';
 import { termNoticeEmail } from '../emails/term-notice.ts';
 import type { SubscriptionRecord, SubscriptionTimer } from '../ports.ts';
-import { type CommerceDeps, globalAdminsOf } from './orders.ts';
+import type { CommerceDeps } from './orders.ts';
 import { armTerm, termFrom } from './terms.ts';
 
 type Deps = Pick<CommerceDeps, 'commerce' | 'organizations' | 'timers' | 'mailer' | 'clock'>;
@@ -15,38 +15,30 @@ const ended = (s: SubscriptionRecord) => s.status === 'CANCELED' || s.status ===
  * sent: a failure is retried by Scheduler, at the cost of a rare second email rather than a lost one.
  */
 async function notice(deps: Deps, s: SubscriptionRecord) {
-  if (s.noticeSentFor !== s.termEndDate) {
-    const [customer, customerAdmins, resellerAdmins] = await Promise.all([
-      deps.organizations.getOrganization(s.customerId),
-      globalAdminsOf(deps, s.customerId),
-      globalAdminsOf(deps, s.resellerOfRecord.organizationId),
-    ]);
-    const reseller = await deps.organizations.getOrganization(s.resellerOfRecord.organizationId);
-    const params = {
-      customerName: customer?.name ?? s.customerId,
-      resellerName: s.resellerOfRecord.name,
-      offerName: s.offerName,
-      friendlyName: s.friendlyName,
-      subscriptionId: s.subscriptionId,
-      quantity: s.quantity,
-      termEndDate: new Date(s.termEndDate),
-      outcome: s.status === 'ACTIVE' && s.autoRenew ? ('RENEWS' as const) : ('EXPIRES' as const),
-      termDuration: s.termDuration,
-    };
-    const toCustomer = termNoticeEmail(languageOfCountry(customer?.country ?? ''), {
-      audience: 'customer',
-      ...params,
-    });
-    const toReseller = termNoticeEmail(languageOfCountry(reseller?.country ?? ''), {
-      audience: 'reseller',
-      ...params,
-    });
-    await Promise.all([
-      ...customerAdmins.map((u) => deps.mailer.send({ to: u.email, ...toCustomer })),
-      ...resellerAdmins.map((u) => deps.mailer.send({ to: u.email, ...toReseller })),
-    ]);
-    await deps.commerce.claimNotice(s);
-  }
+  if (s.noticeSentFor === s.termEndDate) return;
+  const customer = await deps.organizations.getOrganization(s.customerId);
+  const params = {
+    customerName: customer?.name ?? s.customerId,
+    resellerName: s.resellerOfRecord.name,
+    offerName: s.offerName,
+    friendlyName: s.friendlyName,
+    subscriptionId: s.subscriptionId,
+    quantity: s.quantity,
+    termEndDate: new Date(s.termEndDate),
+    outcome: s.status === 'ACTIVE' && s.autoRenew ? ('RENEWS' as const) : ('EXPIRES' as const),
+    termDuration: s.termDuration,
+  };
+  await Promise.all(
+    (['customer', 'reseller'] as const).map((audience) =>
+      mailGlobalAdmins(
+        deps,
+        audience === 'customer' ? s.customerId : s.resellerOfRecord.organizationId,
+        (language) => termNoticeEmail(language, { audience, ...params }),
+        { subscriptionId: s.subscriptionId },
+      ),
+    ),
+  );
+  await deps.commerce.claimNotice(s);
 }
 
 /**

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type CustomerLinks, relationshipWith } from '../../commerce/domain/access.ts';
-import { globalAdminsOf, type Organizations } from '../../commerce/domain/orders.ts';
+import { mailGlobalAdmins, type Organizations } from '../../identity/domain/admins.ts';
 import type { Principal } from '../../identity/domain/model.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { assertLinkUsable, hashLinkToken, linkRecord, newLinkToken } from '../../platform/links/links.ts';
-import { logger } from '../../platform/logger.ts';
-import { languageOfCountry } from '../../platform/mail/locale.ts';
 import type { Clock, LinkStore, Mailer, Timers } from '../../platform/ports.ts';
 import { hasPermission } from '../../platform/roles.ts';
 import { approvalRequestEmail } from '../emails/approval-request.ts';
@@ -48,22 +46,6 @@ async function organization(deps: Pick<OnBehalfDeps, 'organizations'>, orgId: st
   const org = await deps.organizations.getOrganization(orgId);
   if (!org) throw new Error(`Organization ${orgId} does not exist`);
   return org;
-}
-
-/** Emails the global admins of `orgId`; a failure is logged, the change stands (the answer or the list shows it). */
-async function mailAdmins(
-  deps: Pick<OnBehalfDeps, 'organizations' | 'mailer'>,
-  orgId: string,
-  render: (country: string) => { subject: string; text: string; html: string },
-  what: Record<string, string>,
-) {
-  try {
-    const [org, admins] = await Promise.all([organization(deps, orgId), globalAdminsOf(deps, orgId)]);
-    const email = render(org.country);
-    await Promise.all(admins.map((u) => deps.mailer.send({ to: u.email, ...email })));
-  } catch (error) {
-    logger.error('Emails about an admin relationship did not all go out', { ...what, error });
-  }
 }
 
 /**
@@ -115,11 +97,11 @@ export async function requestAdminRelationship(
   await armAdminTimers(deps.timers, r, now);
   await deps.adminRelationships.request(r, link);
   const approvalLink = `${deps.publicBaseUrl}/admin-relationships/approve?token=${token}`;
-  await mailAdmins(
+  await mailGlobalAdmins(
     deps,
     customerId,
-    (country) =>
-      approvalRequestEmail(languageOfCountry(country), {
+    (language) =>
+      approvalRequestEmail(language, {
         partnerName: partner.name,
         customerName: customer.name,
         displayName: r.displayName,
@@ -287,10 +269,10 @@ export async function terminateAdminRelationship(deps: OnBehalfDeps, actor: Prin
   };
   await Promise.all(
     (['partner', 'customer'] as const).map((audience) =>
-      mailAdmins(
+      mailGlobalAdmins(
         deps,
         audience === 'partner' ? r.partner.organizationId : r.customer.organizationId,
-        (country) => relationshipEndedEmail(languageOfCountry(country), { audience, ...params }),
+        (language) => relationshipEndedEmail(language, { audience, ...params }),
         { relationshipId: id },
       ),
     ),

@@ -1,6 +1,5 @@
-import { globalAdminsOf, type Organizations } from '../../commerce/domain/orders.ts';
-import { logger } from '../../platform/logger.ts';
-import { languageOfCountry } from '../../platform/mail/locale.ts';
+import { mailGlobalAdmins, type Organizations } from '../../identity/domain/admins.ts';
+import type { Language, RenderedEmail } from '../../platform/mail/locale.ts';
 import type { Clock, Mailer, Timers } from '../../platform/ports.ts';
 import { relationshipEndedEmail } from '../emails/relationship-ended.ts';
 import { relationshipEndingEmail } from '../emails/relationship-ending.ts';
@@ -69,34 +68,22 @@ interface Deps {
   timers: Timers<AdminRelationshipTimer>;
 }
 
-/** Emails the global admins of both sides; one side failing does not stop the other (logged; Scheduler does not retry a notice). */
-async function tellBothSides(
+/** Emails the global admins of both sides (best effort, see mailGlobalAdmins). */
+const tellBothSides = (
   deps: Deps,
   r: AdminRelationshipRecord,
-  render: (
-    audience: 'partner' | 'customer',
-    country: string,
-  ) => { subject: string; text: string; html: string },
-) {
-  await Promise.all(
-    (['partner', 'customer'] as const).map(async (audience) => {
-      const orgId = audience === 'partner' ? r.partner.organizationId : r.customer.organizationId;
-      try {
-        const [org, admins] = await Promise.all([
-          deps.organizations.getOrganization(orgId),
-          globalAdminsOf(deps, orgId),
-        ]);
-        const email = render(audience, org?.country ?? '');
-        await Promise.all(admins.map((u) => deps.mailer.send({ to: u.email, ...email })));
-      } catch (error) {
-        logger.error('Emails about an admin relationship did not all go out', {
-          relationshipId: r.relationshipId,
-          error,
-        });
-      }
-    }),
+  render: (audience: 'partner' | 'customer', language: Language) => RenderedEmail,
+) =>
+  Promise.all(
+    (['partner', 'customer'] as const).map((audience) =>
+      mailGlobalAdmins(
+        deps,
+        audience === 'partner' ? r.partner.organizationId : r.customer.organizationId,
+        (language) => render(audience, language),
+        { relationshipId: r.relationshipId },
+      ),
+    ),
   );
-}
 
 /**
  * The admin-relationship-terms task: one timer fired. It re-reads the relationship and acts only
@@ -120,8 +107,8 @@ export async function runAdminRelationshipTimer(deps: Deps, timer: AdminRelation
   }
   if (r.status !== 'ACTIVE' || r.endsAt !== timer.at) return { done: 'nothing: the term moved on or ended' };
   if (timer.kind === 'NOTICE') {
-    await tellBothSides(deps, r, (audience, country) =>
-      relationshipEndingEmail(languageOfCountry(country), {
+    await tellBothSides(deps, r, (audience, language) =>
+      relationshipEndingEmail(language, {
         audience,
         partnerName: r.partner.name,
         customerName: r.customer.name,
@@ -146,8 +133,8 @@ export async function runAdminRelationshipTimer(deps: Deps, timer: AdminRelation
   const after: AdminRelationshipRecord = { ...r, status: 'EXPIRED', endedAt: r.endsAt };
   if (!(await deps.adminRelationships.end(r, after, r.partner.organizationId)))
     throw new Error(`Admin relationship ${r.relationshipId} changed while it expired`);
-  await tellBothSides(deps, r, (audience, country) =>
-    relationshipEndedEmail(languageOfCountry(country), {
+  await tellBothSides(deps, r, (audience, language) =>
+    relationshipEndedEmail(language, {
       audience,
       partnerName: r.partner.name,
       customerName: r.customer.name,
