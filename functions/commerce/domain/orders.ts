@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { mailGlobalAdmins, type Organizations } from '../../identity/domain/admins.ts';
+import { existingOrganization, mailGlobalAdmins, type Organizations } from '../../identity/domain/admins.ts';
 import type { OrganizationRecord, Principal } from '../../identity/domain/model.ts';
 import { DomainError, type FieldError } from '../../platform/errors.ts';
 import type { Clock, Mailer, Timers } from '../../platform/ports.ts';
@@ -113,12 +113,6 @@ function resellerOfRecord(sharedBy: string[], named: string | undefined): string
   );
 }
 
-async function organization(deps: CommerceDeps, orgId: string) {
-  const org = await deps.organizations.getOrganization(orgId);
-  if (!org) throw new Error(`Organization ${orgId} of a relationship row does not exist`);
-  return org;
-}
-
 /**
  * POST /customers/{customerId}/orders: an indirect provider buys for a customer a reseller shares
  * with it. Every line is checked first; then the order and one subscription per line are written
@@ -134,7 +128,7 @@ export async function placeOrder(
   // Without a relationship, 404 before anything else (API.md: nothing is revealed).
   const [relationship, provider] = await Promise.all([
     relationshipWith(deps, actor, customerId),
-    organization(deps, actor.user.orgId),
+    existingOrganization(deps, actor.user.orgId),
   ]);
   if (!provider.partnerTypes.includes('INDIRECT_PROVIDER'))
     throw new DomainError(
@@ -145,8 +139,8 @@ export async function placeOrder(
   const resellerId = resellerOfRecord(relationship.sharedBy, input.resellerId);
   const offerIds = [...new Set(input.lineItems.map((l) => l.offerId))];
   const [reseller, customer, ...offers] = await Promise.all([
-    organization(deps, resellerId),
-    organization(deps, customerId),
+    existingOrganization(deps, resellerId),
+    existingOrganization(deps, customerId),
     ...offerIds.map((id) => deps.offers.get(id)),
   ]);
   const catalog = new Map(offerIds.map((id, i) => [id, offers[i]]));

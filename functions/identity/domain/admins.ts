@@ -9,6 +9,13 @@ export interface Organizations {
   listUsers(orgId: string, limit: number, cursor?: string): Promise<Page<UserRecord>>;
 }
 
+/** An organization another record names (a relationship row, a relationship): it must exist. */
+export async function existingOrganization(deps: { organizations: Organizations }, orgId: string) {
+  const org = await deps.organizations.getOrganization(orgId);
+  if (!org) throw new Error(`Organization ${orgId}, named by a stored record, does not exist`);
+  return org;
+}
+
 /** The active global admins of an organization (who are emailed about what partners do for it). */
 export async function globalAdminsOf(deps: { organizations: Organizations }, orgId: string) {
   const admins: UserRecord[] = [];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CustomerLinks, relationshipWith } from '../../commerce/domain/access.ts';
-import { mailGlobalAdmins, type Organizations } from '../../identity/domain/admins.ts';
+import { existingOrganization, mailGlobalAdmins, type Organizations } from '../../identity/domain/admins.ts';
 import type { Principal } from '../../identity/domain/model.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { assertLinkUsable, hashLinkToken, linkRecord, newLinkToken } from '../../platform/links/links.ts';
@@ -42,12 +42,6 @@ export interface AdminRelationshipInput {
   autoExtend?: boolean | undefined;
 }
 
-async function organization(deps: Pick<OnBehalfDeps, 'organizations'>, orgId: string) {
-  const org = await deps.organizations.getOrganization(orgId);
-  if (!org) throw new Error(`Organization ${orgId} does not exist`);
-  return org;
-}
-
 /**
  * POST /customers/{customerId}/admin-relationships: a partner with a relationship with the customer
  * asks for roles for a duration; the customer's global admins get the approval link (also answered,
@@ -67,8 +61,8 @@ export async function requestAdminRelationship(
       'A relationship with GLOBAL_ADMINISTRATOR cannot extend itself; send autoExtend: false, or leave that role out.',
     );
   const [partner, customer] = await Promise.all([
-    organization(deps, actor.user.orgId),
-    organization(deps, customerId),
+    existingOrganization(deps, actor.user.orgId),
+    existingOrganization(deps, customerId),
   ]);
   const now = deps.clock.now();
   const token = newLinkToken();
