@@ -8,6 +8,9 @@ import type { CommerceDeps } from './domain/orders.ts';
 import type { SubscriptionTimer } from './ports.ts';
 import { commerceStore, offerStore } from './store.ts';
 
+/** The commerce store, as other contexts' wiring plugs it into their ports (seats of subscriptions). */
+export { commerceStore };
+
 /** The timer task that subscriptions' timers call (functions/consumers.ts). */
 export const SUBSCRIPTION_TERMS = 'subscription-terms';
 

@@ -1,6 +1,8 @@
 import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminSetUserPasswordCommand,
   type AuthenticationResultType,
   CognitoIdentityProviderClient,
@@ -100,6 +102,14 @@ export const cognitoDirectory: Directory = {
     } catch (error) {
       if ((error as Error).name !== 'UserNotFoundException') throw error;
     }
+  },
+
+  async disableUser(username) {
+    await client.send(new AdminDisableUserCommand({ ...pool(), Username: username }));
+  },
+
+  async enableUser(username) {
+    await client.send(new AdminEnableUserCommand({ ...pool(), Username: username }));
   },
 
   signIn: (username, password) =>

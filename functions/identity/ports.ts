@@ -13,7 +13,12 @@ export interface IdentityStore {
   getUserByEmail(email: string): Promise<UserRecord | undefined>;
   /** Marks the link used and the user and organization verified; of concurrent calls one wins, the rest get LINK_USED. */
   consumeAccountVerification(link: LinkRecord, now: Date): Promise<void>;
-  createUser(user: UserRecord): Promise<void>;
+  /**
+   * The user, its email claim and its activity record at once (EMAIL_TAKEN when the email is
+   * claimed). `partnerId`: a partner made it on behalf of the customer (user.orgId), so the record
+   * goes in the partner's log naming the customer.
+   */
+  createUser(user: UserRecord, partnerId?: string): Promise<void>;
   /** Applies role and name changes, keeping the organization's global admin count; refuses to drop it to zero. */
   updateUser(before: UserRecord, after: UserRecord): Promise<void>;
   deleteUser(user: UserRecord): Promise<void>;
@@ -44,6 +49,9 @@ export interface Directory {
   createUser(username: string, email: string, password: string, temporary: boolean): Promise<void>;
   setPassword(username: string, password: string, temporary: boolean): Promise<void>;
   deleteUser(username: string): Promise<void>;
+  /** The user can no longer sign in or refresh tokens (a soft delete), until enabled again. */
+  disableUser(username: string): Promise<void>;
+  enableUser(username: string): Promise<void>;
   signIn(username: string, password: string): Promise<AuthResult>;
   completeNewPassword(username: string, session: string, newPassword: string): Promise<AuthResult>;
   refresh(refreshToken: string): Promise<AuthResult>;

@@ -75,7 +75,7 @@ export const User = z
     lastName: z.string(),
     agentRole: AgentRole,
     adminRole: AdminRole,
-    status: z.enum(['ACTIVE', 'PENDING_EMAIL_VERIFICATION', 'MUST_CHANGE_PASSWORD']),
+    status: z.enum(['ACTIVE', 'PENDING_EMAIL_VERIFICATION', 'MUST_CHANGE_PASSWORD', 'INACTIVE']),
   })
   .register(z.globalRegistry, { id: 'User' });
 

@@ -10,6 +10,7 @@ import { DomainError } from '../platform/errors.ts';
 import type { LinkRecord } from '../platform/links/links.ts';
 import { linkWrites } from '../platform/links/store.ts';
 import {
+  countsAsGlobalAdmin,
   identityErrors,
   type OrganizationRecord,
   type SignInFailures,
@@ -71,8 +72,8 @@ const creationActivity = (org: OrganizationRecord, admin: UserRecord, link: Link
   ...(link ? { actor: { kind: 'USER' as const, userId: admin.id, email: admin.email } } : {}),
 });
 
-/** Changes the organization's global admin count; going down needs another global admin left. */
-function adminCountChange(orgId: string, delta: 1 | -1) {
+/** Changes the organization's global admin count; going down needs another global admin left (else LAST_GLOBAL_ADMIN). */
+export function adminCountChange(orgId: string, delta: 1 | -1) {
   return {
     Update: {
       TableName: tableName(),
@@ -186,21 +187,24 @@ export const identityStore: IdentityStore = {
     );
   },
 
-  async createUser(user) {
+  async createUser(user, partnerId) {
+    const created = userActivity('USER_CREATED', user, changesOf({}, user, USER_FIELDS));
     await transactWrite(
       [
         putNew(emailClaims, emailClaimOf(user)),
         putNew(users, user),
-        recordActivity(userActivity('USER_CREATED', user, changesOf({}, user, USER_FIELDS))),
-        ...(user.adminRole === 'GLOBAL_ADMIN' ? [adminCountChange(user.orgId, 1)] : []),
+        recordActivity(
+          partnerId ? { ...created, organizationId: partnerId, customerId: user.orgId } : created,
+        ),
+        ...(countsAsGlobalAdmin(user) ? [adminCountChange(user.orgId, 1)] : []),
       ],
       [() => identityErrors.emailTaken(user.email)],
     );
   },
 
   async updateUser(before, after) {
-    const wasAdmin = before.adminRole === 'GLOBAL_ADMIN';
-    const isAdmin = after.adminRole === 'GLOBAL_ADMIN';
+    const wasAdmin = countsAsGlobalAdmin(before);
+    const isAdmin = countsAsGlobalAdmin(after);
     await transactWrite(
       [
         {
@@ -240,7 +244,7 @@ export const identityStore: IdentityStore = {
           },
         },
         { Delete: { TableName: tableName(), Key: keys.emailClaim(user.email) } },
-        ...(user.adminRole === 'GLOBAL_ADMIN' ? [adminCountChange(user.orgId, -1)] : []),
+        ...(countsAsGlobalAdmin(user) ? [adminCountChange(user.orgId, -1)] : []),
         recordActivity(userActivity('USER_DELETED', user)),
       ],
       [undefined, undefined, () => new DomainError('LAST_GLOBAL_ADMIN')],

@@ -5,7 +5,11 @@ import type { IdentityDeps } from './domain/accounts.ts';
 import type { Directory } from './ports.ts';
 import { identityStore } from './store.ts';
 
-/** The identity store, as other contexts' wiring plugs it into their `IdentityStore` port. */
+/**
+ * The identity store, as other contexts' wiring plugs it into their `IdentityStore` port, and the
+ * global admin count's write, for another store's transaction that changes a user's standing.
+ */
+export { adminCountChange } from './store.ts';
 export { identityStore };
 
 /**

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { ListQuery } from '../platform/schemas.ts';
+import { AdminRole } from '../identity/schemas.ts';
+import { Country, Email, ListQuery } from '../platform/schemas.ts';
 import { ADMIN_RELATIONSHIP_STATUSES, ADMIN_ROLES, durationDays } from './domain/model.ts';
 
 const Id = z.string().check(z.minLength(1), z.maxLength(100));
@@ -63,6 +64,49 @@ export const DecisionResult = z.object({
   relationshipId: z.string(),
 });
 
+export const CustomerUserParams = z.object({ customerId: Id, userId: Id });
+
+const Name = z.string().check(z.trim(), z.minLength(1, { message: 'is required' }), z.maxLength(100));
+export const CustomerUserBody = z
+  .object({
+    firstName: Name,
+    lastName: Name,
+    email: Email,
+    usageLocation: Country,
+    adminRole: z.optional(AdminRole),
+  })
+  .register(z.globalRegistry, { id: 'CustomerUserRequest' });
+
+const SubscriptionIds = z.array(Id).check(
+  z.maxLength(20),
+  z.refine((ids) => new Set(ids).size === ids.length, { message: 'names a subscription twice' }),
+);
+export const LicenseChangeBody = z
+  .object({ assign: z.optional(SubscriptionIds), remove: z.optional(SubscriptionIds) })
+  .check(
+    z.refine((b) => (b.assign?.length ?? 0) + (b.remove?.length ?? 0) > 0, {
+      message: 'name at least one subscription to assign or remove',
+      path: ['assign'],
+    }),
+    z.refine((b) => !(b.assign ?? []).some((id) => (b.remove ?? []).includes(id)), {
+      message: 'a subscription cannot be both assigned and removed',
+      path: ['remove'],
+    }),
+  )
+  .register(z.globalRegistry, { id: 'LicenseChangeRequest' });
+
+export const License = z
+  .object({
+    subscriptionId: z.string(),
+    offerId: z.string(),
+    offerName: z.string(),
+    total: z.number(),
+    assigned: z.number(),
+    available: z.number(),
+    status: z.string(),
+  })
+  .register(z.globalRegistry, { id: 'License' });
+
 export const CustomerUser = z
   .object({
     id: z.string(),
@@ -76,3 +120,19 @@ export const CustomerUser = z
     licenses: z.array(z.object({ subscriptionId: z.string(), offerName: z.string() })),
   })
   .register(z.globalRegistry, { id: 'CustomerUser' });
+
+export const CreatedCustomerUser = z.object({ user: CustomerUser, temporaryPassword: z.string() });
+
+/** DELETE /partners/{partnerId}: a partner (reseller or indirect provider) of the caller's organization. */
+export const PartnerParams = z.object({ partnerId: Id });
+
+export const MigrationQuery = z.object({
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 200),
+  cursor: z.optional(z.string().check(z.maxLength(2000))),
+  decidedBefore: z.optional(z.iso.datetime({ message: 'must be an ISO-8601 UTC time' })),
+});
+export const MigrationResult = z.object({
+  invitations: z.number(),
+  created: z.array(z.string()),
+  nextCursor: z.optional(z.string()),
+});

@@ -222,3 +222,16 @@ export const adminRelationshipStore: AdminRelationshipStore = {
     });
   },
 };
+
+/**
+ * For a transaction that ends relationships along with another change (endings-store.ts): the
+ * name claims, which find a partner's pending and active relationships with one customer, and
+ * the items `end` writes to end one (its new state if its status is still the one read, its
+ * grant and its name claim deleted), without its record.
+ */
+export { names as adminNameClaims };
+export const endingItems = (before: AdminRelationshipRecord, after: AdminRelationshipRecord) => [
+  putIfStatus(before, after),
+  grantDelete(before),
+  nameRelease(before),
+];

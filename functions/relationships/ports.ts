@@ -106,4 +106,9 @@ export interface RelationshipStore {
     limit: number,
     cursor?: string,
   ): Promise<Page<RelationshipData[K]>>;
+  /**
+   * The ids of invitations accepted with delegatedAdmin before `decidedBefore`, a page of a Scan
+   * (reading `limit` items of the whole table): for the operators' one-off migration only.
+   */
+  acceptedWithDelegatedAdmin(decidedBefore: string, limit: number, cursor?: string): Promise<Page<string>>;
 }

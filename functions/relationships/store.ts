@@ -2,7 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { recordActivity } from '../platform/data/activity.ts';
 import { db, tableName } from '../platform/data/dynamo.ts';
 import { type Entity, entity } from '../platform/data/entity.ts';
-import { getRecord, queryPage } from '../platform/data/query.ts';
+import { getRecord, queryPage, scanPage } from '../platform/data/query.ts';
 import { keys } from '../platform/data/table.ts';
 import { countUpTo, transactWrite, transactWriteIf, updateIf } from '../platform/data/transact.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -285,4 +285,21 @@ export const relationshipStore: RelationshipStore = {
       read: (item) => readRow(kind, item),
     });
   },
+
+  acceptedWithDelegatedAdmin: (decidedBefore, limit, cursor) =>
+    scanPage({
+      limit,
+      cursor,
+      filter: {
+        expression: '#t = :type AND #s = :accepted AND delegatedAdmin = :yes AND decidedAt < :before',
+        names: { '#t': 'type', '#s': 'status' },
+        values: {
+          ':type': invitations.type,
+          ':accepted': 'ACCEPTED',
+          ':yes': true,
+          ':before': decidedBefore,
+        },
+      },
+      read: (item) => invitations.record(item)?.id,
+    }),
 };

@@ -71,7 +71,7 @@ export interface CommerceReport {
 }
 
 /** An indirect provider created by the operator, its admin past the first-sign-in password change. */
-async function indirectProvider(apiUrl: string, operatorToken: string): Promise<Reseller> {
+export async function indirectProvider(apiUrl: string, operatorToken: string): Promise<Reseller> {
   const domain = `bench-dist-${randomUUID().slice(0, 8)}.example`;
   const account = { domain, email: `pat@${domain}` };
   const created = await expectOk<{ organizationId: string; temporaryPassword: string }>(
@@ -103,7 +103,7 @@ async function indirectProvider(apiUrl: string, operatorToken: string): Promise<
 }
 
 /** The provider invites the reseller; the reseller's admin accepts from the emailed link. */
-async function linkProviderAndReseller(
+export async function linkProviderAndReseller(
   urls: { apiUrl: string; mailboxUrl: string },
   provider: Reseller,
   reseller: Reseller,
@@ -134,7 +134,7 @@ async function linkProviderAndReseller(
 }
 
 /** A new verified customer (ES) that accepted the reseller's combined invitation with the provider; its org id. */
-async function sharedCustomer(
+export async function sharedCustomer(
   urls: { apiUrl: string; mailboxUrl: string },
   reseller: Reseller,
   providerId: string,

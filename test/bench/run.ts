@@ -2,7 +2,8 @@
  * `npm run bench`: latency and throughput of a few representative operations against the
  * local runtime, each at concurrency 1 and 20; customer lists at 100 and 10,000 customers and
  * invitation accepts (customers.ts); orders of 1 and 10 lines at concurrency 1 and 10, and one
- * customer's subscriptions at 10 and 5,000 (commerce.ts); and `POST /enrollments` (100 submissions
+ * customer's subscriptions at 10 and 5,000 (commerce.ts); an on-behalf call's relationship check
+ * vs GetItem and 100 license assignments at c=20 on 50 seats (on-behalf.ts); and `POST /enrollments` (100 submissions
  * from 100 verified accounts, concurrency 10), in one run. Then, in a second process with a metered
  * runtime (enrollment.ts), one enrollment's state transitions and its cost at AWS list prices; and
  * in a third (events.ts), change → webhook delivery latency and the write units of a change.
@@ -31,6 +32,7 @@ import {
   signIn,
 } from './http.ts';
 import { failures, measure, type Operation, p50Of, printTable, type Result, ratio } from './measure.ts';
+import { onBehalfPart, printOnBehalf } from './on-behalf.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 /** The environment before the runtime adds its own: the enrollment part starts from this one. */
@@ -108,6 +110,8 @@ async function main(): Promise<number> {
     // Orders and subscriptions (commerce.ts), also before the enrollments; their subscriptions'
     // timers (P3Y terms) fall due after this runtime stops.
     const commerce = await commercePart(rt, dynamo, operatorToken, getItem);
+    // On behalf (on-behalf.ts): the relationship check's cost and license contention, also before the enrollments.
+    const onBehalf = await onBehalfPart(rt, operatorToken, getItem);
 
     // POST /enrollments, last: each submission starts an execution whose first task (the verification
     // email) then runs in this same process, as it would in another Lambda on AWS.
@@ -160,6 +164,7 @@ async function main(): Promise<number> {
     for (const c of cases) console.log(`  ${c.name}: c=20 / c=1 ${ratio(p50(c.name, 20), p50(c.name, 1))}`);
     printCustomers(customers, results);
     printCommerce(commerce);
+    printOnBehalf(onBehalf);
 
     if (failures.count > 0) {
       const first = failures.first;

@@ -429,6 +429,7 @@ describe('the stacks of the real route and workflow tables', () => {
     const users = routeList.filter((r) => r.uses?.includes('linkSecret'));
     expect(users.map((r) => r.id).sort()).toEqual([
       'inviteCustomerWithProvider',
+      'requestAdminRelationship',
       'requestCustomerRelationship',
     ]);
     for (const { id, uses, variables, policy } of functionsOfRoutes(users)) {
@@ -580,6 +581,11 @@ describe('the stacks of the real route and workflow tables', () => {
     expect(armers.map((r) => r.id).sort()).toEqual([
       'approveAdminRelationship',
       'cancelSubscription',
+      'endCustomerRelationship',
+      'endIndirectProviderRelationship',
+      'endIndirectResellerRelationship',
+      'endPartnerRelationship',
+      'migrateDefaultRelationships',
       'placeOrder',
       'requestAdminRelationship',
       'terminateAdminRelationship',

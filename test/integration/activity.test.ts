@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityRecord, Actor } from '../../functions/platform/audit.ts';
 import { keys } from '../../functions/platform/data/table.ts';
 import { routeList } from '../../functions/routes.ts';
 import { encodeKey, expectCursorRefused, tampered } from '../support/cursors.ts';
-import { enrollmentBody, enrollmentToken, operatorToken, waitForStatus } from '../support/enrollment.ts';
+import {
+  enrollmentBody,
+  enrollmentToken,
+  indirectProvider,
+  operatorToken,
+  waitForStatus,
+} from '../support/enrollment.ts';
 import {
   type Account,
   accountBody,
@@ -16,7 +22,13 @@ import {
   verifiedAccount,
 } from '../support/identity.ts';
 import { linkStartingWith, waitForEmail } from '../support/mailbox.ts';
-import { accept, allPages, tokenOf } from '../support/relationships.ts';
+import {
+  accept,
+  acceptedCustomer,
+  allPages,
+  linkProviderAndReseller,
+  tokenOf,
+} from '../support/relationships.ts';
 import { call, dynamo, eventually, runtime, tableName } from '../support/runtime.ts';
 
 /**
@@ -45,6 +57,11 @@ const RECORDS: Record<string, { operations: string[] } | { nothing: string }> = 
   approveAdminRelationship: { operations: ['ADMIN_RELATIONSHIP_APPROVED'] },
   rejectAdminRelationship: { operations: ['ADMIN_RELATIONSHIP_REJECTED'] },
   terminateAdminRelationship: { operations: ['ADMIN_RELATIONSHIP_TERMINATED'] },
+  createCustomerUser: { operations: ['USER_CREATED'] },
+  changeUserLicenses: { operations: ['USER_LICENSES_CHANGED'] },
+  deleteCustomerUser: { operations: ['USER_DELETED'] },
+  restoreCustomerUser: { operations: ['USER_RESTORED'] },
+  migrateDefaultRelationships: { operations: ['ADMIN_RELATIONSHIP_CREATED'] },
   submitEnrollment: { operations: ['ENROLLMENT_SUBMITTED'] },
   resendEnrollmentVerification: { operations: ['ENROLLMENT_VERIFICATION_SENT'] },
   verifyEnrollment: { operations: ['ENROLLMENT_VERIFIED'] },
@@ -58,6 +75,12 @@ const RECORDS: Record<string, { operations: string[] } | { nothing: string }> = 
   resendInvitation: { operations: ['INVITATION_RESENT'] },
   createWebhook: { operations: ['WEBHOOK_CREATED'] },
   deleteWebhook: { operations: ['WEBHOOK_DELETED'] },
+  // Each also records ADMIN_RELATIONSHIP_TERMINATED per admin relationship it ends (none here; see
+  // test/integration/ending-relationships.test.ts and test/unit/domain/endings.test.ts).
+  endCustomerRelationship: { operations: ['CUSTOMER_RELATIONSHIP_ENDED'] },
+  endPartnerRelationship: { operations: ['PARTNER_RELATIONSHIP_ENDED'] },
+  endIndirectProviderRelationship: { operations: ['INDIRECT_PROVIDER_RELATIONSHIP_ENDED'] },
+  endIndirectResellerRelationship: { operations: ['INDIRECT_RESELLER_RELATIONSHIP_ENDED'] },
   testWebhook: {
     nothing: 'a test event changes no state; its attempts are listed under the webhook deliveries',
   },
@@ -577,6 +600,57 @@ describe('activity log', () => {
       changes: { status: ['PENDING', 'CANCELED'] },
     });
 
+    // ---- Ending relationships, in the log of the organization that ends: a customer the reseller
+    // ends (inbound for the customer), a customer ending its reseller (its own log), and two more
+    // providers' links ended from each side. Without delegated admin, nothing else ends with them.
+    const leaving = await acceptedCustomer(reseller, undefined, { delegatedAdmin: false });
+    keep(leaving.token);
+    const endedCustomer = await call('DELETE', `/customers/${leaving.orgId}/relationship`, {
+      token: reseller.token,
+    });
+    ok(endedCustomer, 204);
+    drove('endCustomerRelationship', endedCustomer, {
+      log: orgId,
+      actor: userActor(admin),
+      resourceType: 'customer',
+      resourceId: leaving.orgId,
+      customerId: leaving.orgId,
+    });
+    const leaver = await acceptedCustomer(reseller, undefined, { delegatedAdmin: false });
+    keep(leaver.token);
+    const endedPartner = await call('DELETE', `/partners/${orgId}`, { token: leaver.token });
+    ok(endedPartner, 204);
+    drove('endPartnerRelationship', endedPartner, {
+      log: leaver.orgId,
+      actor: userActor(leaver),
+      resourceType: 'partner',
+      resourceId: orgId,
+    });
+    const [leftProvider, leftByProvider] = await Promise.all([indirectProvider(), indirectProvider()]);
+    keep(leftProvider.token, leftByProvider.token);
+    await linkProviderAndReseller(leftProvider, reseller);
+    await linkProviderAndReseller(leftByProvider, reseller);
+    const endedProvider = await call('DELETE', `/indirect-providers/${leftProvider.orgId}`, {
+      token: reseller.token,
+    });
+    ok(endedProvider, 204);
+    drove('endIndirectProviderRelationship', endedProvider, {
+      log: orgId,
+      actor: userActor(admin),
+      resourceType: 'indirectProvider',
+      resourceId: leftProvider.orgId,
+    });
+    const endedReseller = await call('DELETE', `/indirect-resellers/${orgId}`, {
+      token: leftByProvider.token,
+    });
+    ok(endedReseller, 204);
+    drove('endIndirectResellerRelationship', endedReseller, {
+      log: leftByProvider.orgId,
+      actor: userActor(leftByProvider),
+      resourceType: 'indirectReseller',
+      resourceId: orgId,
+    });
+
     // ---- Commerce: a customer shared with the provider, an order, and each change of its subscription.
     const shopper = await verifiedAccount();
     keep(shopper.token);
@@ -685,6 +759,92 @@ describe('activity log', () => {
           ofAdminRelationship(orgId, userActor(admin), id, true),
         );
       }
+    }
+
+    // ---- On behalf, through the reseller's Default relationship (made when the shopper accepted
+    // with delegated admin): a customer user created, licensed, deleted and restored, each in the
+    // reseller's log naming the customer.
+    const usersPath = `/customers/${shopper.orgId}/users`;
+    await eventually(
+      async () =>
+        (await call('GET', usersPath, { token: reseller.token })).status === 200 ? true : undefined,
+      15_000,
+      'the Default admin relationship',
+    );
+    const createdUser = await call('POST', usersPath, {
+      token: reseller.token,
+      body: { firstName: 'Lena', lastName: 'User', email: `lena@${shopper.domain}`, usageLocation: 'ES' },
+    });
+    ok(createdUser, 201);
+    keep(createdUser.body.temporaryPassword);
+    const customerUserId = createdUser.body.user.id as string;
+    const ofCustomerUser = (changes?: Expected['changes']): Expected => ({
+      log: orgId,
+      actor: userActor(admin),
+      resourceType: 'user',
+      resourceId: customerUserId,
+      customerId: shopper.orgId,
+      ...(changes ? { changes } : {}),
+    });
+    drove('createCustomerUser', createdUser, ofCustomerUser());
+    const seats = await call('POST', `/customers/${shopper.orgId}/orders`, {
+      token: provider.token,
+      body: { lineItems: [{ offerId, quantity: 1, termDuration: 'P1M', billingCycle: 'MONTHLY' }] },
+    });
+    ok(seats, 201);
+    const seatsId = seats.body.lineItems[0].subscriptionId as string;
+    const licensed = await call('POST', `${usersPath}/${customerUserId}/licenses`, {
+      token: reseller.token,
+      body: { assign: [seatsId] },
+    });
+    ok(licensed, 200);
+    drove('changeUserLicenses', licensed, ofCustomerUser({ licenses: [[], [seatsId]] }));
+    const deletedUser = await call('DELETE', `${usersPath}/${customerUserId}`, { token: reseller.token });
+    ok(deletedUser, 204);
+    drove(
+      'deleteCustomerUser',
+      deletedUser,
+      ofCustomerUser({ status: ['ACTIVE', 'INACTIVE'], licenses: [[seatsId], null] }),
+    );
+    const restoredUser = await call('POST', `${usersPath}/${customerUserId}/restore`, {
+      token: reseller.token,
+    });
+    ok(restoredUser, 200);
+    drove('restoreCustomerUser', restoredUser, ofCustomerUser({ status: ['INACTIVE', 'ACTIVE'] }));
+
+    // ---- The operators' one-off migration: the reseller's Default with the shopper is taken away as
+    // if made before Default relationships existed, and the migration makes it again, as OPERATOR.
+    const inbound = await call('GET', '/admin-relationships?direction=inbound&limit=100', {
+      token: shopper.token,
+    });
+    ok(inbound, 200);
+    const resellersDefault = inbound.body.items.find(
+      (r: { displayName: string; partner: { organizationId: string } }) =>
+        r.displayName === 'Default' && r.partner.organizationId === orgId,
+    );
+    for (const key of [
+      keys.adminRelationship(resellersDefault.relationshipId),
+      keys.adminGrant(orgId, shopper.orgId, resellersDefault.relationshipId),
+      keys.adminName(orgId, shopper.orgId, 'Default'),
+    ])
+      await dynamo.send(new DeleteCommand({ TableName: tableName, Key: key }));
+    const decidedBefore = new Date().toISOString();
+    for (let cursor: string | undefined, page = 0; page < 200; page++) {
+      const query = new URLSearchParams({ limit: '1000', decidedBefore, ...(cursor ? { cursor } : {}) });
+      const migrated = await call('POST', `/operator/migrations/default-admin-relationships?${query}`, {
+        token: operator,
+      });
+      ok(migrated, 200);
+      if (migrated.body.created.includes(resellersDefault.relationshipId))
+        drove('migrateDefaultRelationships', migrated, {
+          log: orgId,
+          actor: { kind: 'OPERATOR', email: runtime.operator.email },
+          resourceType: 'adminRelationship',
+          resourceId: resellersDefault.relationshipId,
+          customerId: shopper.orgId,
+        });
+      cursor = migrated.body.nextCursor;
+      if (!cursor) break;
     }
   }, 180_000);
 
@@ -891,7 +1051,10 @@ describe('activity log', () => {
     expect(refusedRequestId).not.toBe('');
     const all = await allActivityItems();
     expect(all.filter((a) => a.requestId === refusedRequestId)).toEqual([]);
-    const created = (await storedLog(reseller.orgId)).filter((a) => a.operation === 'USER_CREATED');
+    // Its own users (a user it made on behalf of a customer names the customer).
+    const created = (await storedLog(reseller.orgId)).filter(
+      (a) => a.operation === 'USER_CREATED' && a.customerId === undefined,
+    );
     expect(created).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/platform/data/table.ts';
-import { approvedReseller, indirectProvider } from '../support/enrollment.ts';
+import { approvedReseller, indirectProvider, operatorToken } from '../support/enrollment.ts';
 import { type Account, PASSWORD, uniqueDomain, userWithRoles, verifiedAccount } from '../support/identity.ts';
 import { emailsSince, linkStartingWith, waitForEmail } from '../support/mailbox.ts';
 import { acceptedCustomer, linkProviderAndReseller, tokenOf } from '../support/relationships.ts';
@@ -206,6 +206,44 @@ describe('administering on behalf: delegated admin relationships', () => {
       lastName: 'User',
     });
     expect(users.body.items).toHaveLength(2);
+  });
+
+  it('honors Idempotency-Key: a replay (also concurrent) answers the first request; the key with another body is refused', async () => {
+    const customer = await customerOf(reseller);
+    const since = nowSeconds();
+    const key = `ask-${Date.now()}`;
+    const body = askBody();
+    const post = (b: unknown) =>
+      call('POST', `/customers/${customer.orgId}/admin-relationships`, {
+        token: reseller.token,
+        body: b,
+        headers: { 'Idempotency-Key': key },
+      });
+    const answers = await Promise.all([post(body), post(body), post(body)]);
+    for (const res of answers) {
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+    }
+    const first = answers[0]?.body;
+    expect(answers.map((a) => a.body)).toEqual([first, first, first]);
+    const again = await post(body);
+    expect(again.body).toEqual(first);
+    expectProblem(
+      await post({ ...body, displayName: `${body.displayName} 2` }),
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+
+    const pending = await listIds(reseller, 'direction=outbound&status=APPROVAL_PENDING&limit=100');
+    expect(pending.filter((id) => id === first.relationshipId)).toHaveLength(1);
+    // One approval email (other emails of the customer's acceptance may still be arriving).
+    const mails = (await emailsSince(since)).filter(
+      (m) => m.destination.to.includes(customer.email) && approvalSubject(reseller, customer).test(m.subject),
+    );
+    expect(mails).toHaveLength(1);
+    // The replayed link is the one that works.
+    const approved = await answer('approve', tokenOf(first.approvalLink), customer);
+    expect(approved.body).toEqual({ status: 'ACTIVE', relationshipId: first.relationshipId });
   });
 
   it('is safe from link scanners: 20 GETs and 20 HEADs of the approval link change nothing', async () => {
@@ -722,4 +760,60 @@ describe('administering on behalf: delegated admin relationships', () => {
     expectProblem(await usersOf(customer.orgId, provider), 403, 'ADMIN_RELATIONSHIP_REQUIRED');
     expect((await usersOf(customer.orgId, reseller)).status).toBe(200);
   }, 60_000);
+
+  it('migrates invitations accepted before Default relationships existed (operators, one-off, safe to repeat)', async () => {
+    const customer = await acceptedCustomer(reseller, undefined, { delegatedAdmin: true });
+    await eventually(
+      async () => ((await usersOf(customer.orgId, reseller)).status === 200 ? true : undefined),
+      15_000,
+      'the Default relationship',
+    );
+    const inbound = await call('GET', '/admin-relationships?direction=inbound', { token: customer.token });
+    const made = inbound.body.items[0];
+    expect(made).toMatchObject({ displayName: 'Default', status: 'ACTIVE' });
+    // As before the feature: the acceptance is there, its Default is not.
+    for (const key of [
+      keys.adminRelationship(made.relationshipId),
+      keys.adminGrant(reseller.orgId, customer.orgId, made.relationshipId),
+      keys.adminName(reseller.orgId, customer.orgId, 'Default'),
+    ])
+      await dynamo.send(new DeleteCommand({ TableName: tableName, Key: key }));
+    expectProblem(await usersOf(customer.orgId, reseller), 403, 'ADMIN_RELATIONSHIP_REQUIRED');
+
+    // Every invitation accepted until now (this one's Default was made, so the stream is past the others).
+    const decidedBefore = new Date().toISOString();
+    const operator = await operatorToken();
+    const migrate = async () => {
+      const created: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 200; page++) {
+        const query = new URLSearchParams({ limit: '1000', decidedBefore, ...(cursor ? { cursor } : {}) });
+        const res = await call('POST', `/operator/migrations/default-admin-relationships?${query}`, {
+          token: operator,
+        });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        created.push(...res.body.created);
+        cursor = res.body.nextCursor;
+        if (!cursor) return created;
+      }
+      throw new Error('the migration did not end');
+    };
+    // (Another file's acceptance still on its way through the stream may be made here too.)
+    expect(await migrate()).toContain(made.relationshipId);
+    const again = await relationship(made.relationshipId, reseller);
+    expect(again.body).toMatchObject({
+      displayName: 'Default',
+      status: 'ACTIVE',
+      activatedAt: made.activatedAt,
+      endsAt: made.endsAt,
+    });
+    expect((await usersOf(customer.orgId, reseller)).status).toBe(200);
+    // A second run makes nothing; a partner user is not an operator.
+    expect(await migrate()).not.toContain(made.relationshipId);
+    expectProblem(
+      await call('POST', '/operator/migrations/default-admin-relationships', { token: reseller.token }),
+      403,
+      'FORBIDDEN',
+    );
+  }, 90_000);
 });

@@ -1,12 +1,6 @@
 import type { Principal } from '../../identity/domain/model.ts';
-import { DomainError } from '../../platform/errors.ts';
-import type { CustomerLink } from '../../relationships/domain/model.ts';
+import { type CustomerLinks, customerRows } from '../../relationships/domain/access.ts';
 import type { SubscriptionRecord, Viewer } from '../ports.ts';
-
-/** The caller's rows of one customer (relationships' CUSTOMER rows): one Query. */
-export interface CustomerLinks {
-  relationshipsWith(orgId: string, kind: 'CUSTOMER', customerId: string): Promise<CustomerLink[]>;
-}
 
 /** How the caller's organization works with a customer. */
 export interface Relationship {
@@ -18,24 +12,14 @@ export interface Relationship {
   viewer: Viewer;
 }
 
-export const customerNotFound = () =>
-  new DomainError('NOT_FOUND', 'No customer with this id has a relationship with your organization.');
-
-/**
- * API.md's "a relationship with the customer": the caller's organization is its reseller, or an
- * indirect provider it is shared with. Any other organization gets 404 (nothing is revealed).
- */
+/** How the caller works with the customer it has a relationship with (404 without one: customerRows). */
 export async function relationshipWith(
   deps: { customers: CustomerLinks },
   actor: Principal,
   customerId: string,
 ): Promise<Relationship> {
   const orgId = actor.user.orgId;
-  // Ids are opaque: a path id that merely spells a row's key (`<customer>#<reseller>`) is no customer id.
-  const rows = (await deps.customers.relationshipsWith(orgId, 'CUSTOMER', customerId)).filter(
-    (row) => row.customerId === customerId,
-  );
-  if (rows.length === 0) throw customerNotFound();
+  const rows = await customerRows(deps, orgId, customerId);
   const sharedBy = rows.flatMap((row) => (row.indirectResellerId ? [row.indirectResellerId] : []));
   return {
     sharedBy,

@@ -3,6 +3,7 @@ import { existingOrganization, mailGlobalAdmins, type Organizations } from '../.
 import type { OrganizationRecord, Principal } from '../../identity/domain/model.ts';
 import { DomainError, type FieldError } from '../../platform/errors.ts';
 import type { Clock, Mailer, Timers } from '../../platform/ports.ts';
+import { type CustomerLinks, customerNotFound } from '../../relationships/domain/access.ts';
 import { orderPlacedEmail } from '../emails/order-placed.ts';
 import type {
   BillingCycle,
@@ -14,7 +15,7 @@ import type {
   SubscriptionTimer,
   TermDuration,
 } from '../ports.ts';
-import { type CustomerLinks, customerNotFound, relationshipWith, sees } from './access.ts';
+import { relationshipWith, sees } from './access.ts';
 import { armTerm, termFrom } from './terms.ts';
 
 export interface CommerceDeps {

@@ -26,11 +26,31 @@ export interface UserRecord {
   lastName: string;
   agentRole: AgentRole;
   adminRole: AdminRole;
-  status: 'PENDING_EMAIL_VERIFICATION' | 'ACTIVE';
+  /** INACTIVE: deleted by a partner on behalf of its customer; restorable until 30 days after `deletedAt`. */
+  status: 'PENDING_EMAIL_VERIFICATION' | 'ACTIVE' | 'INACTIVE';
   /** Present while the user still has a temporary password (see passwords.ts). */
   temporaryPasswordVerifier?: string;
   createdAt: string;
+  /** A customer's user: the country where its services are used (ISO 3166-1 alpha-2). */
+  usageLocation?: string;
+  deletedAt?: string;
+  /**
+   * A customer's user: the licenses it holds, by subscription id. Written only with the
+   * subscription's `assignedLicenses` in one transaction (functions/on-behalf/users-store.ts); an
+   * entry of a subscription that ended (CANCELED, EXPIRED) holds nothing (its count went to 0).
+   */
+  licenses?: Record<string, HeldLicense>;
 }
+
+/** One license a user holds: a seat of a subscription. */
+export interface HeldLicense {
+  offerName: string;
+  assignedAt: string;
+}
+
+/** Global admins counted in `OrganizationRecord.globalAdminCount`: a deleted (INACTIVE) one is not. */
+export const countsAsGlobalAdmin = (u: Pick<UserRecord, 'adminRole' | 'status'>) =>
+  u.adminRole === 'GLOBAL_ADMIN' && u.status !== 'INACTIVE';
 
 /** Failed sign-ins for one email within a window that ends at `windowEndsAt` (epoch seconds). */
 export interface SignInFailures {

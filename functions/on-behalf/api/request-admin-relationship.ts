@@ -1,6 +1,8 @@
 import { loadPrincipal } from '../../identity/principal.ts';
 import { schedulerTimers } from '../../platform/events/timers.ts';
 import { httpHandler } from '../../platform/http/handler.ts';
+import { idempotencyKeyOf } from '../../platform/http/idempotency-key.ts';
+import { secretLinkTokens } from '../../platform/links/link-secret.ts';
 import { sesMailer } from '../../platform/mail/ses.ts';
 import { requestAdminRelationship } from '../domain/relationships.ts';
 import type { AdminRelationshipTimer } from '../domain/terms.ts';
@@ -9,7 +11,7 @@ import { ADMIN_RELATIONSHIP_TERMS, onBehalfDeps } from '../wiring.ts';
 
 export const handler = httpHandler(
   routes.requestAdminRelationship,
-  async ({ principal, params, body }) => ({
+  async ({ principal, params, body, headers }) => ({
     status: 201,
     body: await requestAdminRelationship(
       onBehalfDeps({
@@ -19,7 +21,10 @@ export const handler = httpHandler(
       principal,
       params.customerId,
       body,
+      { idempotencyKey: idempotencyKeyOf(headers), linkTokens: secretLinkTokens },
     ),
+    // The answer holds the approval link: no cache keeps it.
+    headers: { 'Cache-Control': 'no-store' },
   }),
   { loadPrincipal },
 );

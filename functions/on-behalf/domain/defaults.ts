@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { uuidOf } from '../../platform/links/links.ts';
 import type { Clock, Timers } from '../../platform/ports.ts';
-import type { InvitationRecord } from '../../relationships/domain/model.ts';
+import type { RelationshipStore } from '../../relationships/ports.ts';
 import type { AdminRelationshipStore } from '../ports.ts';
 import type { AdminRelationshipRecord, DelegatedRole } from './model.ts';
 import { type AdminRelationshipTimer, armAdminTimers } from './terms.ts';
@@ -18,7 +18,7 @@ const DAY_MS = 86_400_000;
 
 export interface DefaultsDeps {
   adminRelationships: AdminRelationshipStore;
-  invitations: { getInvitation(invitationId: string): Promise<InvitationRecord | undefined> };
+  invitations: Pick<RelationshipStore, 'getInvitation'>;
   timers: Timers<AdminRelationshipTimer>;
   clock: Clock;
 }
@@ -72,4 +72,31 @@ export async function grantDefaultRelationships(deps: DefaultsDeps, invitationId
     if (outcome === 'created') made.push(base.relationshipId);
   }
   return made;
+}
+
+/** Invitations accepted within this long before a migration are left to the stream consumer. */
+export const MIGRATION_SETTLE_MS = 5 * 60_000;
+
+/**
+ * POST /operator/migrations/default-admin-relationships: one page of the one-off migration of
+ * invitations accepted with delegatedAdmin before "Default" relationships existed. It reads
+ * `limit` items of a Scan from `cursor` and gives each such invitation its Defaults, the way the
+ * stream consumer does (derived ids: those made already are left as they are), so it is safe to
+ * run again. Invitations accepted after `decidedBefore` (5 minutes ago by default) are the stream's.
+ */
+export async function migrateDefaultRelationships(
+  deps: DefaultsDeps & { invitations: Pick<RelationshipStore, 'acceptedWithDelegatedAdmin'> },
+  query: { limit: number; cursor?: string | undefined; decidedBefore?: string | undefined },
+) {
+  const decidedBefore =
+    query.decidedBefore ?? new Date(deps.clock.now().getTime() - MIGRATION_SETTLE_MS).toISOString();
+  const page = await deps.invitations.acceptedWithDelegatedAdmin(decidedBefore, query.limit, query.cursor);
+  const created: string[] = [];
+  for (const invitationId of page.items)
+    created.push(...(await grantDefaultRelationships(deps, invitationId)));
+  return {
+    invitations: page.items.length,
+    created,
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  };
 }

@@ -52,6 +52,8 @@ export interface AdminRelationshipRecord {
   tokenHash?: string;
   /** The "Default" relationship an accepted invitation with delegatedAdmin created. */
   fromInvitationId?: string;
+  /** Requested with an Idempotency-Key: the SHA-256 of the request, so the key with another request is refused. */
+  requestHash?: string;
 }
 
 /** Days of a duration "P<n>D". */

@@ -1,11 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { type CustomerLinks, relationshipWith } from '../../commerce/domain/access.ts';
+import { createHash, randomUUID } from 'node:crypto';
+import { relationshipWith } from '../../commerce/domain/access.ts';
 import { existingOrganization, mailGlobalAdmins, type Organizations } from '../../identity/domain/admins.ts';
 import type { Principal } from '../../identity/domain/model.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { assertLinkUsable, hashLinkToken, linkRecord, newLinkToken } from '../../platform/links/links.ts';
-import type { Clock, LinkStore, Mailer, Timers } from '../../platform/ports.ts';
+import {
+  assertLinkUsable,
+  hashLinkToken,
+  linkRecord,
+  linkTokenOf,
+  newLinkToken,
+  uuidOf,
+} from '../../platform/links/links.ts';
+import type { Clock, LinkStore, LinkTokens, Mailer, Timers } from '../../platform/ports.ts';
 import { hasPermission } from '../../platform/roles.ts';
+import type { CustomerLinks } from '../../relationships/domain/access.ts';
 import { approvalRequestEmail } from '../emails/approval-request.ts';
 import { relationshipEndedEmail } from '../emails/relationship-ended.ts';
 import type { AdminRelationshipStore } from '../ports.ts';
@@ -52,6 +60,7 @@ export async function requestAdminRelationship(
   actor: Principal,
   customerId: string,
   input: AdminRelationshipInput,
+  opts: { idempotencyKey?: string | undefined; linkTokens?: LinkTokens } = {},
 ) {
   await relationshipWith(deps, actor, customerId);
   const autoExtend = input.autoExtend ?? false;
@@ -60,13 +69,21 @@ export async function requestAdminRelationship(
       'AUTO_EXTEND_NOT_ALLOWED',
       'A relationship with GLOBAL_ADMINISTRATOR cannot extend itself; send autoExtend: false, or leave that role out.',
     );
+  const derived =
+    opts.idempotencyKey && opts.linkTokens
+      ? await derive(opts.linkTokens, actor.user.orgId, customerId, opts.idempotencyKey, input)
+      : undefined;
+  if (derived) {
+    const first = await deps.adminRelationships.get(derived.relationshipId);
+    if (first) return replayed(deps, first, derived, actor.user.orgId);
+  }
   const [partner, customer] = await Promise.all([
     existingOrganization(deps, actor.user.orgId),
     existingOrganization(deps, customerId),
   ]);
   const now = deps.clock.now();
-  const token = newLinkToken();
-  const relationshipId = randomUUID();
+  const token = derived?.token ?? newLinkToken();
+  const relationshipId = derived?.relationshipId ?? randomUUID();
   const requestExpiresAt = new Date(now.getTime() + REQUEST_DAYS * DAY_MS);
   const link = linkRecord(
     token,
@@ -86,11 +103,19 @@ export async function requestAdminRelationship(
     createdAt: now.toISOString(),
     requestExpiresAt: requestExpiresAt.toISOString(),
     tokenHash: link.tokenHash,
+    ...(derived ? { requestHash: derived.requestHash } : {}),
   };
   // The request's expiry timer first: without its relationship it does nothing.
   await armAdminTimers(deps.timers, r, now);
-  await deps.adminRelationships.request(r, link);
-  const approvalLink = `${deps.publicBaseUrl}/admin-relationships/approve?token=${token}`;
+  try {
+    await deps.adminRelationships.request(r, link);
+  } catch (error) {
+    // The same key's request made it meanwhile (derived id): answer as it did.
+    const first = derived && (await deps.adminRelationships.get(derived.relationshipId));
+    if (first && derived) return replayed(deps, first, derived, actor.user.orgId);
+    throw error;
+  }
+  const approvalLink = approvalLinkOf(deps, token);
   await mailGlobalAdmins(
     deps,
     customerId,
@@ -107,12 +132,62 @@ export async function requestAdminRelationship(
       }),
     { relationshipId },
   );
+  return requested(r, approvalLink);
+}
+
+const approvalLinkOf = (deps: Pick<OnBehalfDeps, 'publicBaseUrl'>, token: string) =>
+  `${deps.publicBaseUrl}/admin-relationships/approve?token=${token}`;
+
+const requested = (r: AdminRelationshipRecord, approvalLink: string) => ({
+  relationshipId: r.relationshipId,
+  status: 'APPROVAL_PENDING' as const,
+  approvalLink,
+  requestExpiresAt: r.requestExpiresAt,
+});
+
+/**
+ * A request made idempotent by its Idempotency-Key (as invitations are): the relationship id and
+ * the approval link's token derive from the platform's link secret, the partner, the customer and
+ * the key, so a replay finds the first request and rebuilds its answer. Neither the key nor the
+ * token is stored; `requestHash` tells the same request from another one.
+ */
+interface DerivedRequest {
+  relationshipId: string;
+  token: string;
+  requestHash: string;
+}
+
+async function derive(
+  linkTokens: LinkTokens,
+  partnerId: string,
+  customerId: string,
+  key: string,
+  input: AdminRelationshipInput,
+): Promise<DerivedRequest> {
+  const parts = [partnerId, 'admin-relationship', customerId, key];
+  const [id, token] = await Promise.all([
+    linkTokens.derive('admin-relationship-id', parts),
+    linkTokens.derive('admin-relationship-link-token', parts),
+  ]);
   return {
-    relationshipId,
-    status: 'APPROVAL_PENDING' as const,
-    approvalLink,
-    requestExpiresAt: r.requestExpiresAt,
+    relationshipId: uuidOf(id),
+    token: linkTokenOf(token),
+    requestHash: createHash('sha256')
+      .update(JSON.stringify({ customerId, ...input }), 'utf8')
+      .digest('base64url'),
   };
+}
+
+/** The first answer of a key, rebuilt (whatever happened to the request since); nothing is written or sent again. */
+function replayed(
+  deps: Pick<OnBehalfDeps, 'publicBaseUrl'>,
+  first: AdminRelationshipRecord,
+  derived: DerivedRequest,
+  partnerId: string,
+) {
+  if (first.partner.organizationId !== partnerId || first.requestHash !== derived.requestHash)
+    throw new DomainError('IDEMPOTENCY_KEY_REUSED');
+  return requested(first, approvalLinkOf(deps, derived.token));
 }
 
 /** The pending relationship an approval link stands for; throws the link error that applies. */

@@ -1,8 +1,8 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page } from '../ports.ts';
 import { db, tableName } from './dynamo.ts';
 import type { Entity } from './entity.ts';
-import { decodeCursor, encodeCursor, type ListScope, TABLE } from './table.ts';
+import { decodeCursor, decodeScanCursor, encodeCursor, type ListScope, TABLE } from './table.ts';
 
 export interface PageQuery<R> extends ListScope {
   limit: number;
@@ -72,4 +72,33 @@ export async function getRecord<R extends object>(
 ): Promise<R | undefined> {
   const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: key }));
   return of.record(Item);
+}
+
+/**
+ * One page of a Scan of the whole table, filtered: for operators' one-off migrations over items
+ * no index lists (never a request's list, which is always one Query). A page reads `limit` items
+ * before the filter, so it may hold none and still have a next cursor.
+ */
+export async function scanPage<R>(q: {
+  limit: number;
+  cursor?: string | undefined;
+  filter: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
+  read: (item: Record<string, unknown>) => R | undefined;
+}): Promise<Page<R>> {
+  const result = await db.send(
+    new ScanCommand({
+      TableName: tableName(),
+      FilterExpression: q.filter.expression,
+      ...(q.filter.names ? { ExpressionAttributeNames: q.filter.names } : {}),
+      ...(q.filter.values ? { ExpressionAttributeValues: q.filter.values } : {}),
+      Limit: q.limit,
+      ExclusiveStartKey: decodeScanCursor(q.cursor),
+    }),
+  );
+  const items = (result.Items ?? []).flatMap((item) => {
+    const record = q.read(item);
+    return record === undefined ? [] : [record];
+  });
+  const nextCursor = encodeCursor(result.LastEvaluatedKey);
+  return nextCursor ? { items, nextCursor } : { items };
 }

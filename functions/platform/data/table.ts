@@ -209,6 +209,27 @@ export function decodeCursor(
   cursor: string | undefined,
   scope: ListScope,
 ): Record<string, string> | undefined {
+  const record = cursorKey(cursor, scope.index);
+  if (record === undefined) return undefined;
+  const index = scope.index === undefined ? undefined : TABLE.indexes.find((i) => i.name === scope.index);
+  const partitionKey = index?.partitionKey ?? TABLE.partitionKey;
+  const sortKey = index?.sortKey ?? TABLE.sortKey;
+  if (record[partitionKey] !== scope.partition) throw invalidCursor();
+  if (scope.sortKeyPrefix !== undefined && !String(record[sortKey]).startsWith(scope.sortKeyPrefix))
+    throw invalidCursor();
+  const [first, last] = scope.sortKeyRange ?? [];
+  if (first !== undefined && last !== undefined) {
+    const value = String(record[sortKey]);
+    if (value < first || value > last) throw invalidCursor();
+  }
+  return record;
+}
+
+/** The ExclusiveStartKey of a cursor of a Scan of the whole table (operators' one-off migrations): a table key. */
+export const decodeScanCursor = (cursor: string | undefined) => cursorKey(cursor, undefined);
+
+/** A cursor's key: exactly the key attributes of the table or index, each a valid key string. */
+function cursorKey(cursor: string | undefined, indexName: IndexName | undefined) {
   if (cursor === undefined || cursor === '') return undefined;
   let key: unknown;
   try {
@@ -217,10 +238,8 @@ export function decodeCursor(
     throw invalidCursor();
   }
   if (typeof key !== 'object' || key === null || Array.isArray(key)) throw invalidCursor();
-  const index = scope.index === undefined ? undefined : TABLE.indexes.find((i) => i.name === scope.index);
-  if (scope.index !== undefined && index === undefined) throw new Error(`Unknown index ${scope.index}`);
-  const partitionKey = index?.partitionKey ?? TABLE.partitionKey;
-  const sortKey = index?.sortKey ?? TABLE.sortKey;
+  const index = indexName === undefined ? undefined : TABLE.indexes.find((i) => i.name === indexName);
+  if (indexName !== undefined && index === undefined) throw new Error(`Unknown index ${indexName}`);
   const limits: Record<string, number> = {
     [TABLE.partitionKey]: MAX_PARTITION_KEY_BYTES,
     [TABLE.sortKey]: MAX_SORT_KEY_BYTES,
@@ -233,14 +252,6 @@ export function decodeCursor(
     const limit = Object.hasOwn(limits, name) ? limits[name] : undefined;
     const value = record[name];
     if (limit === undefined || !isKeyString(value, limit)) throw invalidCursor();
-  }
-  if (record[partitionKey] !== scope.partition) throw invalidCursor();
-  if (scope.sortKeyPrefix !== undefined && !String(record[sortKey]).startsWith(scope.sortKeyPrefix))
-    throw invalidCursor();
-  const [first, last] = scope.sortKeyRange ?? [];
-  if (first !== undefined && last !== undefined) {
-    const value = String(record[sortKey]);
-    if (value < first || value > last) throw invalidCursor();
   }
   return record as Record<string, string>;
 }

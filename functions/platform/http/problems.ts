@@ -173,6 +173,19 @@ export const PROBLEMS: { readonly [C in ErrorCode]: Problem } = {
     title: 'Admin relationship required',
     detail: 'This needs an active admin relationship with the customer holding the right role.',
   },
+  USER_NOT_DELETED: conflict('The user is active; only a deleted user can be restored.'),
+  RESTORE_WINDOW_CLOSED: {
+    status: 410,
+    title: 'Restore window closed',
+    detail: 'A deleted user can be restored for 30 days; create the user again instead.',
+  },
+  USER_INACTIVE: conflict('The user is deleted; restore the user before assigning licenses.'),
+  LICENSES_EXHAUSTED: conflict(
+    'Every license of the subscription is assigned; remove an assignment or raise the quantity first.',
+  ),
+  ACTIVE_SUBSCRIPTIONS: conflict(
+    'Active or suspended subscriptions still bind this relationship (listed in errors); cancel them or let them expire first.',
+  ),
   CANCELLATION_WINDOW_CLOSED: conflict(
     'A subscription can be canceled only within 7 days of the term’s start (cancellationAllowedUntil).',
   ),

@@ -19,6 +19,7 @@ import { customerRelationshipEmail } from '../emails/customer-request.ts';
 import { draftEmail } from '../emails/draft.ts';
 import { providerInvitationEmail } from '../emails/provider-invitation.ts';
 import type { RelationshipRow, RelationshipStore } from '../ports.ts';
+import { customerRows } from './access.ts';
 import {
   type CustomerLink,
   effectiveStatus,
@@ -642,13 +643,9 @@ export function listCustomers(deps: RelationshipDeps, actor: Principal, limit: n
 /**
  * The customer, if the caller's organization has a relationship with it (API.md, Conventions):
  * its own as a reseller, else one as an indirect provider through a reseller (with
- * `indirectResellerId`). Any other organization gets 404, so customer ids cannot be probed;
- * everything under /customers/{id}/… checks the relationship here.
+ * `indirectResellerId`). Any other organization gets 404 (customerRows).
  */
 export async function customerOf(deps: RelationshipDeps, actor: Principal, customerId: string) {
-  const rows = await deps.relationships.relationshipsWith(actor.user.orgId, 'CUSTOMER', customerId);
-  // Ids are opaque: a path id that merely spells a row's key (`<customer>#<reseller>`) is no customer id.
-  const customer = rows.find((row) => row.customerId === customerId);
-  if (!customer) throw new DomainError('NOT_FOUND', 'No customer with this id in your organization.');
-  return customer;
+  const [own] = await customerRows({ customers: deps.relationships }, actor.user.orgId, customerId);
+  return own;
 }

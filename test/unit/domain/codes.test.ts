@@ -15,6 +15,8 @@ const TEST_FILES = [
   'relationships.test.ts',
   'commerce.test.ts',
   'on-behalf.test.ts',
+  'customer-users.test.ts',
+  'endings.test.ts',
 ];
 const FUNCTIONS = new URL('../../../functions/', import.meta.url);
 

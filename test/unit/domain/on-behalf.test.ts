@@ -19,7 +19,8 @@ import {
 import { listCustomerUsers } from '../../../functions/on-behalf/domain/users.ts';
 import type { InvitationRecord } from '../../../functions/relationships/domain/model.ts';
 import { FakeAdminRelationshipStore } from '../fakes/admin-relationship-store.ts';
-import { FakeCustomerLinks, FakeTimers } from '../fakes/commerce-store.ts';
+import { FakeCommerceStore, FakeCustomerLinks, FakeTimers } from '../fakes/commerce-store.ts';
+import { FakeCustomerUserStore } from '../fakes/customer-user-store.ts';
 import { addOrganization, addUser, type FakePorts, fakePorts, PUBLIC_BASE_URL, T0 } from '../fakes/deps.ts';
 import { expectCode } from '../fakes/expect-code.ts';
 
@@ -99,7 +100,19 @@ describe('administering on behalf', () => {
       activatedAt: new Date(T0.getTime() + 60_000).toISOString(),
       endsAt: new Date(T0.getTime() + 60_000 + 30 * DAY * 1000).toISOString(),
     });
-    const users = await listCustomerUsers(deps, partner.admin, customer.org.id, { limit: 25 });
+    const commerce = new FakeCommerceStore();
+    const users = await listCustomerUsers(
+      {
+        ...deps,
+        users: p.identity,
+        customerUsers: new FakeCustomerUserStore(p.identity, commerce),
+        subscriptions: commerce,
+        directory: p.directory,
+      },
+      partner.admin,
+      customer.org.id,
+      { limit: 25 },
+    );
     expect(users.items.map((u) => u.email)).toEqual([`ada@${customer.org.domain}`]);
   });
 

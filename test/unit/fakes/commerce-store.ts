@@ -1,4 +1,3 @@
-import type { CustomerLinks } from '../../../functions/commerce/domain/access.ts';
 import type {
   CommerceStore,
   OfferRecord,
@@ -9,6 +8,7 @@ import type {
   Viewer,
 } from '../../../functions/commerce/ports.ts';
 import type { Page, Timers } from '../../../functions/platform/ports.ts';
+import type { CustomerLinks } from '../../../functions/relationships/domain/access.ts';
 import type { CustomerLink } from '../../../functions/relationships/domain/model.ts';
 import { copy } from './table.ts';
 

@@ -5,6 +5,8 @@ interface Account {
   password: string;
   /** Set by an admin: signing in answers the NEW_PASSWORD_REQUIRED challenge. */
   temporary: boolean;
+  /** A disabled user (soft delete) cannot sign in or refresh. */
+  disabled?: boolean;
 }
 
 /** Cognito's errors by name, as the adapter tells them apart. */
@@ -68,11 +70,25 @@ export class FakeDirectory implements Directory {
     this.accounts.delete(username);
   }
 
+  async disableUser(username: string) {
+    this.outage('disableUser');
+    const account = this.accounts.get(username);
+    if (!account) throw cognitoError('UserNotFoundException', 'User does not exist.');
+    this.accounts.set(username, { ...account, disabled: true });
+  }
+
+  async enableUser(username: string) {
+    this.outage('enableUser');
+    const account = this.accounts.get(username);
+    if (!account) throw cognitoError('UserNotFoundException', 'User does not exist.');
+    this.accounts.set(username, { ...account, disabled: false });
+  }
+
   async signIn(username: string, password: string): Promise<AuthResult> {
     this.outage('signIn');
     this.signIns.push(username);
     const account = this.accounts.get(username);
-    if (!account || account.password !== password) return { kind: 'invalid' };
+    if (!account || account.disabled || account.password !== password) return { kind: 'invalid' };
     if (!account.temporary) return this.tokens(username);
     const session = `session-${++this.issued}`;
     this.sessions.set(session, username);
@@ -92,7 +108,8 @@ export class FakeDirectory implements Directory {
   async refresh(refreshToken: string): Promise<AuthResult> {
     this.outage('refresh');
     const username = this.refreshTokens.get(refreshToken);
-    if (username === undefined || !this.accounts.has(username)) return { kind: 'invalid' };
+    if (username === undefined || !this.accounts.has(username) || this.accounts.get(username)?.disabled)
+      return { kind: 'invalid' };
     return this.tokens(username, false);
   }
 }

@@ -1,4 +1,5 @@
 import {
+  countsAsGlobalAdmin,
   identityErrors,
   type OrganizationRecord,
   type SignInFailures,
@@ -43,7 +44,7 @@ export class FakeIdentityStore implements IdentityStore, LinkStore {
   }
 
   /** The organization's global admin count goes up or down; down needs another admin left. */
-  private adminCountChange(orgId: string, delta: 1 | -1, onFail?: () => Error): Step {
+  adminCountChange(orgId: string, delta: 1 | -1, onFail?: () => Error): Step {
     const org = () => this.organizations.get(orgId);
     return {
       holds: () => {
@@ -138,15 +139,15 @@ export class FakeIdentityStore implements IdentityStore, LinkStore {
         write: () => this.emailClaims.set(user.email.toLowerCase(), user.id),
       },
       { holds: () => !this.users.has(user.id), write: () => this.users.set(user.id, copy(user)) },
-      ...(user.adminRole === 'GLOBAL_ADMIN' ? [this.adminCountChange(user.orgId, 1)] : []),
+      ...(countsAsGlobalAdmin(user) ? [this.adminCountChange(user.orgId, 1)] : []),
     ]);
   }
 
   /** Only names and roles change, and only if the roles are still those of `before` (optimistic lock). */
   async updateUser(before: UserRecord, after: UserRecord) {
     const stored = () => this.users.get(before.id);
-    const wasAdmin = before.adminRole === 'GLOBAL_ADMIN';
-    const isAdmin = after.adminRole === 'GLOBAL_ADMIN';
+    const wasAdmin = countsAsGlobalAdmin(before);
+    const isAdmin = countsAsGlobalAdmin(after);
     const lastAdmin = () => new DomainError('LAST_GLOBAL_ADMIN');
     transact([
       {
@@ -168,7 +169,7 @@ export class FakeIdentityStore implements IdentityStore, LinkStore {
     transact([
       { holds: () => this.users.has(user.id), write: () => this.users.delete(user.id) },
       { write: () => this.emailClaims.delete(user.email.toLowerCase()) },
-      ...(user.adminRole === 'GLOBAL_ADMIN'
+      ...(countsAsGlobalAdmin(user)
         ? [this.adminCountChange(user.orgId, -1, () => new DomainError('LAST_GLOBAL_ADMIN'))]
         : []),
     ]);

@@ -247,4 +247,15 @@ export class FakeRelationshipStore implements RelationshipStore {
       ? { items: page.items.map(([, data]) => asRow<K>(data)), nextCursor: page.nextCursor }
       : { items: page.items.map(([, data]) => asRow<K>(data)) };
   }
+
+  /** The migration's Scan: accepted invitations with delegatedAdmin, by id order, `limit` read per page. */
+  async acceptedWithDelegatedAdmin(decidedBefore: string, limit: number, cursor?: string) {
+    const all = [...this.invitations.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const start = cursor ? Number(cursor) : 0;
+    const read = all.slice(start, start + limit);
+    const items = read
+      .filter((i) => i.status === 'ACCEPTED' && i.delegatedAdmin && (i.decidedAt ?? '') < decidedBefore)
+      .map((i) => i.id);
+    return start + limit < all.length ? { items, nextCursor: String(start + limit) } : { items };
+  }
 }

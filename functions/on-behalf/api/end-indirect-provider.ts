@@ -1,0 +1,24 @@
+import { loadPrincipal } from '../../identity/principal.ts';
+import { schedulerTimers } from '../../platform/events/timers.ts';
+import { httpHandler } from '../../platform/http/handler.ts';
+import { sesMailer } from '../../platform/mail/ses.ts';
+import { endIndirectProvider } from '../domain/endings.ts';
+import type { AdminRelationshipTimer } from '../domain/terms.ts';
+import { onBehalfRoutes as routes } from '../routes.ts';
+import { ADMIN_RELATIONSHIP_TERMS, endingDeps } from '../wiring.ts';
+
+export const handler = httpHandler(
+  routes.endIndirectProviderRelationship,
+  async ({ principal, params }) => {
+    await endIndirectProvider(
+      endingDeps({
+        mailer: sesMailer,
+        timers: schedulerTimers<AdminRelationshipTimer>(ADMIN_RELATIONSHIP_TERMS),
+      }),
+      principal,
+      params.providerId,
+    );
+    return { status: 204 };
+  },
+  { loadPrincipal },
+);

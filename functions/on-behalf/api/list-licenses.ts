@@ -1,0 +1,14 @@
+import { loadPrincipal } from '../../identity/principal.ts';
+import { httpHandler } from '../../platform/http/handler.ts';
+import { listLicenses } from '../domain/users.ts';
+import { onBehalfRoutes as routes } from '../routes.ts';
+import { customerUserDeps } from '../wiring.ts';
+
+export const handler = httpHandler(
+  routes.listLicenses,
+  async ({ principal, params, query }) => ({
+    status: 200,
+    body: await listLicenses(customerUserDeps(), principal, params.customerId, query),
+  }),
+  { loadPrincipal },
+);
