@@ -1,6 +1,5 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { changesOf, recordActivity } from '../platform/data/activity.ts';
-import { db, tableName } from '../platform/data/dynamo.ts';
+import { tableName } from '../platform/data/dynamo.ts';
 import { entity } from '../platform/data/entity.ts';
 import { getRecord, queryPage } from '../platform/data/query.ts';
 import { keys } from '../platform/data/table.ts';
@@ -207,19 +206,16 @@ export const adminRelationshipStore: AdminRelationshipStore = {
 
   async grants(partnerId, customerId) {
     const key = keys.adminGrant(partnerId, customerId);
-    const { Items } = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :grant)',
-        ExpressionAttributeValues: { ':pk': key.pk, ':grant': key.sk },
-        // Terminated a moment ago means no access now: never a stale replica.
-        ConsistentRead: true,
-      }),
-    );
-    return (Items ?? []).flatMap((item) => {
-      const grant = grants.record(item);
-      return grant ? [grant] : [];
+    // One partition, whole (a partner holds a few relationships with one customer). Strongly
+    // consistent: terminated a moment ago means no access now, never a stale replica.
+    const page = await queryPage({
+      partition: key.pk,
+      sortKeyPrefix: key.sk,
+      consistent: true,
+      limit: 100,
+      read: grants.record,
     });
+    return page.items;
   },
 };
 

@@ -18,9 +18,8 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { v7 as uuidv7 } from 'uuid';
-import { termFrom } from '../../functions/commerce/domain/terms.ts';
-import type { OrderRecord, ResellerOfRecord, SubscriptionRecord } from '../../functions/commerce/ports.ts';
+import { orderRecords } from '../../functions/commerce/domain/orders.ts';
+import type { ResellerOfRecord } from '../../functions/commerce/ports.ts';
 import { commerceStore } from '../../functions/commerce/store.ts';
 import { keys } from '../../functions/platform/data/table.ts';
 import type { LocalRuntime } from '../../infra/local/runtime.ts';
@@ -175,53 +174,21 @@ interface PlacedOrder {
   lineItems: Array<{ subscriptionId: string }>;
 }
 
-/** An order and its subscriptions as placeOrder (domain/orders.ts) builds them, for `commerceStore.placeOrder`. */
-function seededOrder(like: PlacedOrder, customerId: string, n: number) {
-  const now = new Date();
-  const createdAt = now.toISOString();
-  const orderId = uuidv7();
-  const subscriptions = Array.from({ length: SEED.lines }, (_, l): SubscriptionRecord => {
-    const quantity = 1 + ((n * 7 + l) % 250);
-    return {
-      subscriptionId: uuidv7(),
-      customerId,
-      offerId: LINE.offerId,
-      offerName: 'Microsoft 365 E3',
-      friendlyName: `Microsoft 365 E3 (seeded ${n}.${l})`,
-      quantity,
-      assignedLicenses: 0,
-      status: 'ACTIVE',
-      autoRenew: true,
-      termDuration: LINE.termDuration,
-      billingCycle: LINE.billingCycle,
-      ...termFrom(now, LINE.termDuration),
-      resellerOfRecord: like.resellerOfRecord,
-      providerId: like.providerId,
-      orderId,
-      adminAgentOnly: false,
-      version: 1,
-      createdAt,
-      updatedAt: createdAt,
-    };
-  });
-  const order: OrderRecord = {
-    orderId,
+/** An order of `SEED.lines` lines as placeOrder builds it (orderRecords), for `commerceStore.placeOrder`. */
+const seededOrder = (like: PlacedOrder, customerId: string, n: number) =>
+  orderRecords({
     customerId,
     providerId: like.providerId,
     resellerOfRecord: like.resellerOfRecord,
-    status: 'COMPLETED',
-    createdAt,
-    lineItems: subscriptions.map((s, lineItemNumber) => ({
-      lineItemNumber,
-      offerId: s.offerId,
-      quantity: s.quantity,
-      termDuration: s.termDuration,
-      billingCycle: s.billingCycle,
-      subscriptionId: s.subscriptionId,
+    lines: Array.from({ length: SEED.lines }, (_, l) => ({
+      offer: { offerId: LINE.offerId, name: 'Microsoft 365 E3', adminAgentOnly: false },
+      quantity: 1 + ((n * 7 + l) % 250),
+      termDuration: LINE.termDuration,
+      billingCycle: LINE.billingCycle,
+      friendlyName: `Microsoft 365 E3 (seeded ${n}.${l})`,
     })),
-  };
-  return { order, subscriptions };
-}
+    now: new Date(),
+  });
 
 /** The provider's subscriptions of the customer, counted with the list's own key condition (gsi1). */
 async function countSubscriptions(
@@ -251,7 +218,7 @@ async function countSubscriptions(
 }
 
 /** Waits until the event pipeline has handed over what the writes so far produced; its seconds, or undefined. */
-async function settle(rt: LocalRuntime): Promise<number | undefined> {
+export async function settle(rt: LocalRuntime): Promise<number | undefined> {
   const started = performance.now();
   try {
     await rt.events.idle(60_000);

@@ -27,7 +27,7 @@
 import { performance } from 'node:perf_hooks';
 import { adminRelationshipStore } from '../../functions/on-behalf/store.ts';
 import type { LocalRuntime } from '../../infra/local/runtime.ts';
-import { indirectProvider, linkProviderAndReseller, sharedCustomer } from './commerce.ts';
+import { indirectProvider, linkProviderAndReseller, settle, sharedCustomer } from './commerce.ts';
 import { approvedReseller, expectOk, type Outcome, poll, pool, type Reseller, request } from './http.ts';
 import { failures, measure, type Operation, p50Of, printTable, type Result, ratio } from './measure.ts';
 import { summarize } from './stats.ts';
@@ -92,17 +92,6 @@ const codeOf = (body: string): string | undefined => {
     return undefined;
   }
 };
-
-/** Waits until the event pipeline has handed over what the writes so far produced; its seconds, or undefined. */
-async function settle(rt: LocalRuntime): Promise<number | undefined> {
-  const started = performance.now();
-  try {
-    await rt.events.idle(60_000);
-    return (performance.now() - started) / 1000;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The customer's seats of `subscriptionId` as the reseller reads them on behalf. */
 async function seatsOf(apiUrl: string, reseller: Reseller, customerId: string, subscriptionId: string) {

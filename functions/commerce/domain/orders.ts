@@ -11,6 +11,7 @@ import type {
   OfferRecord,
   OfferStore,
   OrderRecord,
+  ResellerOfRecord,
   SubscriptionRecord,
   SubscriptionTimer,
   TermDuration,
@@ -161,54 +162,83 @@ export async function placeOrder(
       `The reseller ${reseller.name} has no MPN ID on record, so its incentives could not be kept; ask the platform operators to complete its enrollment.`,
     );
 
-  const now = deps.clock.now();
-  const createdAt = now.toISOString();
-  const orderId = uuidv7();
-  const ofRecord = { organizationId: reseller.id, name: reseller.name, mpnId: reseller.mpnId };
-  const subscriptions = input.lineItems.map((line): SubscriptionRecord => {
-    const offer = catalog.get(line.offerId) as OfferRecord;
-    return {
-      subscriptionId: uuidv7(),
-      customerId,
-      offerId: offer.offerId,
-      offerName: offer.name,
-      friendlyName: offer.name,
-      quantity: line.quantity,
-      assignedLicenses: 0,
-      status: 'ACTIVE',
-      autoRenew: true,
-      termDuration: line.termDuration as TermDuration,
-      billingCycle: line.billingCycle as BillingCycle,
-      ...termFrom(now, line.termDuration as TermDuration),
-      resellerOfRecord: ofRecord,
-      providerId: provider.id,
-      orderId,
-      adminAgentOnly: offer.adminAgentOnly,
-      version: 1,
-      createdAt,
-      updatedAt: createdAt,
-    };
-  });
-  const order: OrderRecord = {
-    orderId,
+  const { order, subscriptions } = orderRecords({
     customerId,
     providerId: provider.id,
-    resellerOfRecord: ofRecord,
-    status: 'COMPLETED',
-    createdAt,
-    lineItems: input.lineItems.map((line, n) => ({
-      lineItemNumber: n,
-      offerId: line.offerId,
-      quantity: line.quantity,
+    resellerOfRecord: { organizationId: reseller.id, name: reseller.name, mpnId: reseller.mpnId },
+    lines: input.lineItems.map((line) => ({
+      ...line,
+      offer: catalog.get(line.offerId) as OfferRecord,
       termDuration: line.termDuration as TermDuration,
       billingCycle: line.billingCycle as BillingCycle,
-      subscriptionId: subscriptions[n]?.subscriptionId ?? '',
     })),
-  };
+    now: deps.clock.now(),
+  });
   await Promise.all(subscriptions.map((s) => armTerm(deps.timers, s)));
   await deps.commerce.placeOrder(order, subscriptions);
   await mailOrder(deps, order, subscriptions, { provider, reseller, customer });
   return publicOrder(order);
+}
+
+/**
+ * An order and its subscriptions (one per line, ACTIVE, auto-renewing, in their first term from
+ * `now`), as placeOrder writes them; ids are UUIDv7, so lists read newest first.
+ */
+export function orderRecords(o: {
+  customerId: string;
+  providerId: string;
+  resellerOfRecord: ResellerOfRecord;
+  lines: Array<{
+    offer: Pick<OfferRecord, 'offerId' | 'name' | 'adminAgentOnly'>;
+    quantity: number;
+    termDuration: TermDuration;
+    billingCycle: BillingCycle;
+    friendlyName?: string;
+  }>;
+  now: Date;
+}): { order: OrderRecord; subscriptions: SubscriptionRecord[] } {
+  const createdAt = o.now.toISOString();
+  const orderId = uuidv7();
+  const subscriptions = o.lines.map(
+    (line): SubscriptionRecord => ({
+      subscriptionId: uuidv7(),
+      customerId: o.customerId,
+      offerId: line.offer.offerId,
+      offerName: line.offer.name,
+      friendlyName: line.friendlyName ?? line.offer.name,
+      quantity: line.quantity,
+      assignedLicenses: 0,
+      status: 'ACTIVE',
+      autoRenew: true,
+      termDuration: line.termDuration,
+      billingCycle: line.billingCycle,
+      ...termFrom(o.now, line.termDuration),
+      resellerOfRecord: o.resellerOfRecord,
+      providerId: o.providerId,
+      orderId,
+      adminAgentOnly: line.offer.adminAgentOnly,
+      version: 1,
+      createdAt,
+      updatedAt: createdAt,
+    }),
+  );
+  const order: OrderRecord = {
+    orderId,
+    customerId: o.customerId,
+    providerId: o.providerId,
+    resellerOfRecord: o.resellerOfRecord,
+    status: 'COMPLETED',
+    createdAt,
+    lineItems: subscriptions.map((s, n) => ({
+      lineItemNumber: n,
+      offerId: s.offerId,
+      quantity: s.quantity,
+      termDuration: s.termDuration,
+      billingCycle: s.billingCycle,
+      subscriptionId: s.subscriptionId,
+    })),
+  };
+  return { order, subscriptions };
 }
 
 /** Emails the customer's global admins and the reseller of record's (best effort, see mailGlobalAdmins). */

@@ -9,6 +9,8 @@ export interface PageQuery<R> extends ListScope {
   cursor?: string | undefined;
   /** Sort-key order by default; newest first for lists whose sort key starts with a time. */
   newestFirst?: boolean;
+  /** A strongly consistent read (the table only: an index is read eventually consistent). */
+  consistent?: boolean;
   /** A filter expression over non-key attributes (its names as `#name`, its values as `:value`). */
   filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
   /** Each item's record (an entity's `record`). */
@@ -53,6 +55,7 @@ export async function queryPage<R>(q: PageQuery<R>): Promise<Page<R>> {
       },
       ...(q.filter ? { FilterExpression: q.filter.expression } : {}),
       ...(q.newestFirst ? { ScanIndexForward: false } : {}),
+      ...(q.consistent && !index ? { ConsistentRead: true } : {}),
       Limit: q.limit,
       ExclusiveStartKey: decodeCursor(q.cursor, q),
     }),

@@ -22,7 +22,12 @@ import {
   restoreCustomerUser,
 } from '../../../functions/on-behalf/domain/users.ts';
 import { FakeAdminRelationshipStore } from '../fakes/admin-relationship-store.ts';
-import { FakeCommerceStore, FakeCustomerLinks, FakeTimers } from '../fakes/commerce-store.ts';
+import {
+  FakeCommerceStore,
+  FakeCustomerLinks,
+  FakeTimers,
+  subscriptionRecord,
+} from '../fakes/commerce-store.ts';
 import { FakeCustomerUserStore } from '../fakes/customer-user-store.ts';
 import { addOrganization, addUser, type FakePorts, fakePorts, PUBLIC_BASE_URL, T0 } from '../fakes/deps.ts';
 import { expectCode } from '../fakes/expect-code.ts';
@@ -61,30 +66,19 @@ describe('customer users and licenses on behalf', () => {
 
   /** A subscription of the customer (or of `customerId`), stored directly. */
   const subscription = (id: string, over: Partial<SubscriptionRecord> = {}): SubscriptionRecord => {
-    const s: SubscriptionRecord = {
-      subscriptionId: id,
-      customerId: customer.org.id,
-      offerId: `offer-${id}`,
-      offerName: `Offer ${id}`,
-      friendlyName: `Friendly ${id}`,
-      quantity: 2,
-      assignedLicenses: 0,
-      status: 'ACTIVE',
-      autoRenew: true,
-      termDuration: 'P1M',
-      billingCycle: 'MONTHLY',
-      termStartDate: T0.toISOString(),
-      termEndDate: new Date(T0.getTime() + 30 * DAY * 1000).toISOString(),
-      cancellationAllowedUntil: new Date(T0.getTime() + 7 * DAY * 1000).toISOString(),
-      resellerOfRecord: { organizationId: partner.org.id, name: partner.org.name, mpnId: '1234567' },
-      providerId: partner.org.id,
-      orderId: 'order-1',
-      adminAgentOnly: false,
-      version: 1,
-      createdAt: T0.toISOString(),
-      updatedAt: T0.toISOString(),
-      ...over,
-    };
+    const s = subscriptionRecord(
+      T0,
+      { customerId: customer.org.id, providerId: partner.org.id, reseller: partner.org },
+      {
+        subscriptionId: id,
+        offerId: `offer-${id}`,
+        offerName: `Offer ${id}`,
+        friendlyName: `Friendly ${id}`,
+        quantity: 2,
+        termEndDate: new Date(T0.getTime() + 30 * DAY * 1000).toISOString(),
+        ...over,
+      },
+    );
     commerce.subscriptions.set(id, s);
     return s;
   };

@@ -28,7 +28,7 @@ import {
   requestCustomerRelationship,
 } from '../../../functions/relationships/domain/invitations.ts';
 import { FakeAdminRelationshipStore } from '../fakes/admin-relationship-store.ts';
-import { FakeCommerceStore, FakeTimers } from '../fakes/commerce-store.ts';
+import { FakeCommerceStore, FakeTimers, subscriptionRecord } from '../fakes/commerce-store.ts';
 import {
   addOrganization,
   addUser,
@@ -128,30 +128,11 @@ async function connect(opts: { by?: Org; to?: Org; withProvider?: boolean; deleg
 let subscriptions = 0;
 /** A subscription the provider bought for the customer through the reseller (of record), stored as commerce keeps it. */
 function bought(over: Partial<SubscriptionRecord> = {}): SubscriptionRecord {
-  const s: SubscriptionRecord = {
-    subscriptionId: `sub-${++subscriptions}`,
-    customerId: customer.org.id,
-    offerId: 'o365-e3',
-    offerName: 'Office 365 E3',
-    friendlyName: 'Office 365 E3',
-    quantity: 5,
-    assignedLicenses: 0,
-    status: 'ACTIVE',
-    autoRenew: true,
-    termDuration: 'P1M',
-    billingCycle: 'MONTHLY',
-    termStartDate: T0.toISOString(),
-    termEndDate: new Date(T0.getTime() + 31 * DAY * 1000).toISOString(),
-    cancellationAllowedUntil: new Date(T0.getTime() + 7 * DAY * 1000).toISOString(),
-    resellerOfRecord: { organizationId: reseller.org.id, name: reseller.org.name, mpnId: '1234567' },
-    providerId: provider.org.id,
-    orderId: 'order-1',
-    adminAgentOnly: false,
-    version: 1,
-    createdAt: T0.toISOString(),
-    updatedAt: T0.toISOString(),
-    ...over,
-  };
+  const s = subscriptionRecord(
+    T0,
+    { customerId: customer.org.id, providerId: provider.org.id, reseller: reseller.org },
+    { subscriptionId: `sub-${++subscriptions}`, ...over },
+  );
   commerce.subscriptions.set(s.subscriptionId, s);
   return s;
 }

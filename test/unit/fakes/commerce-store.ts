@@ -143,3 +143,39 @@ export class FakeCustomerLinks implements CustomerLinks {
     return copy((this.rows.get(orgId) ?? []).filter((r) => r.customerId.startsWith(customerId)));
   }
 }
+
+/**
+ * A subscription record for domain tests: ACTIVE, one monthly term from `start`, bought by
+ * `providerId` through `reseller`; `over` sets any field.
+ */
+export function subscriptionRecord(
+  start: Date,
+  parties: { customerId: string; providerId: string; reseller: { id: string; name: string } },
+  over: Partial<SubscriptionRecord> = {},
+): SubscriptionRecord {
+  const day = 86_400_000;
+  return {
+    subscriptionId: 'sub-1',
+    customerId: parties.customerId,
+    offerId: 'o365-e3',
+    offerName: 'Office 365 E3',
+    friendlyName: 'Office 365 E3',
+    quantity: 5,
+    assignedLicenses: 0,
+    status: 'ACTIVE',
+    autoRenew: true,
+    termDuration: 'P1M',
+    billingCycle: 'MONTHLY',
+    termStartDate: start.toISOString(),
+    termEndDate: new Date(start.getTime() + 31 * day).toISOString(),
+    cancellationAllowedUntil: new Date(start.getTime() + 7 * day).toISOString(),
+    resellerOfRecord: { organizationId: parties.reseller.id, name: parties.reseller.name, mpnId: '1234567' },
+    providerId: parties.providerId,
+    orderId: 'order-1',
+    adminAgentOnly: false,
+    version: 1,
+    createdAt: start.toISOString(),
+    updatedAt: start.toISOString(),
+    ...over,
+  };
+}
