@@ -1,4 +1,5 @@
 import { changesOf, recordActivity } from '../platform/data/activity.ts';
+import { adminGrants, grantsOf } from '../platform/data/admin-grants.ts';
 import { tableName } from '../platform/data/dynamo.ts';
 import { entity } from '../platform/data/entity.ts';
 import { getRecord, queryPage } from '../platform/data/query.ts';
@@ -6,8 +7,8 @@ import { keys } from '../platform/data/table.ts';
 import { transactWrite, transactWriteIf } from '../platform/data/transact.ts';
 import { DomainError } from '../platform/errors.ts';
 import { linkWrites } from '../platform/links/store.ts';
-import type { AdminRelationshipRecord } from './domain/model.ts';
-import type { AdminGrant, AdminRelationshipStore } from './ports.ts';
+import type { AdminRelationshipRecord, DelegatedRole } from './domain/model.ts';
+import type { AdminRelationshipStore } from './ports.ts';
 
 const relationships = entity<AdminRelationshipRecord>({
   type: 'adminRelationship',
@@ -18,7 +19,6 @@ const relationships = entity<AdminRelationshipRecord>({
   }),
 });
 
-const grants = entity<AdminGrant>({ type: 'adminGrant' });
 const names = entity<{ relationshipId: string }>({ type: 'adminName' });
 
 const FIELDS = ['status', 'roles', 'activatedAt', 'endsAt', 'endedAt'] as const;
@@ -38,7 +38,7 @@ const nameRelease = (r: AdminRelationshipRecord) => ({
 const grantPut = (r: AdminRelationshipRecord) => ({
   Put: {
     TableName: tableName(),
-    Item: grants.item(
+    Item: adminGrants.item(
       { relationshipId: r.relationshipId, roles: r.roles, endsAt: r.endsAt ?? '' },
       keys.adminGrant(...ids(r), r.relationshipId),
     ),
@@ -205,17 +205,9 @@ export const adminRelationshipStore: AdminRelationshipStore = {
   },
 
   async grants(partnerId, customerId) {
-    const key = keys.adminGrant(partnerId, customerId);
-    // One partition, whole (a partner holds a few relationships with one customer). Strongly
-    // consistent: terminated a moment ago means no access now, never a stale replica.
-    const page = await queryPage({
-      partition: key.pk,
-      sortKeyPrefix: key.sk,
-      consistent: true,
-      limit: 100,
-      read: grants.record,
-    });
-    return page.items;
+    // Strongly consistent: terminated a moment ago means no access now, never a stale replica.
+    const items = await grantsOf(partnerId, customerId, true);
+    return items.map((g) => ({ ...g, roles: g.roles as DelegatedRole[] }));
   },
 };
 

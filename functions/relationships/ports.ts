@@ -107,6 +107,11 @@ export interface RelationshipStore {
     cursor?: string,
   ): Promise<Page<RelationshipData[K]>>;
   /**
+   * The ends of the partner's admin grants with each customer (the items ACTIVE admin relationships
+   * keep, functions/platform/data/admin-grants.ts): one Query per customer, in parallel.
+   */
+  adminGrantEnds(partnerId: string, customerIds: readonly string[]): Promise<Map<string, string[]>>;
+  /**
    * The ids of invitations accepted with delegatedAdmin before `decidedBefore`, a page of a Scan
    * (reading `limit` items of the whole table): for the operators' one-off migration only.
    */

@@ -1,5 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { recordActivity } from '../platform/data/activity.ts';
+import { grantsOf } from '../platform/data/admin-grants.ts';
 import { db, tableName } from '../platform/data/dynamo.ts';
 import { type Entity, entity } from '../platform/data/entity.ts';
 import { getRecord, queryPage, scanPage } from '../platform/data/query.ts';
@@ -284,6 +285,12 @@ export const relationshipStore: RelationshipStore = {
       cursor,
       read: (item) => readRow(kind, item),
     });
+  },
+
+  async adminGrantEnds(partnerId, customerIds) {
+    const ids = [...new Set(customerIds)];
+    const grants = await Promise.all(ids.map((id) => grantsOf(partnerId, id, false)));
+    return new Map(ids.map((id, i) => [id, (grants[i] ?? []).map((g) => g.endsAt)]));
   },
 
   acceptedWithDelegatedAdmin: (decidedBefore, limit, cursor) =>

@@ -473,8 +473,13 @@ describe('administering on behalf: delegated admin relationships', () => {
 
   it('ends access on the very next call when the partner terminates; both sides are emailed', async () => {
     const customer = await customerOf(reseller);
+    const delegated = async () =>
+      (await call('GET', `/customers/${customer.orgId}`, { token: reseller.token })).body.delegatedAdmin;
+    expect(await delegated()).toBe(false);
     const id = await active(reseller, customer, { displayName: 'Partner ends' });
     expect((await usersOf(customer.orgId, reseller)).status).toBe(200);
+    // Customer.delegatedAdmin follows the active relationships, on the next read.
+    expect(await delegated()).toBe(true);
 
     const since = nowSeconds();
     const ended = await terminate(id, reseller);
@@ -486,6 +491,7 @@ describe('administering on behalf: delegated admin relationships', () => {
     });
     expect(Math.abs(Date.parse(ended.body.endedAt) - Date.now())).toBeLessThan(60_000);
     expectProblem(await usersOf(customer.orgId, reseller), 403, 'ADMIN_RELATIONSHIP_REQUIRED');
+    expect(await delegated()).toBe(false);
     expect((await relationship(id, customer)).body).toMatchObject({
       status: 'TERMINATED',
       endedAt: ended.body.endedAt,

@@ -3,7 +3,7 @@ import { encodeKey, expectCursorRefused, tampered } from '../support/cursors.ts'
 import { approvedReseller, enrolledAsReseller, indirectProvider } from '../support/enrollment.ts';
 import { type Account, verifiedAccount } from '../support/identity.ts';
 import { acceptedCustomer, allPages, linkProviderAndReseller } from '../support/relationships.ts';
-import { call } from '../support/runtime.ts';
+import { call, eventually } from '../support/runtime.ts';
 
 /** The customer as a partner's list shows it; `extra` holds indirectProviderId / indirectResellerId. */
 const row = (customer: Account, extra: Record<string, string> = {}) => ({
@@ -16,6 +16,23 @@ const row = (customer: Account, extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
+/**
+ * delegatedAdmin follows the "Default" admin relationships, which the stream consumer makes from
+ * each acceptance within a moment: wait until each partner administers its customer.
+ */
+const defaultsOf = (pairs: Array<[Account, Account]>) =>
+  eventually(
+    async () => {
+      for (const [partner, customer] of pairs) {
+        const users = await call('GET', `/customers/${customer.orgId}/users`, { token: partner.token });
+        if (users.status !== 200) return undefined;
+      }
+      return true;
+    },
+    15_000,
+    'the Default admin relationships',
+  );
+
 describe("an indirect provider's customers", () => {
   let provider: Account;
   let reseller: Account;
@@ -27,6 +44,11 @@ describe("an indirect provider's customers", () => {
     [shared, direct] = await Promise.all([
       acceptedCustomer(reseller, provider.orgId),
       acceptedCustomer(reseller),
+    ]);
+    await defaultsOf([
+      [provider, shared],
+      [reseller, shared],
+      [reseller, direct],
     ]);
   }, 120_000);
 
@@ -99,6 +121,10 @@ describe("an indirect provider's customers", () => {
     const [own, throughPartner] = await Promise.all([
       acceptedCustomer(both),
       acceptedCustomer(partner, both.orgId),
+    ]);
+    await defaultsOf([
+      [both, own],
+      [both, throughPartner],
     ]);
 
     const items = await allPages('/customers', both.token, 1);

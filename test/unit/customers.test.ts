@@ -21,6 +21,8 @@ const admin = (orgId: string) => globalAdminOf(orgId, NOW);
  */
 function fakeDeps(orgs: OrganizationRecord[], invitation?: InvitationRecord) {
   const rows = new Map<string, Record<string, unknown>>();
+  /** `<partner>#<customer>` → the ends of the partner's admin grants there. */
+  const grantEnds = new Map<string, string[]>();
   const keyOf = (orgId: string, kind: string, otherId: string, subId?: string) =>
     `${orgId}|${kind}#${otherId}${subId === undefined ? '' : `#${subId}`}`;
   const put = (r: RelationshipRow) => rows.set(keyOf(r.orgId, r.kind, r.otherId, r.subId), { ...r.data });
@@ -39,6 +41,8 @@ function fakeDeps(orgs: OrganizationRecord[], invitation?: InvitationRecord) {
       written.forEach(put);
       return true;
     },
+    adminGrantEnds: async (partnerId: string, customerIds: string[]) =>
+      new Map(customerIds.map((id) => [id, grantEnds.get(`${partnerId}#${id}`) ?? []])),
   } as unknown as RelationshipStore;
   const deps = {
     relationships,
@@ -53,8 +57,11 @@ function fakeDeps(orgs: OrganizationRecord[], invitation?: InvitationRecord) {
     clock: { now: () => NOW },
     publicBaseUrl: 'https://app.example',
   } as unknown as RelationshipDeps;
-  return { deps, put, rows };
+  return { deps, put, rows, grantEnds };
 }
+
+const HOUR_MS = 3_600_000;
+const ahead = new Date(NOW.getTime() + HOUR_MS).toISOString();
 
 const customerRow = (customerId: string, extra: Record<string, unknown> = {}) => ({
   customerId,
@@ -87,9 +94,12 @@ describe('a combined invitation accepted', () => {
       createdAt: NOW.toISOString(),
       expiresAt: NOW.getTime() / 1000 + 3600,
     };
-    const { deps, rows } = fakeDeps([reseller, provider, customer], invitation);
+    const { deps, rows, grantEnds } = fakeDeps([reseller, provider, customer], invitation);
 
     await acceptInvitation(deps, 'token', admin(customer.id), true);
+    // The "Default" admin relationships the acceptance asked for (made by the stream consumer).
+    grantEnds.set('p1#c1', [ahead]);
+    grantEnds.set('r1#c1', [ahead]);
 
     expect(rows.get('p1|CUSTOMER#c1#r1')).toEqual(customerRow('c1', { indirectResellerId: 'r1' }));
     expect(rows.get('r1|CUSTOMER#c1')).toEqual(customerRow('c1', { indirectProviderId: 'p1' }));
@@ -105,12 +115,27 @@ describe('a combined invitation accepted', () => {
 
 describe('customerOf', () => {
   it("answers the organization's own relationship first, then one through a reseller", async () => {
-    const { deps, put } = fakeDeps([]);
+    const { deps, put, grantEnds } = fakeDeps([]);
+    grantEnds.set('o1#c1', [ahead]);
     const through = customerRow('c1', { indirectResellerId: 'r1' });
     put({ orgId: 'o1', kind: 'CUSTOMER', otherId: 'c1', subId: 'r1', data: through });
     expect(await customerOf(deps, admin('o1'), 'c1')).toEqual(through);
     put({ orgId: 'o1', kind: 'CUSTOMER', otherId: 'c1', data: customerRow('c1') });
     expect(await customerOf(deps, admin('o1'), 'c1')).toEqual(customerRow('c1'));
+  });
+
+  it('shows delegatedAdmin while an admin relationship is active: none, ended and past its end read false', async () => {
+    const { deps, put, grantEnds } = fakeDeps([]);
+    put({ orgId: 'o1', kind: 'CUSTOMER', otherId: 'c1', data: customerRow('c1') });
+    expect((await customerOf(deps, admin('o1'), 'c1')).delegatedAdmin).toBe(false);
+    grantEnds.set('o1#c1', [NOW.toISOString()]);
+    expect((await customerOf(deps, admin('o1'), 'c1')).delegatedAdmin).toBe(false);
+    grantEnds.set('o1#c1', [NOW.toISOString(), ahead]);
+    expect((await customerOf(deps, admin('o1'), 'c1')).delegatedAdmin).toBe(true);
+    // Another partner's relationship with the customer is not this one's.
+    grantEnds.delete('o1#c1');
+    grantEnds.set('o2#c1', [ahead]);
+    expect((await customerOf(deps, admin('o1'), 'c1')).delegatedAdmin).toBe(false);
   });
 
   it('is NOT_FOUND without a relationship, for another organization, and for an id that spells a row key', async () => {

@@ -622,13 +622,14 @@ export async function listSharedCustomers(
     (await deps.relationships.getRelationship(org.id, 'RESELLER', partnerId));
   if (!asReseller && !asProvider)
     throw new DomainError('NOT_FOUND', 'Your organization has no active relationship with this partner.');
-  return deps.relationships.listRelationships(
+  const page = await deps.relationships.listRelationships(
     org.id,
     asReseller ? 'SHAREDWITH' : 'SHARED',
     partnerId,
     limit,
     cursor,
   );
+  return { ...page, items: await withDelegatedAdmin(deps, org.id, page.items) };
 }
 
 /**
@@ -636,8 +637,39 @@ export async function listSharedCustomers(
  * Query per page: its own as a reseller (with `indirectProviderId` where shared) and, as an
  * indirect provider, those shared with it through combined invitations (with `indirectResellerId`).
  */
-export function listCustomers(deps: RelationshipDeps, actor: Principal, limit: number, cursor?: string) {
-  return deps.relationships.listRelationships(actor.user.orgId, 'CUSTOMER', undefined, limit, cursor);
+export async function listCustomers(
+  deps: RelationshipDeps,
+  actor: Principal,
+  limit: number,
+  cursor?: string,
+) {
+  const page = await deps.relationships.listRelationships(
+    actor.user.orgId,
+    'CUSTOMER',
+    undefined,
+    limit,
+    cursor,
+  );
+  return { ...page, items: await withDelegatedAdmin(deps, actor.user.orgId, page.items) };
+}
+
+/**
+ * API.md: a customer's `delegatedAdmin` is true while the caller's organization holds an active
+ * admin relationship with it (a grant whose end is still ahead), read with the list, exact to the
+ * second; what the invitation asked for is not it (that asked for the "Default" relationship).
+ */
+async function withDelegatedAdmin<R extends CustomerLink>(
+  deps: RelationshipDeps,
+  orgId: string,
+  rows: R[],
+): Promise<R[]> {
+  if (rows.length === 0) return rows;
+  const now = deps.clock.now().toISOString();
+  const ends = await deps.relationships.adminGrantEnds(
+    orgId,
+    rows.map((r) => r.customerId),
+  );
+  return rows.map((r) => ({ ...r, delegatedAdmin: (ends.get(r.customerId) ?? []).some((end) => end > now) }));
 }
 
 /**
@@ -647,5 +679,6 @@ export function listCustomers(deps: RelationshipDeps, actor: Principal, limit: n
  */
 export async function customerOf(deps: RelationshipDeps, actor: Principal, customerId: string) {
   const [own] = await customerRows({ customers: deps.relationships }, actor.user.orgId, customerId);
-  return own;
+  const [withAdmin] = await withDelegatedAdmin(deps, actor.user.orgId, [own]);
+  return withAdmin ?? own;
 }

@@ -392,6 +392,8 @@ describe('viewing and answering an invitation', () => {
     const first = await customerRequest();
     const second = await customerRequest();
     await acceptInvitation(deps, first.token, customer, true);
+    // Its "Default" admin relationship (the stream consumer's, on-behalf/domain/defaults.ts).
+    p.relationships.adminGrants.set(`contoso#tailspin`, [new Date(T0.getTime() + 3_600_000).toISOString()]);
 
     const row = {
       customerId: 'tailspin',
@@ -420,6 +422,9 @@ describe('viewing and answering an invitation', () => {
     const { token } = await customerRequest({ providerId: 'fabrikam' });
 
     await acceptInvitation(deps, token, customer, true);
+    const ahead = new Date(T0.getTime() + 3_600_000).toISOString();
+    p.relationships.adminGrants.set('contoso#tailspin', [ahead]);
+    p.relationships.adminGrants.set('fabrikam#tailspin', [ahead]);
 
     const shared = { customerId: 'tailspin', name: 'Org tailspin', delegatedAdmin: true };
     expect((await listCustomers(deps, reseller, 25)).items).toEqual([

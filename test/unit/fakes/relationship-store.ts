@@ -258,4 +258,11 @@ export class FakeRelationshipStore implements RelationshipStore {
       .map((i) => i.id);
     return start + limit < all.length ? { items, nextCursor: String(start + limit) } : { items };
   }
+
+  /** `<partnerId>#<customerId>` → the ends of the partner's admin grants there (tests set them). */
+  readonly adminGrants = new Map<string, string[]>();
+
+  async adminGrantEnds(partnerId: string, customerIds: readonly string[]) {
+    return new Map(customerIds.map((id) => [id, [...(this.adminGrants.get(`${partnerId}#${id}`) ?? [])]]));
+  }
 }
