@@ -106,7 +106,11 @@ export type SubscriptionOperation =
   | 'SUBSCRIPTION_EXPIRED';
 
 export interface CommerceStore {
-  /** The order, its subscriptions and their activity records in one transaction: all or nothing. */
+  /**
+   * The order, its subscriptions and their activity records in one transaction: all or nothing,
+   * and only while the provider has the customer through the reseller of record (else NOT_FOUND:
+   * that relationship ended meanwhile).
+   */
   placeOrder(order: OrderRecord, subscriptions: SubscriptionRecord[]): Promise<void>;
   getOrder(customerId: string, orderId: string): Promise<OrderRecord | undefined>;
   /** One Query: the viewer's orders for the customer, newest first. */

@@ -5,6 +5,7 @@ import { getRecord, type PageQuery, queryPage } from '../platform/data/query.ts'
 import { keys } from '../platform/data/table.ts';
 import { transactWrite, transactWriteIf, updateIf } from '../platform/data/transact.ts';
 import { DomainError } from '../platform/errors.ts';
+import { customerNotFound } from '../relationships/domain/access.ts';
 import type {
   CommerceStore,
   OfferRecord,
@@ -170,35 +171,52 @@ function viewerScope(
 /** DynamoDB implementation of the CommerceStore port. */
 export const commerceStore: CommerceStore = {
   async placeOrder(order, subs) {
-    await transactWrite([
-      {
-        Put: {
-          TableName: tableName(),
-          Item: orders.item(order),
-          ConditionExpression: 'attribute_not_exists(pk)',
+    await transactWrite(
+      [
+        {
+          Put: {
+            TableName: tableName(),
+            Item: orders.item(order),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
         },
-      },
-      // One record for the order (one event for a partner's webhook), naming what it made.
-      recordActivity({
-        organizationId: order.providerId,
-        customerId: order.customerId,
-        operation: 'ORDER_PLACED',
-        resourceType: 'order',
-        resourceId: order.orderId,
-        changes: {
-          resellerOfRecord: [null, order.resellerOfRecord.organizationId],
-          subscriptionIds: [null, subs.map((sub) => sub.subscriptionId)],
+        // One record for the order (one event for a partner's webhook), naming what it made.
+        recordActivity({
+          organizationId: order.providerId,
+          customerId: order.customerId,
+          operation: 'ORDER_PLACED',
+          resourceType: 'order',
+          resourceId: order.orderId,
+          changes: {
+            resellerOfRecord: [null, order.resellerOfRecord.organizationId],
+            subscriptionIds: [null, subs.map((sub) => sub.subscriptionId)],
+          },
+          at: order.createdAt,
+        }),
+        ...subs.map((sub) => ({
+          Put: {
+            TableName: tableName(),
+            Item: subscriptions.item(sub),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        })),
+        {
+          // The provider still has the customer through the reseller of record: an ending of that
+          // relationship (functions/on-behalf/endings-store.ts) is either before the order or after it.
+          ConditionCheck: {
+            TableName: tableName(),
+            Key: keys.relationship(
+              order.providerId,
+              'CUSTOMER',
+              order.customerId,
+              order.resellerOfRecord.organizationId,
+            ),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
         },
-        at: order.createdAt,
-      }),
-      ...subs.map((sub) => ({
-        Put: {
-          TableName: tableName(),
-          Item: subscriptions.item(sub),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      })),
-    ]);
+      ],
+      [...[undefined, undefined], ...subs.map(() => undefined), customerNotFound],
+    );
   },
 
   getOrder: (customerId, orderId) => getRecord(orders, keys.order(customerId, orderId)),

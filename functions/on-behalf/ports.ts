@@ -18,9 +18,14 @@ export interface AdminRelationshipStore {
   /**
    * An ACTIVE relationship made without a request (the "Default" of an accepted invitation), with
    * its grant and name claim: 'exists' when a relationship with that id is there already (a
-   * repeated stream record), 'nameTaken' when the partner has one of that name with the customer.
+   * repeated stream record), 'nameTaken' when the partner has one of that name with the customer,
+   * 'gone' when the partner's customer row (through that reseller, for a provider) is no longer
+   * there: the relationship ended before its Default was made.
    */
-  createActive(r: AdminRelationshipRecord): Promise<'created' | 'exists' | 'nameTaken'>;
+  createActive(
+    r: AdminRelationshipRecord,
+    through?: string,
+  ): Promise<'created' | 'exists' | 'nameTaken' | 'gone'>;
   /**
    * APPROVAL_PENDING → ACTIVE (with its grant) or REJECTED (its name released), consuming the
    * link; false when it was no longer pending or the link was used meanwhile.

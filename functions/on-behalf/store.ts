@@ -94,8 +94,9 @@ export const adminRelationshipStore: AdminRelationshipStore = {
 
   get: (relationshipId) => getRecord(relationships, keys.adminRelationship(relationshipId)),
 
-  async createActive(r) {
-    const outcome = (what: 'exists' | 'nameTaken') => () => Object.assign(new Error(what), { outcome: what });
+  async createActive(r, through) {
+    type Outcome = 'exists' | 'nameTaken' | 'gone';
+    const outcome = (what: Outcome) => () => Object.assign(new Error(what), { outcome: what });
     try {
       await transactWrite(
         [
@@ -107,6 +108,19 @@ export const adminRelationshipStore: AdminRelationshipStore = {
             },
           },
           nameClaim(r),
+          {
+            // Still the customer's partner (an ending may have come first): no access without it.
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: keys.relationship(
+                r.partner.organizationId,
+                'CUSTOMER',
+                r.customer.organizationId,
+                through,
+              ),
+              ConditionExpression: 'attribute_exists(pk)',
+            },
+          },
           grantPut(r),
           recordActivity({
             organizationId: r.partner.organizationId,
@@ -117,11 +131,11 @@ export const adminRelationshipStore: AdminRelationshipStore = {
             changes: { status: [null, 'ACTIVE'], roles: [null, r.roles], endsAt: [null, r.endsAt] },
           }),
         ],
-        [outcome('exists'), outcome('nameTaken')],
+        [outcome('exists'), outcome('nameTaken'), outcome('gone')],
       );
       return 'created';
     } catch (error) {
-      const what = (error as { outcome?: 'exists' | 'nameTaken' }).outcome;
+      const what = (error as { outcome?: Outcome }).outcome;
       if (what) return what;
       throw error;
     }

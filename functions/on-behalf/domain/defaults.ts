@@ -46,7 +46,12 @@ export async function grantDefaultRelationships(deps: DefaultsDeps, invitationId
     return [];
   const at = invitation.decidedAt ?? deps.clock.now().toISOString();
   const made: string[] = [];
-  for (const partner of [invitation.from, ...(invitation.provider ? [invitation.provider] : [])]) {
+  // The reseller's own customer row; the provider's row of the customer through that reseller.
+  const partners = [
+    { partner: invitation.from, through: undefined },
+    ...(invitation.provider ? [{ partner: invitation.provider, through: invitation.from.id }] : []),
+  ];
+  for (const { partner, through } of partners) {
     const base: AdminRelationshipRecord = {
       relationshipId: defaultId(invitation.id, partner.id),
       displayName: 'Default',
@@ -63,12 +68,12 @@ export async function grantDefaultRelationships(deps: DefaultsDeps, invitationId
       fromInvitationId: invitation.id,
     };
     await armAdminTimers(deps.timers, base, deps.clock.now());
-    let outcome = await deps.adminRelationships.createActive(base);
+    let outcome = await deps.adminRelationships.createActive(base, through);
     if (outcome === 'nameTaken')
-      outcome = await deps.adminRelationships.createActive({
-        ...base,
-        displayName: `Default ${invitation.id.slice(0, 8)}`,
-      });
+      outcome = await deps.adminRelationships.createActive(
+        { ...base, displayName: `Default ${invitation.id.slice(0, 8)}` },
+        through,
+      );
     if (outcome === 'created') made.push(base.relationshipId);
   }
   return made;

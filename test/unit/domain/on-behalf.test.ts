@@ -371,6 +371,23 @@ describe('administering on behalf', () => {
       );
     });
 
+    it('makes none for a partner whose relationship with the customer ended before the stream got there', async () => {
+      // The reseller ended it; the provider still has the customer through that reseller's share.
+      store.endedRows.add(`${partner.org.id}#${customer.org.id}`);
+      const made = await grant(invitation());
+      expect(made).toHaveLength(1);
+      expect((await getAdminRelationship(deps, customer.admin, made[0] ?? '')).partner.organizationId).toBe(
+        outsider.org.id,
+      );
+      await expectCode(
+        'ADMIN_RELATIONSHIP_REQUIRED',
+        assertAdminAccess(deps, partner.admin, customer.org.id, 'DIRECTORY_READER'),
+      );
+      // The provider's row through that reseller went too: nothing is made, and a repeat makes nothing.
+      store.endedRows.add(`${outsider.org.id}#${customer.org.id}#${partner.org.id}`);
+      expect(await grant(invitation({ id: 'inv-3' }))).toEqual([]);
+    });
+
     it('makes none without delegatedAdmin, before acceptance, or for a provider–reseller link', async () => {
       expect(await grant(invitation({ delegatedAdmin: false }))).toEqual([]);
       expect(await grant(invitation({ status: 'PENDING' }))).toEqual([]);

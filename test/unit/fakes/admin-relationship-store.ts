@@ -34,9 +34,16 @@ export class FakeAdminRelationshipStore implements AdminRelationshipStore {
     this.links.links.set(link.tokenHash, copy(link));
   }
 
-  async createActive(r: AdminRelationshipRecord) {
+  /** Customer rows that are gone (`<partner>#<customer>[#<through reseller>]`): the relationship ended. */
+  readonly endedRows = new Set<string>();
+
+  async createActive(r: AdminRelationshipRecord, through?: string) {
     if (this.relationships.has(r.relationshipId)) return 'exists' as const;
+    const row = [r.partner.organizationId, r.customer.organizationId, ...(through ? [through] : [])].join(
+      '#',
+    );
     if (this.names.has(this.nameKey(r))) return 'nameTaken' as const;
+    if (this.endedRows.has(row)) return 'gone' as const;
     this.relationships.set(r.relationshipId, copy(r));
     this.names.set(this.nameKey(r), r.relationshipId);
     const grants = this.grantsOf.get(pair(r)) ?? new Map<string, AdminGrant>();
