@@ -4,6 +4,7 @@ import { keys } from '../../functions/platform/data/table.ts';
 import { approvedReseller, indirectProvider, operatorToken } from '../support/enrollment.ts';
 import { type Account, PASSWORD, uniqueDomain, userWithRoles, verifiedAccount } from '../support/identity.ts';
 import { emailsSince, linkStartingWith, waitForEmail } from '../support/mailbox.ts';
+import { expectProblem } from '../support/problems.ts';
 import { acceptedCustomer, linkProviderAndReseller, tokenOf } from '../support/relationships.ts';
 import { call, dynamo, eventually, runtime, tableName } from '../support/runtime.ts';
 
@@ -22,12 +23,6 @@ const approvalSubject = (partner: Account, customer: Account) =>
 /** The email to both sides when a relationship ends (both in ES → Spanish; emails/relationship-ended.ts). */
 const endedSubject = (partner: Account, customer: Account) =>
   exactly(`Ha finalizado el acceso de administrador de ${orgName(partner)} a ${orgName(customer)}`);
-
-type Problem = { status: number; body: { code?: string; detail?: string; errors?: Array<{ path: string }> } };
-const expectProblem = (res: Problem, status: number, code: string) => {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.code).toBe(code);
-};
 
 const form = (path: string, fields: Record<string, string>) =>
   fetch(`${runtime.apiUrl}${path}`, {

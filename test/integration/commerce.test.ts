@@ -27,6 +27,7 @@ import {
 import { indirectProvider } from '../support/enrollment.ts';
 import { type Account, userWithRoles, verifiedAccount } from '../support/identity.ts';
 import { emailsSince } from '../support/mailbox.ts';
+import { expectProblem } from '../support/problems.ts';
 import { allPages, linkProviderAndReseller } from '../support/relationships.ts';
 import { call, env, eventually } from '../support/runtime.ts';
 
@@ -45,17 +46,6 @@ const resellerOrderSubject = (customer: Account, orderId: string) =>
   new RegExp(
     `^${escapeRegExp(`Pedido ${orderId} para ${orgName(customer)}: usted es el revendedor de registro`)}$`,
   );
-
-const expectProblem = (
-  res: { status: number; body: { code?: string; errors?: Array<{ path: string }> } },
-  status: number,
-  code: string,
-  path?: string,
-) => {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.code).toBe(code);
-  if (path !== undefined) expect(res.body.errors?.map((e) => e.path)).toContain(path);
-};
 
 describe('orders and subscriptions', () => {
   let w: CommerceWorld;

@@ -12,14 +12,9 @@ import {
   subscription,
 } from '../support/commerce.ts';
 import { type Account, PASSWORD } from '../support/identity.ts';
+import { expectProblem } from '../support/problems.ts';
 import { acceptedCustomer, tokenOf } from '../support/relationships.ts';
 import { call, dynamo, eventually, tableName } from '../support/runtime.ts';
-
-type Problem = { status: number; body: { code?: string; detail?: string; errors?: Array<{ path: string }> } };
-const expectProblem = (res: Problem, status: number, code: string) => {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.code).toBe(code);
-};
 
 const usersPath = (customerId: string, userId = '', action = '') =>
   `/customers/${customerId}/users${userId ? `/${userId}` : ''}${action ? `/${action}` : ''}`;

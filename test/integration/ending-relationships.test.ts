@@ -17,6 +17,7 @@ import {
 import { indirectProvider } from '../support/enrollment.ts';
 import { type Account, userWithRoles, verifiedAccount } from '../support/identity.ts';
 import { linkStartingWith, waitForEmail } from '../support/mailbox.ts';
+import { expectProblem } from '../support/problems.ts';
 import {
   accept,
   acceptedCustomer,
@@ -26,14 +27,6 @@ import {
 } from '../support/relationships.ts';
 import { call, dynamo, eventually, runtime, tableName } from '../support/runtime.ts';
 
-type Problem = {
-  status: number;
-  body: { code?: string; detail?: string; errors?: Array<{ path: string; message: string }> };
-};
-const expectProblem = (res: Problem, status: number, code: string) => {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.code).toBe(code);
-};
 const expectNoContent = (res: { status: number; body: unknown }) =>
   expect(res.status, JSON.stringify(res.body)).toBe(204);
 
