@@ -4,7 +4,7 @@ import { keys } from '../../functions/platform/data/table.ts';
 import { approvedReseller, indirectProvider } from '../support/enrollment.ts';
 import { type Account, PASSWORD, uniqueDomain, userWithRoles, verifiedAccount } from '../support/identity.ts';
 import { linkStartingWith, waitForEmail } from '../support/mailbox.ts';
-import { call, dynamo, runtime, tableName } from '../support/runtime.ts';
+import { call, dynamo, eventually, runtime, tableName } from '../support/runtime.ts';
 
 const item = async (key: { pk: string; sk: string }) =>
   (await dynamo.send(new GetCommand({ TableName: tableName, Key: key }))).Item;
@@ -258,8 +258,17 @@ describe('reseller ↔ customer', () => {
     expect(done.status).toBe(200);
     expect(await done.text()).toContain('Invitation accepted');
 
-    const list = await call('GET', '/customers', { token: reseller.token });
-    const row = list.body.items.find((c: { customerId: string }) => c.customerId === customer.orgId);
+    // delegatedAdmin is true once the "Default" admin relationship the acceptance asked for is
+    // there: the stream consumer makes it a moment after the acceptance.
+    const row = await eventually(
+      async () => {
+        const list = await call('GET', '/customers', { token: reseller.token });
+        const found = list.body.items.find((c: { customerId: string }) => c.customerId === customer.orgId);
+        return found?.delegatedAdmin ? found : undefined;
+      },
+      15_000,
+      'the Default admin relationship',
+    );
     expect(row).toEqual({
       customerId: customer.orgId,
       name: `Org ${customer.domain}`,
