@@ -110,7 +110,8 @@ export const adminRelationshipStore: AdminRelationshipStore = {
           nameClaim(r),
           {
             // Still the customer's partner (an ending may have come first): no access without it.
-            ConditionCheck: {
+            // The row notes that its Default is made (relationships' CustomerLink.defaultAdminAt).
+            Update: {
               TableName: tableName(),
               Key: keys.relationship(
                 r.partner.organizationId,
@@ -118,6 +119,8 @@ export const adminRelationshipStore: AdminRelationshipStore = {
                 r.customer.organizationId,
                 through,
               ),
+              UpdateExpression: 'SET defaultAdminAt = :at',
+              ExpressionAttributeValues: { ':at': r.createdAt },
               ConditionExpression: 'attribute_exists(pk)',
             },
           },

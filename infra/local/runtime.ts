@@ -287,6 +287,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     }
     functions = new LocalFunctions(local, { timeoutMs: FUNCTION_TIMEOUT_MS, idleMs: FUNCTION_IDLE_MS });
     stops.push(() => functions?.stop() ?? Promise.resolve());
+    // The scheduler stops (idempotently) before the functions too, stops running in reverse: a timer
+    // due while the runtime stops must not fire into stopped workers, fail its retries within a few
+    // scaled milliseconds and be dead-lettered after the run's summary.
+    stops.push(scheduler.stop);
     // Stopped before the functions (stops run in reverse), so no batch is cut off by a stopped worker.
     // With kept data, the stream records of earlier runs were handed over then: read only new ones.
     const running = functions;

@@ -760,6 +760,11 @@ describe('administering on behalf: delegated admin relationships', () => {
     expect(ended.status, JSON.stringify(ended.body)).toBe(200);
     expectProblem(await usersOf(customer.orgId, provider), 403, 'ADMIN_RELATIONSHIP_REQUIRED');
     expect((await usersOf(customer.orgId, reseller)).status).toBe(200);
+    // Customer.delegatedAdmin follows: false for the provider from the next read, true for the reseller.
+    const delegated = async (partner: Account) =>
+      (await call('GET', `/customers/${customer.orgId}`, { token: partner.token })).body.delegatedAdmin;
+    expect(await delegated(provider)).toBe(false);
+    expect(await delegated(reseller)).toBe(true);
   }, 60_000);
 
   it('migrates invitations accepted before Default relationships existed (operators, one-off, safe to repeat)', async () => {

@@ -126,8 +126,16 @@ describe('customerOf', () => {
 
   it('shows delegatedAdmin while an admin relationship is active: none, ended and past its end read false', async () => {
     const { deps, put, grantEnds } = fakeDeps([]);
+    // Asked for at the acceptance: true until its Default is made, then as the grants say.
     put({ orgId: 'o1', kind: 'CUSTOMER', otherId: 'c1', data: customerRow('c1') });
-    expect((await customerOf(deps, admin('o1'), 'c1')).delegatedAdmin).toBe(false);
+    expect((await customerOf(deps, admin('o1'), 'c1')).delegatedAdmin).toBe(true);
+    put({
+      orgId: 'o1',
+      kind: 'CUSTOMER',
+      otherId: 'c1',
+      data: customerRow('c1', { defaultAdminAt: NOW.toISOString() }),
+    });
+    expect(await customerOf(deps, admin('o1'), 'c1')).toEqual(customerRow('c1', { delegatedAdmin: false }));
     grantEnds.set('o1#c1', [NOW.toISOString()]);
     expect((await customerOf(deps, admin('o1'), 'c1')).delegatedAdmin).toBe(false);
     grantEnds.set('o1#c1', [NOW.toISOString(), ahead]);

@@ -656,7 +656,7 @@ export async function listCustomers(
 /**
  * API.md: a customer's `delegatedAdmin` is true while the caller's organization holds an active
  * admin relationship with it (a grant whose end is still ahead), read with the list, exact to the
- * second; what the invitation asked for is not it (that asked for the "Default" relationship).
+ * second; and from the acceptance that asked for it until its "Default" relationship is made.
  */
 async function withDelegatedAdmin<R extends CustomerLink>(
   deps: RelationshipDeps,
@@ -669,7 +669,13 @@ async function withDelegatedAdmin<R extends CustomerLink>(
     orgId,
     rows.map((r) => r.customerId),
   );
-  return rows.map((r) => ({ ...r, delegatedAdmin: (ends.get(r.customerId) ?? []).some((end) => end > now) }));
+  return rows.map(({ defaultAdminAt, ...r }) => ({
+    ...r,
+    delegatedAdmin:
+      (ends.get(r.customerId) ?? []).some((end) => end > now) ||
+      // Asked for, and its Default not made yet (the stream consumer's moment after the acceptance).
+      (r.delegatedAdmin && defaultAdminAt === undefined),
+  })) as R[];
 }
 
 /**

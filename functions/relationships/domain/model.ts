@@ -68,10 +68,17 @@ export interface CustomerLink {
   name: string;
   domain: string;
   country: string;
+  /**
+   * Stored: whether the accepted invitation asked for delegated admin (its "Default" admin
+   * relationship). As the API answers it: whether an admin relationship is active (see
+   * withDelegatedAdmin in domain/invitations.ts).
+   */
   delegatedAdmin: boolean;
   since: string;
   indirectProviderId?: string;
   indirectResellerId?: string;
+  /** When the "Default" admin relationship the acceptance asked for was made (set by its transaction). */
+  defaultAdminAt?: string;
 }
 
 /**
