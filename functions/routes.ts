@@ -6,6 +6,7 @@ import { onBehalfRoutes } from './on-behalf/routes.ts';
 import type { RouteSpec } from './platform/route-spec.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { relationshipRoutes } from './relationships/routes.ts';
+import { supportRoutes } from './support/routes.ts';
 
 export type { Access, Auth, Method, RouteSpec } from './platform/route-spec.ts';
 
@@ -23,6 +24,7 @@ export const routes = {
   ...activityRoutes,
   ...commerceRoutes,
   ...onBehalfRoutes,
+  ...supportRoutes,
 } as const;
 
 export const routeList: ReadonlyArray<RouteSpec & { id: string }> = Object.entries(routes).map(([id, r]) => ({

@@ -74,6 +74,7 @@ export const ERROR_CODES = {
     'LICENSES_EXHAUSTED',
     'ACTIVE_SUBSCRIPTIONS',
   ],
+  support: ['COUNTRY_IMMUTABLE', 'TICKET_CLOSED', 'INVALID_TRANSITION'],
 } as const;
 
 export type PlatformCode = (typeof ERROR_CODES.platform)[number];
@@ -82,6 +83,7 @@ export type EnrollmentCode = (typeof ERROR_CODES.enrollment)[number];
 export type RelationshipsCode = (typeof ERROR_CODES.relationships)[number];
 export type CommerceCode = (typeof ERROR_CODES.commerce)[number];
 export type OnBehalfCode = (typeof ERROR_CODES.onBehalf)[number];
+export type SupportCode = (typeof ERROR_CODES.support)[number];
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES][number];
 
 /** One invalid field of a request: where (`body.email`, `query.cursor`) and what is wrong. */

@@ -173,6 +173,9 @@ export const keys = {
     pk: `ORG#${orgId}`,
     sk: subId === undefined ? `${kind}#${otherId}` : `${kind}#${otherId}#${subId}`,
   }),
+  // ---- Partner operations (functions/support/), profile area: partner profile, provider listing and directory, contact requests.
+  // ---- Partner operations, ticket area: service incidents, service requests and support tickets.
+  // ---- Partner operations, lead area: leads.
 } as const;
 
 /** DynamoDB's limits on one key attribute value (UTF-8 bytes). */

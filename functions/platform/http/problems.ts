@@ -189,6 +189,15 @@ export const PROBLEMS: { readonly [C in ErrorCode]: Problem } = {
   CANCELLATION_WINDOW_CLOSED: conflict(
     'A subscription can be canceled only within 7 days of the term’s start (cancellationAllowedUntil).',
   ),
+  COUNTRY_IMMUTABLE: {
+    ...rule,
+    detail:
+      'The country of the legal address is the country your organization was created in and cannot change; keep it, or contact support.',
+  },
+  TICKET_CLOSED: conflict('The ticket is closed; open a new ticket for anything more.'),
+  INVALID_TRANSITION: conflict(
+    'The lead cannot move to that status from its current one (NEW → ACTIVE or DECLINED; ACTIVE → WON or LOST); read it again.',
+  ),
 };
 
 /** What a DomainError answers: its code's status and title, its own detail or the code's standard one, and its headers. */

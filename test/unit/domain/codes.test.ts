@@ -17,6 +17,9 @@ const TEST_FILES = [
   'on-behalf.test.ts',
   'customer-users.test.ts',
   'endings.test.ts',
+  'support-profile.test.ts',
+  'support-tickets.test.ts',
+  'support-leads.test.ts',
 ];
 const FUNCTIONS = new URL('../../../functions/', import.meta.url);
 
@@ -60,7 +63,7 @@ function platformCodesTheDomainThrows(): string[] {
     .map((file) => file.replaceAll('\\', '/'))
     .filter(
       (file) =>
-        /^(identity|enrollment|relationships|commerce|on-behalf)\/(domain\/.*|store)\.ts$/.test(file) ||
+        /^(identity|enrollment|relationships|commerce|on-behalf|support)\/(domain\/.*|([a-z]+-)?store)\.ts$/.test(file) ||
         /^platform\/(links\/links|data\/table|data\/transact)\.ts$/.test(file),
     );
   const thrown = files.flatMap((file) =>
@@ -81,7 +84,7 @@ describe('the domain tests assert every error code', () => {
     },
   );
 
-  it.each(['identity', 'enrollment', 'relationships', 'commerce', 'onBehalf'] as const)(
+  it.each(['identity', 'enrollment', 'relationships', 'commerce', 'onBehalf', 'support'] as const)(
     'every %s code',
     (context) => {
       expect(uncovered(ERROR_CODES[context], sources)).toEqual([]);
