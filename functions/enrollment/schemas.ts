@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { DomainName } from '../identity/schemas.ts';
 import { Country, Email, ListQuery } from '../platform/schemas.ts';
 import { ENROLLMENT_STATUSES } from './domain/model.ts';
 
@@ -101,8 +102,20 @@ export const DecisionBody = z
   .register(z.globalRegistry, { id: 'EnrollmentDecision' });
 
 export const MpnParams = z.object({ mpnId: MpnId });
+/** How many existing customers one profile may carry over (each is one transaction at approval). */
+export const MAX_EXISTING_CUSTOMERS = 200;
+
 export const PartnerNetworkBody = z
-  .object({ legalName: Text(200), country: Country, status: z.enum(['ACTIVE', 'INACTIVE']) })
+  .object({
+    legalName: Text(200),
+    country: Country,
+    status: z.enum(['ACTIVE', 'INACTIVE']),
+    existingCustomers: z.optional(
+      z
+        .array(z.object({ name: Text(200), domain: DomainName, country: Country }))
+        .check(z.maxLength(MAX_EXISTING_CUSTOMERS)),
+    ),
+  })
   .register(z.globalRegistry, { id: 'PartnerNetworkProfileRequest' });
 export const PartnerNetworkProfile = z
   .extend(PartnerNetworkBody, { mpnId: z.string(), updatedAt: z.string() })

@@ -9,6 +9,8 @@ export interface IdentityStore {
   /** Undoes createOrganization (compensation when a later step fails). */
   deleteOrganization(org: OrganizationRecord, admin: UserRecord, link?: LinkRecord): Promise<void>;
   getOrganization(orgId: string): Promise<OrganizationRecord | undefined>;
+  /** The organization that claimed this domain (any case), if any. */
+  getOrganizationByDomain(domain: string): Promise<OrganizationRecord | undefined>;
   getUser(userId: string): Promise<UserRecord | undefined>;
   getUserByEmail(email: string): Promise<UserRecord | undefined>;
   /** Marks the link used and the user and organization verified; of concurrent calls one wins, the rest get LINK_USED. */

@@ -141,6 +141,11 @@ export const identityStore: IdentityStore = {
   },
 
   getOrganization: (orgId) => getRecord(organizations, keys.organization(orgId)),
+
+  async getOrganizationByDomain(domain) {
+    const claim = await getRecord(domainClaims, keys.domainClaim(domain));
+    return claim ? getRecord(organizations, keys.organization(claim.orgId)) : undefined;
+  },
   getUser: (userId) => getRecord(users, keys.user(userId)),
 
   async getUserByEmail(email) {

@@ -71,6 +71,18 @@ export interface RelationshipStore {
     at: Date,
     rows: RelationshipRow[],
     requires: RelationshipRow[],
+    /** Rows the acceptance replaces, deleted whether or not they exist (a `NOT_ON_PLATFORM` entry). */
+    replaces?: RelationshipRow[],
+  ): Promise<boolean>;
+  /**
+   * An existing customer carried over at enrollment approval: its rows (each new) and its activity
+   * record, in one transaction. False when a row exists already (nothing written).
+   */
+  addExistingCustomer(
+    resellerId: string,
+    customer: CustomerLink,
+    rows: RelationshipRow[],
+    at: string,
   ): Promise<boolean>;
   /** Counts one invitation in the hour; false when the limit is reached. */
   countInvitation(orgId: string, hour: string, limit: number, expiresAt: number): Promise<boolean>;

@@ -7,6 +7,7 @@ import {
   CustomerIdParams,
   CustomerRequestBody,
   CustomerRequestCreated,
+  ExistingCustomerInviteBody,
   Invitation,
   InvitationCanceled,
   InvitationCreated,
@@ -44,6 +45,19 @@ export const relationshipRoutes = {
     response: { status: 201, schema: CustomerRequestCreated },
     // Not the Powertools path (it would store the link): the link is derived from the key
     // with the link secret, see functions/domain/invitations.ts.
+    idempotent: 'derived',
+    uses: ['table', 'mail', 'linkSecret'],
+  }),
+  inviteExistingCustomer: route({
+    method: 'POST',
+    path: '/customers/{customerId}/invite',
+    handler: 'relationships/api/invite-existing-customer',
+    auth: 'signed-in',
+    permission: 'customers:requestRelationship',
+    summary:
+      'Invites an existing customer not on the platform yet (status NOT_ON_PLATFORM) in one call: a relationship request to an email on its domain, sent unless send=false',
+    request: { params: CustomerIdParams, body: ExistingCustomerInviteBody },
+    response: { status: 201, schema: CustomerRequestCreated },
     idempotent: 'derived',
     uses: ['table', 'mail', 'linkSecret'],
   }),

@@ -26,6 +26,10 @@ export const CustomerRequestBody = z
     locale: Locale,
   })
   .register(z.globalRegistry, { id: 'CustomerRelationshipRequest' });
+/** The one-call invitation of an existing customer: the same request, emailed unless `send: false`. */
+export const ExistingCustomerInviteBody = z
+  .extend(CustomerRequestBody, { send: z._default(z.boolean(), true) })
+  .register(z.globalRegistry, { id: 'ExistingCustomerInvitation' });
 
 const OrgRef = z.object({ id: z.string(), name: z.string(), domain: z.string() });
 export const InvitationCreated = z.object({
@@ -101,6 +105,11 @@ export const Customer = z
     since: z.string(),
     indirectProviderId: z.optional(z.string()),
     indirectResellerId: z.optional(z.string()),
+    /**
+     * `NOT_ON_PLATFORM`: an existing customer carried over at enrollment approval whose domain has no
+     * organization here yet; invite it with POST /customers/{customerId}/invite. Enums are open.
+     */
+    status: z.enum(['ACTIVE', 'NOT_ON_PLATFORM']),
   })
   .register(z.globalRegistry, { id: 'Customer' });
 export const ProviderIdParams = z.object({ providerId: z.string().check(z.minLength(1), z.maxLength(100)) });

@@ -141,7 +141,7 @@ export const relationshipStore: RelationshipStore = {
     );
   },
 
-  async acceptInvitation(inv, by, at, rows, requires) {
+  async acceptInvitation(inv, by, at, rows, requires, replaces = []) {
     return transactWriteIf(
       [
         {
@@ -180,6 +180,7 @@ export const relationshipStore: RelationshipStore = {
             ConditionExpression: 'attribute_exists(pk)',
           },
         })),
+        ...replaces.map((r) => ({ Delete: { TableName: tableName(), Key: rowKey(r) } })),
         recordActivity({
           ...invitationActivity(inv, 'INVITATION_ACCEPTED'),
           // A customer's acceptance gives partners a place in its organization: it shows inbound.
@@ -196,6 +197,30 @@ export const relationshipStore: RelationshipStore = {
       ],
     );
   },
+
+  addExistingCustomer: (resellerId, customer, rows, at) =>
+    transactWriteIf(
+      [
+        ...rows.map((r) => ({
+          Put: {
+            TableName: tableName(),
+            Item: rowsOf(r.kind).item(r.data as Record<string, unknown>, rowKey(r)),
+            ConditionExpression: NEW,
+          },
+        })),
+        recordActivity({
+          organizationId: resellerId,
+          operation: 'EXISTING_CUSTOMER_ADDED',
+          resourceType: 'customer',
+          resourceId: customer.customerId,
+          // A real organization sees the partner it now has in its inbound log.
+          customerId: customer.status === undefined ? customer.customerId : undefined,
+          changes: { status: [null, customer.status ?? 'ACTIVE'] },
+          at,
+        }),
+      ],
+      rows.map((_, i) => i),
+    ),
 
   countInvitation: (orgId, hour, limit, expiresAt) =>
     countUpTo(keys.invitationCounter(orgId, hour), 'invitationCounter', limit, expiresAt),

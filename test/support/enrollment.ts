@@ -9,7 +9,12 @@ export const operatorToken = () => signIn(runtime.operator.email, runtime.operat
 
 /** A fresh partner network profile, created the way operators do. */
 export async function mpnProfile(
-  opts: { country?: string; status?: 'ACTIVE' | 'INACTIVE'; token?: string } = {},
+  opts: {
+    country?: string;
+    status?: 'ACTIVE' | 'INACTIVE';
+    token?: string;
+    existingCustomers?: Array<{ name: string; domain: string; country: string }>;
+  } = {},
 ) {
   const mpnId = String(randomInt(10_000_000, 99_999_999));
   const res = await call('PUT', `/operator/partner-network/${mpnId}`, {
@@ -18,6 +23,7 @@ export async function mpnProfile(
       legalName: `Partner ${mpnId} Ltd`,
       country: opts.country ?? 'ES',
       status: opts.status ?? 'ACTIVE',
+      ...(opts.existingCustomers ? { existingCustomers: opts.existingCustomers } : {}),
     },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -122,9 +128,12 @@ export async function approvedReseller(): Promise<Account> {
  * `account`'s organization (a work account or an indirect provider) enrolled and approved as a
  * reseller, with the MPN ID it enrolled with (recorded on the orders it is reseller of record of).
  */
-export async function enrolledAsReseller(account: Account): Promise<Account & { mpnId: string }> {
+export async function enrolledAsReseller(
+  account: Account,
+  profile: Pick<Parameters<typeof mpnProfile>[0] & object, 'existingCustomers'> = {},
+): Promise<Account & { mpnId: string; enrollmentId: string }> {
   const op = await operatorToken();
-  const mpnId = await mpnProfile({ token: op });
+  const mpnId = await mpnProfile({ token: op, ...profile });
   const enrollmentId = await submit(account, mpnId);
   const verified = await call('POST', '/enrollments/verify', {
     body: { token: await enrollmentToken(`paz@${account.domain}`) },
@@ -137,7 +146,7 @@ export async function enrolledAsReseller(account: Account): Promise<Account & { 
   });
   expect(decided.status).toBe(202);
   await waitForStatus(account, enrollmentId, 'APPROVED');
-  return { ...account, mpnId };
+  return { ...account, mpnId, enrollmentId };
 }
 
 /** An indirect provider created by the operator, its admin past the first-sign-in password change. */

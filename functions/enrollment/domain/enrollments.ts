@@ -25,6 +25,7 @@ import {
   type Contact,
   type EnrollmentRecord,
   type EnrollmentStatus,
+  type ExistingCustomer,
   enrollmentErrors,
   type MpnProfile,
 } from './model.ts';
@@ -262,6 +263,21 @@ export async function putPartnerProfile(
   const profile: MpnProfile = { mpnId, ...input, updatedAt: deps.clock.now().toISOString() };
   await deps.enrollments.putMpnProfile(profile);
   return profile;
+}
+
+/**
+ * The customers an approved enrollment's partner network profile says the new reseller already
+ * serves (API.md, "Existing customers"); undefined unless the enrollment is APPROVED. Read by the
+ * relationships context when the approval's activity record arrives.
+ */
+export async function existingCustomersOfApproval(
+  deps: Pick<EnrollmentDeps, 'enrollments'>,
+  enrollmentId: string,
+): Promise<{ resellerId: string; customers: ExistingCustomer[] } | undefined> {
+  const enrollment = await deps.enrollments.getEnrollment(enrollmentId);
+  if (enrollment?.status !== 'APPROVED') return undefined;
+  const profile = await deps.enrollments.getMpnProfile(enrollment.mpnId);
+  return { resellerId: enrollment.orgId, customers: profile?.existingCustomers ?? [] };
 }
 
 // ---- Steps of the enrollment-review state machine ----

@@ -9,11 +9,20 @@ export const ENROLLMENT_STATUSES = [
 ] as const;
 export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
 
+/** A customer the partner already serves elsewhere, as its partner network profile lists it. */
+export interface ExistingCustomer {
+  name: string;
+  domain: string;
+  country: string;
+}
+
 export interface MpnProfile {
   mpnId: string;
   legalName: string;
   country: string;
   status: 'ACTIVE' | 'INACTIVE';
+  /** Carried over to the reseller's customers when its enrollment is approved (functions/relationships/domain/existing.ts). */
+  existingCustomers?: ExistingCustomer[];
   updatedAt: string;
 }
 

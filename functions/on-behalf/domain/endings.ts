@@ -3,6 +3,7 @@ import { mailGlobalAdmins, type Organizations } from '../../identity/domain/admi
 import type { Principal } from '../../identity/domain/model.ts';
 import { DomainError } from '../../platform/errors.ts';
 import type { Clock, Mailer, Timers } from '../../platform/ports.ts';
+import { relationshipRows } from '../../relationships/domain/access.ts';
 import type { CustomerLink, RelationshipKind } from '../../relationships/domain/model.ts';
 import type { RelationshipData, RelationshipStore } from '../../relationships/ports.ts';
 import {
@@ -158,10 +159,7 @@ function assertGlobalAdmin(actor: Principal) {
 
 /** The partner's rows of one customer (its own as reseller, one per reseller as provider). */
 async function customerRows(deps: EndingDeps, partnerId: string, customerId: string) {
-  // Ids are opaque: a path id that merely spells a row's key (`<customer>#<reseller>`) is no customer id.
-  return (await deps.rows.relationshipsWith(partnerId, 'CUSTOMER', customerId)).filter(
-    (row) => row.customerId === customerId,
-  );
+  return relationshipRows(await deps.rows.relationshipsWith(partnerId, 'CUSTOMER', customerId), customerId);
 }
 
 /** Every row of a list, page by page, up to `atMost` (beyond that the ending is too big anyway). */

@@ -23,11 +23,15 @@ import { customerRows } from './access.ts';
 import {
   type CustomerLink,
   effectiveStatus,
+  existingCustomerId,
   type InvitationKind,
   type InvitationRecord,
   type InvitationStatus,
+  type ListedCustomer,
   type OrgRef,
   type PartnerLink,
+  partnerRow,
+  publicCustomer,
   relationshipErrors,
 } from './model.ts';
 
@@ -418,14 +422,6 @@ async function assertMayAnswer(deps: RelationshipDeps, invitation: InvitationRec
   return org;
 }
 
-const partnerRow = (org: OrganizationRecord, since: string): PartnerLink => ({
-  organizationId: org.id,
-  name: org.name,
-  domain: org.domain,
-  country: org.country,
-  since,
-});
-
 /** The relationship rows an accepted invitation creates, each in the partition of the list it shows on. */
 async function effectsOf(
   deps: RelationshipDeps,
@@ -441,6 +437,7 @@ async function effectsOf(
         { orgId: from.id, kind: 'RESELLER', otherId: invitee.id, data: partnerRow(invitee, since) },
       ] satisfies RelationshipRow[],
       requires: [],
+      replaces: [],
     };
   }
   const providerId = invitation.provider?.id;
@@ -457,7 +454,11 @@ async function effectsOf(
     { orgId: from.id, kind: 'CUSTOMER', otherId: invitee.id, data: customer },
     { orgId: invitee.id, kind: 'PARTNER', otherId: from.id, data: partnerRow(from, since) },
   ];
-  if (!providerId) return { rows, requires: [] };
+  // The reseller's entry of this customer from before it was here (an existing customer), if any.
+  const replaces: RelationshipRow[] = [
+    { orgId: from.id, kind: 'CUSTOMER', otherId: existingCustomerId(invitee.domain), data: {} },
+  ];
+  if (!providerId) return { rows, requires: [], replaces };
   const provider = await organizationOf(deps, providerId);
   const { indirectProviderId: _self, ...shared } = customer;
   return {
@@ -492,6 +493,7 @@ async function effectsOf(
     requires: [
       { orgId: from.id, kind: 'PROVIDER', otherId: provider.id, data: {} },
     ] satisfies RelationshipRow[],
+    replaces,
   };
 }
 
@@ -516,8 +518,8 @@ export async function acceptInvitation(
   if (invitation.kind === 'PROVIDER_RESELLER' && !invitee.partnerTypes.includes('RESELLER'))
     throw new DomainError('NOT_A_RESELLER');
   const now = deps.clock.now();
-  const { rows, requires } = await effectsOf(deps, invitation, invitee, now.toISOString());
-  if (!(await deps.relationships.acceptInvitation(invitation, ref(invitee), now, rows, requires)))
+  const { rows, requires, replaces } = await effectsOf(deps, invitation, invitee, now.toISOString());
+  if (!(await deps.relationships.acceptInvitation(invitation, ref(invitee), now, rows, requires, replaces)))
     await lostRace(deps, invitation);
   return { status: 'ACCEPTED' as const, invitationId: invitation.id, invitation };
 }
@@ -662,20 +664,22 @@ async function withDelegatedAdmin<R extends CustomerLink>(
   deps: RelationshipDeps,
   orgId: string,
   rows: R[],
-): Promise<R[]> {
-  if (rows.length === 0) return rows;
+): Promise<ListedCustomer<R>[]> {
+  if (rows.length === 0) return [];
   const now = deps.clock.now().toISOString();
   const ends = await deps.relationships.adminGrantEnds(
     orgId,
-    rows.map((r) => r.customerId),
+    // An organization not on the platform has no admin relationship to read.
+    rows.filter((r) => r.status === undefined).map((r) => r.customerId),
   );
-  return rows.map(({ defaultAdminAt, ...r }) => ({
+  return rows.map(({ defaultAdminAt, status, ...r }) => ({
     ...r,
+    status: status ?? 'ACTIVE',
     delegatedAdmin:
       (ends.get(r.customerId) ?? []).some((end) => end > now) ||
       // Asked for, and its Default not made yet (the stream consumer's moment after the acceptance).
       (r.delegatedAdmin && defaultAdminAt === undefined),
-  })) as R[];
+  }));
 }
 
 /**
@@ -684,7 +688,9 @@ async function withDelegatedAdmin<R extends CustomerLink>(
  * `indirectResellerId`). Any other organization gets 404 (customerRows).
  */
 export async function customerOf(deps: RelationshipDeps, actor: Principal, customerId: string) {
-  const [own] = await customerRows({ customers: deps.relationships }, actor.user.orgId, customerId);
+  const [own] = await customerRows({ customers: deps.relationships }, actor.user.orgId, customerId, {
+    listed: true,
+  });
   const [withAdmin] = await withDelegatedAdmin(deps, actor.user.orgId, [own]);
-  return withAdmin ?? own;
+  return withAdmin ?? publicCustomer(own);
 }

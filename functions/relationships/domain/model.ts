@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DomainError } from '../../platform/errors.ts';
 
 export const INVITATION_KINDS = [
@@ -79,13 +80,25 @@ export interface CustomerLink {
   indirectResellerId?: string;
   /** When the "Default" admin relationship the acceptance asked for was made (set by its transaction). */
   defaultAdminAt?: string;
+  /**
+   * `NOT_ON_PLATFORM`: an existing customer carried over from the reseller's partner network profile
+   * whose domain has no organization here (functions/relationships/domain/existing.ts). It is listed,
+   * and can be invited in one call, but it is no relationship: everything else under
+   * /customers/{customerId}/ answers 404 for it. Absent on every real relationship.
+   */
+  status?: 'NOT_ON_PLATFORM';
 }
+
+/** A customer as the API shows it: every row with its status. */
+export type ListedCustomer<R extends CustomerLink = CustomerLink> = Omit<R, 'status' | 'defaultAdminAt'> & {
+  status: 'ACTIVE' | 'NOT_ON_PLATFORM';
+};
 
 /**
  * A customer row as the API shows it (the Customer schema): a provider's row of a customer
  * shared by one reseller also holds `resellerId` for the store, which the path already names.
  */
-export const publicCustomer = (row: CustomerLink): CustomerLink => ({
+export const publicCustomer = (row: CustomerLink | ListedCustomer): ListedCustomer => ({
   customerId: row.customerId,
   name: row.name,
   domain: row.domain,
@@ -94,6 +107,27 @@ export const publicCustomer = (row: CustomerLink): CustomerLink => ({
   since: row.since,
   ...(row.indirectProviderId ? { indirectProviderId: row.indirectProviderId } : {}),
   ...(row.indirectResellerId ? { indirectResellerId: row.indirectResellerId } : {}),
+  status: row.status ?? 'ACTIVE',
+});
+
+/**
+ * The id of an existing customer's `NOT_ON_PLATFORM` entry in a reseller's list: derived from its
+ * domain, so carrying over twice writes one entry, and the acceptance of that domain's invitation
+ * finds the entry it replaces without a lookup.
+ */
+export const existingCustomerId = (domain: string) =>
+  `ext-${createHash('sha256').update(domain.toLowerCase(), 'utf8').digest('base64url').slice(0, 22)}`;
+
+/** A row of an organization's own lists (providers, resellers, a customer's partners). */
+export const partnerRow = (
+  org: { id: string; name: string; domain: string; country: string },
+  since: string,
+): PartnerLink => ({
+  organizationId: org.id,
+  name: org.name,
+  domain: org.domain,
+  country: org.country,
+  since,
 });
 
 export const effectiveStatus = (inv: InvitationRecord, now: Date): InvitationStatus =>

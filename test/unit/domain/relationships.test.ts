@@ -5,6 +5,11 @@ import {
   hashLinkToken,
   INVITATION_LINK_TTL_SECONDS,
 } from '../../../functions/platform/links/links.ts';
+import { customerRows } from '../../../functions/relationships/domain/access.ts';
+import {
+  carryOverExistingCustomers,
+  inviteExistingCustomer,
+} from '../../../functions/relationships/domain/existing.ts';
 import {
   acceptInvitation,
   cancelInvitation,
@@ -21,6 +26,7 @@ import {
   resendInvitation,
   viewInvitation,
 } from '../../../functions/relationships/domain/invitations.ts';
+import { existingCustomerId } from '../../../functions/relationships/domain/model.ts';
 import {
   addOrganization,
   addUser,
@@ -403,8 +409,8 @@ describe('viewing and answering an invitation', () => {
       delegatedAdmin: true,
       since: T0.toISOString(),
     };
-    expect((await listCustomers(deps, reseller, 25)).items).toEqual([row]);
-    expect(await customerOf(deps, reseller, 'tailspin')).toEqual(row);
+    expect((await listCustomers(deps, reseller, 25)).items).toEqual([{ ...row, status: 'ACTIVE' }]);
+    expect(await customerOf(deps, reseller, 'tailspin')).toEqual({ ...row, status: 'ACTIVE' });
     expect(await p.relationships.getRelationship('tailspin', 'PARTNER', 'contoso')).toEqual(
       partnerRow('contoso'),
     );
@@ -614,5 +620,108 @@ describe('lists', () => {
     expect((await listSharedCustomers(deps, reseller, 'fabrikam', 25)).items).toEqual([]);
     expect((await listSharedCustomers(deps, provider, 'contoso', 25)).items).toEqual([]);
     await expectCode('NOT_FOUND', listSharedCustomers(deps, customer, 'contoso', 25));
+  });
+});
+
+describe('existing customers carried over at enrollment approval', () => {
+  const legacy = { name: 'Legacy Ltd', domain: 'legacy.example', country: 'PT' };
+  const legacyId = existingCustomerId('legacy.example');
+
+  it('connects a domain that has an organization here, lists one that has none, skips its own and repeats', async () => {
+    const outcomes = await carryOverExistingCustomers(deps, 'contoso', [
+      { name: 'Tailspin (as the partner knows it)', domain: 'tailspin.example', country: 'ES' },
+      legacy,
+      { ...legacy, domain: 'LEGACY.example' },
+      { name: 'Contoso', domain: 'contoso.example', country: 'ES' },
+    ]);
+
+    expect(outcomes.sort()).toEqual(['NOT_ON_PLATFORM', 'RELATIONSHIP', 'SELF']);
+    const { items } = await listCustomers(deps, reseller, 25);
+    expect(items).toEqual(
+      expect.arrayContaining([
+        // The organization's own name, not the profile's: it is a real relationship, without delegated admin.
+        {
+          customerId: 'tailspin',
+          name: 'Org tailspin',
+          domain: 'tailspin.example',
+          country: 'ES',
+          delegatedAdmin: false,
+          since: T0.toISOString(),
+          status: 'ACTIVE',
+        },
+        {
+          customerId: legacyId,
+          ...legacy,
+          delegatedAdmin: false,
+          since: T0.toISOString(),
+          status: 'NOT_ON_PLATFORM',
+        },
+      ]),
+    );
+    expect(items).toHaveLength(2);
+    expect(await p.relationships.getRelationship('tailspin', 'PARTNER', 'contoso')).toEqual(
+      partnerRow('contoso'),
+    );
+    expect((await customerOf(deps, reseller, legacyId)).status).toBe('NOT_ON_PLATFORM');
+
+    // The stream may deliver the approval again: nothing changes.
+    const before = tableDump(p);
+    expect(await carryOverExistingCustomers(deps, 'contoso', [legacy])).toEqual(['ALREADY_THERE']);
+    expect(tableDump(p)).toEqual(before);
+  });
+
+  it('an entry not on the platform is no relationship: only the list, GET and its invitation see it', async () => {
+    await carryOverExistingCustomers(deps, 'contoso', [legacy]);
+
+    await expectCode('NOT_FOUND', customerRows({ customers: p.relationships }, 'contoso', legacyId));
+    await expectCode('NOT_FOUND', customerOf(deps, provider, legacyId));
+    await expectCode(
+      'NOT_FOUND',
+      inviteExistingCustomer(deps, provider, legacyId, {
+        customerEmail: 'ana@legacy.example',
+        delegatedAdmin: true,
+        send: true,
+      }),
+    );
+  });
+
+  it('is invited in one call to an address on its domain; the acceptance replaces the entry', async () => {
+    await carryOverExistingCustomers(deps, 'contoso', [legacy]);
+    const before = tableDump(p);
+    await expectCode(
+      'EMAIL_DOMAIN_MISMATCH',
+      inviteExistingCustomer(deps, reseller, legacyId, {
+        customerEmail: 'ana@elsewhere.example',
+        delegatedAdmin: true,
+        send: true,
+      }),
+    );
+    expect(tableDump(p)).toEqual(before);
+
+    const invited = await inviteExistingCustomer(deps, reseller, legacyId, {
+      customerEmail: 'ana@legacy.example',
+      delegatedAdmin: false,
+      send: true,
+    });
+    const token = tokenOf(p.mailer.linkTo('ana@legacy.example', ACCEPT));
+    expect(tokenOf(invited.link)).toBe(token);
+
+    // The customer joins the platform and accepts.
+    const joined = (await addOrganization(p, 'legacy')).admin;
+    await acceptInvitation(deps, token, joined, true);
+    const { items } = await listCustomers(deps, reseller, 25);
+    expect(items.map((c) => [c.customerId, c.status])).toEqual([['legacy', 'ACTIVE']]);
+  });
+
+  it('refuses to invite a customer that already has a relationship (ALREADY_CONNECTED)', async () => {
+    await carryOverExistingCustomers(deps, 'contoso', [{ ...legacy, domain: 'tailspin.example' }]);
+    await expectCode(
+      'ALREADY_CONNECTED',
+      inviteExistingCustomer(deps, reseller, 'tailspin', {
+        customerEmail: 'ana@tailspin.example',
+        delegatedAdmin: true,
+        send: true,
+      }),
+    );
   });
 });

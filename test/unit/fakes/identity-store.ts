@@ -99,6 +99,11 @@ export class FakeIdentityStore implements IdentityStore, LinkStore {
     return copy(this.organizations.get(orgId));
   }
 
+  async getOrganizationByDomain(domain: string) {
+    const orgId = this.domainClaims.get(domain.toLowerCase());
+    return orgId === undefined ? undefined : copy(this.organizations.get(orgId));
+  }
+
   async getUser(userId: string) {
     return copy(this.users.get(userId));
   }

@@ -2,6 +2,7 @@ import { keys } from '../../../functions/platform/data/table.ts';
 import { DomainError } from '../../../functions/platform/errors.ts';
 import type { LinkRecord } from '../../../functions/platform/links/links.ts';
 import {
+  type CustomerLink,
   type InvitationRecord,
   type InvitationStatus,
   type OrgRef,
@@ -119,6 +120,7 @@ export class FakeRelationshipStore implements RelationshipStore {
     at: Date,
     rows: RelationshipRow[],
     requires: RelationshipRow[],
+    replaces: RelationshipRow[] = [],
   ) {
     const stored = this.invitations.get(invitation.id);
     // The one write that makes an invitation change once: of concurrent accepts one wins.
@@ -144,7 +146,17 @@ export class FakeRelationshipStore implements RelationshipStore {
         },
       })),
       ...requires.map((r) => ({ holds: () => this.row(r) !== undefined, onFail: connected })),
+      ...replaces.map((r) => ({
+        write: () => this.rows.get(r.orgId)?.delete(sortKeyOf(r.kind, r.otherId, r.subId)),
+      })),
     ]);
+    return true;
+  }
+
+  async addExistingCustomer(_resellerId: string, _customer: CustomerLink, rows: RelationshipRow[]) {
+    if (rows.some((r) => this.row(r) !== undefined)) return false;
+    for (const r of rows)
+      this.partition(r.orgId).set(sortKeyOf(r.kind, r.otherId, r.subId), copy({ ...r.data }));
     return true;
   }
 
