@@ -26,7 +26,17 @@ const sampleProvider = {
 };
 
 const partnerNetwork = [
-  { mpnId: '1234567', legalName: 'Fabrikam Iberia S.L.', country: 'ES', status: 'ACTIVE' as const },
+  {
+    mpnId: '1234567',
+    legalName: 'Fabrikam Iberia S.L.',
+    country: 'ES',
+    status: 'ACTIVE' as const,
+    // On the reseller's customer list once its enrollment is approved (NOT_ON_PLATFORM until invited).
+    existingCustomers: [
+      { name: 'Alpine Ski House', domain: 'alpineskihouse.example', country: 'ES' },
+      { name: 'Coho Winery', domain: 'cohowinery.example', country: 'PT' },
+    ],
+  },
   { mpnId: '2345678', legalName: 'Northwind Traders Inc.', country: 'US', status: 'ACTIVE' as const },
   { mpnId: '3456789', legalName: 'Tailspin Toys GmbH', country: 'DE', status: 'ACTIVE' as const },
   { mpnId: '9999999', legalName: 'Inactive Partner Ltd', country: 'GB', status: 'INACTIVE' as const },

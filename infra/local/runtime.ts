@@ -59,6 +59,7 @@ export interface LocalRuntimeOptions {
     legalName: string;
     country: string;
     status: 'ACTIVE' | 'INACTIVE';
+    existingCustomers?: Array<{ name: string; domain: string; country: string }>;
   }>;
   /** The offer catalog to start with; SAMPLE_OFFERS (infra/local/offers.ts) by default. */
   offers?: ReadonlyArray<Omit<OfferRecord, 'updatedAt'>>;

@@ -68,6 +68,7 @@ const RECORDS: Record<string, { operations: string[] } | { nothing: string }> = 
   decideEnrollment: { operations: ['ENROLLMENT_DECIDED'] },
   inviteReseller: { operations: ['INVITATION_CREATED'] },
   requestCustomerRelationship: { operations: ['INVITATION_CREATED'] },
+  inviteExistingCustomer: { operations: ['INVITATION_CREATED'] },
   inviteCustomerWithProvider: { operations: ['INVITATION_CREATED'] },
   acceptInvitation: { operations: ['INVITATION_ACCEPTED'] },
   declineInvitation: { operations: ['INVITATION_DECLINED'] },
@@ -393,9 +394,10 @@ describe('activity log', () => {
     };
 
     mpnId = String(10_000_000 + Math.floor(Math.random() * 89_999_999));
+    const existingCustomers = [{ name: 'Legacy Ltd', domain: uniqueDomain('legacy'), country: 'ES' }];
     const profile = await call('PUT', `/operator/partner-network/${mpnId}`, {
       token: operator,
-      body: { legalName: `Partner ${mpnId} Ltd`, country: 'ES', status: 'ACTIVE' },
+      body: { legalName: `Partner ${mpnId} Ltd`, country: 'ES', status: 'ACTIVE', existingCustomers },
     });
     ok(profile, 200);
     drove('putPartnerNetworkProfile', profile, {
@@ -403,7 +405,12 @@ describe('activity log', () => {
       actor: { kind: 'OPERATOR', email: runtime.operator.email },
       resourceType: 'mpnProfile',
       resourceId: mpnId,
-      changes: { legalName: [null, `Partner ${mpnId} Ltd`], country: [null, 'ES'], status: [null, 'ACTIVE'] },
+      changes: {
+        legalName: [null, `Partner ${mpnId} Ltd`],
+        country: [null, 'ES'],
+        status: [null, 'ACTIVE'],
+        existingCustomers: [null, existingCustomers],
+      },
     });
 
     const offerId = `offer-${mpnId}`;
@@ -491,6 +498,25 @@ describe('activity log', () => {
       changes: { decision: [null, 'APPROVE'] },
     });
     await waitForStatus(reseller, enrollmentId, 'APPROVED');
+
+    // The approval carried the profile's existing customer over (by the platform); invited in one call.
+    const legacy = await eventually(async () =>
+      (await allPages('/customers', reseller.token, 100)).find((c) => c.status === 'NOT_ON_PLATFORM'),
+    );
+    const legacyInvited = await call('POST', `/customers/${legacy.customerId}/invite`, {
+      token: reseller.token,
+      body: { customerEmail: `ana@${existingCustomers[0]?.domain}`, send: false },
+    });
+    ok(legacyInvited, 201);
+    keep(tokenOf(legacyInvited.body.link));
+    drove('inviteExistingCustomer', legacyInvited, {
+      log: orgId,
+      actor: userActor(admin),
+      resourceType: 'invitation',
+      resourceId: legacyInvited.body.invitationId,
+    });
+    const carriedOver = (await storedLog(orgId)).filter((a) => a.operation === 'EXISTING_CUSTOMER_ADDED');
+    expect(carriedOver.map((a) => [a.actor, a.resourceId])).toEqual([[{ kind: 'SYSTEM' }, legacy.customerId]]);
 
     // ---- Invitations: the provider invites the reseller, who accepts.
     const invited = await call('POST', '/indirect-resellers/invitations', {
