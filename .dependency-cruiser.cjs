@@ -40,7 +40,7 @@ module.exports = {
           '^functions/platform/crypto/',
           '^functions/platform/events/(bus|queue)\\.ts$',
           `^functions/${CONTEXTS}/(api|tasks|pages|events)/`,
-          `^functions/${CONTEXTS}/([a-z]+-)?(store|wiring|directory|workflow|routes|schemas|principal|link-principal|sender)\\.ts$`,
+          `^functions/${CONTEXTS}/[a-z-]*(store|wiring|directory|workflow|routes|schemas|principal|link-principal|sender)\\.ts$`,
           'node_modules/(@aws-sdk|@smithy|@middy|@aws-lambda-powertools|@types/aws-lambda)/',
         ],
       },

@@ -62,6 +62,30 @@ export const streamConsumers: ReadonlyArray<StreamConsumerSpec> = [
     },
     batchSize: 10,
   },
+  {
+    // A customer's acceptance of an invitation made from a lead wins the lead: ACTIVE → WON by the
+    // platform (functions/support/domain/leads.ts markLeadWon).
+    name: 'leads-won',
+    handler: 'support/events/leads-won',
+    uses: ['table'],
+    filter: {
+      eventName: ['INSERT'],
+      dynamodb: { NewImage: { type: { S: ['activity'] }, operation: { S: ['INVITATION_ACCEPTED'] } } },
+    },
+    batchSize: 10,
+  },
+  {
+    // An approved enrollment's existing customers join the reseller's customer list
+    // (functions/relationships/domain/existing.ts).
+    name: 'existing-customers',
+    handler: 'relationships/events/existing-customers',
+    uses: ['table'],
+    filter: {
+      eventName: ['INSERT'],
+      dynamodb: { NewImage: { type: { S: ['activity'] }, operation: { S: ['ENROLLMENT_APPROVED'] } } },
+    },
+    batchSize: 1,
+  },
 ];
 
 export const queueConsumers: ReadonlyArray<QueueConsumerSpec> = [

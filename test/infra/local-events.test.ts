@@ -417,6 +417,9 @@ describe('the reader of DynamoDB Local’s stream', () => {
       n: { N: '1.50' },
       b: { B: new Uint8Array([1, 2, 3]) },
       l: { L: [{ NULL: true }, { BS: [new Uint8Array([4])] }] },
+      // Empty maps and lists are values too (a user without licenses holds `licenses: {}`).
+      m: { M: {} },
+      nested: { M: { inner: { M: {} }, none: { L: [] } } },
     });
     for (let i = 1; i < 50; i++) {
       await put('ORG#1', `ACT#${String(i).padStart(3, '0')}`, 'activity-in-order');
@@ -455,6 +458,8 @@ describe('the reader of DynamoDB Local’s stream', () => {
           n: { N: '1.5' },
           b: { B: 'AQID' },
           l: { L: [{ NULL: true }, { BS: ['BA=='] }] },
+          m: { M: {} },
+          nested: { M: { inner: { M: {} }, none: { L: [] } } },
         },
         SequenceNumber: expect.stringMatching(/^\d+$/),
         SizeBytes: expect.any(Number),

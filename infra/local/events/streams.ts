@@ -104,6 +104,9 @@ function lambdaValue(value: SdkAttributeValue): AttributeValue {
   if (value.NS !== undefined) return { NS: value.NS };
   if (value.BOOL !== undefined) return { BOOL: value.BOOL };
   if (value.NULL !== undefined) return { NULL: value.NULL };
+  // The SDK's deserializer drops the member of an empty map (`{"M":{}}` reads as `{}`); an empty
+  // list stays `{ L: [] }` and no other type can be empty, so `{}` was an empty map.
+  if (Object.keys(value).length === 0) return { M: {} };
   throw new Error(`Unknown attribute value type: ${Object.keys(value).join(', ')}`);
 }
 
