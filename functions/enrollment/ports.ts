@@ -8,6 +8,8 @@ export interface EnrollmentStore {
   putMpnProfile(profile: MpnProfile): Promise<void>;
   /** Which organization an MPN ID is linked to, if any. */
   getMpnClaim(mpnId: string): Promise<{ orgId: string; enrollmentId: string } | undefined>;
+  /** The id of the organization's enrollment still open (not yet approved, rejected or expired), if any. */
+  openEnrollmentId(orgId: string): Promise<string | undefined>;
   /** Writes the enrollment, the MPN claim and the open-enrollment marker at once. */
   createEnrollment(enrollment: EnrollmentRecord): Promise<void>;
   /** Undoes createEnrollment when the workflow could not start. */

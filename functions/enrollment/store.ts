@@ -81,7 +81,7 @@ export const enrollmentStore: EnrollmentStore = {
         operation: 'MPN_PROFILE_UPDATED',
         resourceType: 'mpnProfile',
         resourceId: profile.mpnId,
-        changes: changesOf({}, profile, ['legalName', 'country', 'status']),
+        changes: changesOf({}, profile, ['legalName', 'country', 'status', 'existingCustomers']),
         at: profile.updatedAt,
       }),
     ]);
@@ -90,6 +90,10 @@ export const enrollmentStore: EnrollmentStore = {
   async getMpnClaim(mpnId) {
     const claim = await getRecord(mpnClaims, keys.mpnClaim(mpnId));
     return claim && { orgId: claim.orgId, enrollmentId: claim.enrollmentId };
+  },
+
+  async openEnrollmentId(orgId) {
+    return (await getRecord(openEnrollments, keys.openEnrollment(orgId)))?.enrollmentId;
   },
 
   async createEnrollment(e) {

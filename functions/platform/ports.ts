@@ -8,6 +8,8 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
+  /** Where the recipient's reply goes instead of the sender address (e.g. the partner who asked to be contacted). */
+  replyTo?: string;
 }
 
 /** Sends one email; resolves with the provider's message id. */

@@ -3,7 +3,8 @@
  * local runtime, each at concurrency 1 and 20; customer lists at 100 and 10,000 customers and
  * invitation accepts (customers.ts); orders of 1 and 10 lines at concurrency 1 and 10, and one
  * customer's subscriptions at 10 and 5,000 (commerce.ts); an on-behalf call's relationship check
- * vs GetItem and 100 license assignments at c=20 on 50 seats (on-behalf.ts); and `POST /enrollments` (100 submissions
+ * vs GetItem and 100 license assignments at c=20 on 50 seats (on-behalf.ts); the provider directory's
+ * search with 10 and 2,000 listings in one country (directory.ts); and `POST /enrollments` (100 submissions
  * from 100 verified accounts, concurrency 10), in one run. Then, in a second process with a metered
  * runtime (enrollment.ts), one enrollment's state transitions and its cost at AWS list prices; and
  * in a third (events.ts), change → webhook delivery latency and the write units of a change.
@@ -21,6 +22,7 @@ import { startLocalRuntime } from '../../infra/local/runtime.ts';
 import { coldStartPart } from './cold-start.ts';
 import { commercePart, printCommerce } from './commerce.ts';
 import { customersPart, printCustomers } from './customers.ts';
+import { directoryPart, printDirectory } from './directory.ts';
 import {
   type Account,
   enrollmentBody,
@@ -112,6 +114,8 @@ async function main(): Promise<number> {
     const commerce = await commercePart(rt, dynamo, operatorToken, getItem);
     // On behalf (on-behalf.ts): the relationship check's cost and license contention, also before the enrollments.
     const onBehalf = await onBehalfPart(rt, operatorToken, getItem);
+    // The provider directory (directory.ts): search with 10 and 2,000 listings in one country.
+    const directory = await directoryPart(rt, dynamo, operatorToken);
 
     // POST /enrollments, last: each submission starts an execution whose first task (the verification
     // email) then runs in this same process, as it would in another Lambda on AWS.
@@ -165,6 +169,7 @@ async function main(): Promise<number> {
     printCustomers(customers, results);
     printCommerce(commerce);
     printOnBehalf(onBehalf);
+    printDirectory(directory);
 
     if (failures.count > 0) {
       const first = failures.first;

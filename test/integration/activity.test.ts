@@ -82,6 +82,22 @@ const RECORDS: Record<string, { operations: string[] } | { nothing: string }> = 
   endPartnerRelationship: { operations: ['PARTNER_RELATIONSHIP_ENDED'] },
   endIndirectProviderRelationship: { operations: ['INDIRECT_PROVIDER_RELATIONSHIP_ENDED'] },
   endIndirectResellerRelationship: { operations: ['INDIRECT_RESELLER_RELATIONSHIP_ENDED'] },
+  createServiceRequest: { operations: ['SERVICE_REQUEST_CREATED'] },
+  addServiceRequestNote: { operations: ['SERVICE_REQUEST_NOTE_ADDED'] },
+  addOperatorTicketNote: { operations: ['SERVICE_REQUEST_NOTE_ADDED'] },
+  createSupportTicket: { operations: ['SUPPORT_TICKET_CREATED'] },
+  addSupportTicketNote: { operations: ['SUPPORT_TICKET_NOTE_ADDED'] },
+  putServiceIncident: { operations: ['SERVICE_INCIDENT_CREATED'] },
+  updatePartnerLegal: { operations: ['PARTNER_PROFILE_UPDATED'] },
+  updatePartnerSupport: { operations: ['PARTNER_PROFILE_UPDATED'] },
+  putProviderListing: { operations: ['PROVIDER_LISTING_PUBLISHED'] },
+  requestProviderContact: { operations: ['PROVIDER_CONTACT_REQUESTED'] },
+  createLead: { operations: ['LEAD_CREATED'] },
+  updateLead: { operations: ['LEAD_UPDATED'] },
+  // The provider's lead is marked shared; the reseller gets its own NEW lead (in its log).
+  shareLead: { operations: ['LEAD_SHARED', 'LEAD_CREATED'] },
+  // The lead turns ACTIVE; the relationship request is the relationships context's record.
+  inviteLead: { operations: ['LEAD_INVITED', 'INVITATION_CREATED'] },
   testWebhook: {
     nothing: 'a test event changes no state; its attempts are listed under the webhook deliveries',
   },
@@ -100,6 +116,8 @@ interface Expected {
   /** Exactly these changed fields (absent: no `changes` checked); a function checks them freely. */
   changes?: Record<string, [unknown, unknown]>;
   customerId?: string;
+  /** A route that records several operations: what differs for the records of one of them. */
+  per?: Record<string, Partial<Omit<Expected, 'per'>>>;
 }
 
 const DAY_MS = 86_400_000;
@@ -838,6 +856,190 @@ describe('activity log', () => {
     ok(restoredUser, 200);
     drove('restoreCustomerUser', restoredUser, ofCustomerUser({ status: ['INACTIVE', 'ACTIVE'] }));
 
+    // ---- Partner operations: a service request on behalf (through the same Default relationship)
+    // and a support ticket, each with a partner's and an operator's note; an operator's incident.
+    const serviceRequest = await call('POST', `/customers/${shopper.orgId}/service-requests`, {
+      token: reseller.token,
+      body: { title: 'Bounces', description: 'Mail bounces', severity: 'CRITICAL', topic: 'Exchange Online' },
+    });
+    ok(serviceRequest, 201);
+    const ofServiceRequest = (actor: Actor, changes?: Expected['changes']): Expected => ({
+      log: orgId,
+      actor,
+      resourceType: 'service_request',
+      resourceId: serviceRequest.body.ticketId,
+      customerId: shopper.orgId,
+      ...(changes ? { changes } : {}),
+    });
+    drove('createServiceRequest', serviceRequest, ofServiceRequest(userActor(admin)));
+    const requestNote = await call(
+      'POST',
+      `/customers/${shopper.orgId}/service-requests/${serviceRequest.body.ticketId}/notes`,
+      { token: reseller.token, body: { text: 'It started at noon.' } },
+    );
+    ok(requestNote, 200);
+    drove('addServiceRequestNote', requestNote, ofServiceRequest(userActor(admin)));
+    const operatorNote = await call('POST', `/operator/tickets/${serviceRequest.body.ticketId}/notes`, {
+      token: operator,
+      body: { text: 'Which mailbox?' },
+    });
+    ok(operatorNote, 200);
+    // Operators sign notes to partners as Support: their address stays out of partners' logs.
+    drove('addOperatorTicketNote', operatorNote, ofServiceRequest({ kind: 'OPERATOR' }));
+    const ticket = await call('POST', '/support-tickets', {
+      token: reseller.token,
+      body: { title: 'Invoice', description: 'Listed twice', severity: 'MODERATE', category: 'ORDERS' },
+    });
+    ok(ticket, 201);
+    const ofTicket: Expected = {
+      log: orgId,
+      actor: userActor(admin),
+      resourceType: 'support_ticket',
+      resourceId: ticket.body.ticketId,
+    };
+    drove('createSupportTicket', ticket, ofTicket);
+    const ticketNote = await call('POST', `/support-tickets/${ticket.body.ticketId}/notes`, {
+      token: reseller.token,
+      body: { text: 'Solved, thanks.', status: 'CLOSED' },
+    });
+    ok(ticketNote, 200);
+    drove('addSupportTicketNote', ticketNote, ofTicket);
+    const incidentId = `INC-${randomUUID().slice(0, 8)}`;
+    const incident = await call('PUT', `/operator/service-incidents/${incidentId}`, {
+      token: operator,
+      body: {
+        title: 'Mail delays',
+        service: 'Exchange Online',
+        severity: 'WARNING',
+        status: 'INVESTIGATING',
+        message: 'Investigating.',
+      },
+    });
+    ok(incident, 200);
+    drove('putServiceIncident', incident, {
+      log: 'PLATFORM',
+      actor: { kind: 'OPERATOR', email: runtime.operator.email },
+      resourceType: 'service_incident',
+      resourceId: incidentId,
+    });
+
+    // ---- The partner profile edited, the provider's directory listing published and contacted.
+    const legalEdited = await call('PATCH', '/partner-profile/legal', {
+      token: reseller.token,
+      body: { legalName: 'Activity Legal S.L.' },
+    });
+    ok(legalEdited, 200);
+    const ofProfile = (changes: Expected['changes']): Expected => ({
+      log: orgId,
+      actor: userActor(admin),
+      resourceType: 'partnerProfile',
+      resourceId: orgId,
+      changes,
+    });
+    drove(
+      'updatePartnerLegal',
+      legalEdited,
+      ofProfile({ legalName: [enrollmentBody(reseller, mpnId).legalName, 'Activity Legal S.L.'] }),
+    );
+    const supportEdited = await call('PATCH', '/partner-profile/support', {
+      token: reseller.token,
+      body: { website: 'https://support.example.com' },
+    });
+    ok(supportEdited, 200);
+    drove('updatePartnerSupport', supportEdited, ofProfile(undefined));
+    const listed = await call('PUT', '/provider-listing', {
+      token: provider.token,
+      body: {
+        description: 'Distribution in Iberia',
+        countries: ['ES'],
+        services: ['BILLING'],
+        contactEmail: `partners@${providerDomain}`,
+      },
+    });
+    ok(listed, 200);
+    drove('putProviderListing', listed, {
+      log: providerId,
+      actor: userActor(provider),
+      resourceType: 'providerListing',
+      resourceId: providerId,
+    });
+    const contacted = await call('POST', `/provider-directory/${providerId}/contact-requests`, {
+      token: reseller.token,
+      body: { message: 'We would like to work with you.' },
+    });
+    ok(contacted, 202);
+    drove('requestProviderContact', contacted, {
+      log: orgId,
+      actor: userActor(admin),
+      resourceType: 'providerContact',
+      resourceId: providerId,
+    });
+
+    // ---- Leads: the provider's lead shared with the reseller (a referral in the reseller's log), the
+    // reseller's own lead moved on, and one turned into a relationship request.
+    const lead = (token: string, companyName: string, contactEmail: string) =>
+      call('POST', '/leads', {
+        token,
+        body: { companyName, contactName: 'Carla', contactEmail, country: 'ES' },
+      });
+    const providersLead = await lead(provider.token, 'Referred Co', `carla@${uniqueDomain('lead')}`);
+    ok(providersLead, 201);
+    drove('createLead', providersLead, {
+      log: providerId,
+      actor: userActor(provider),
+      resourceType: 'lead',
+      resourceId: providersLead.body.leadId,
+      changes: { status: [null, 'NEW'], companyName: [null, 'Referred Co'] },
+    });
+    const leadShared = await call('POST', `/leads/${providersLead.body.leadId}/share`, {
+      token: provider.token,
+      body: { resellerId: orgId },
+    });
+    ok(leadShared, 200);
+    const referral = (await call('GET', '/leads?status=NEW', { token: reseller.token })).body.items.find(
+      (l: { sharedBy?: { organizationId: string } }) => l.sharedBy?.organizationId === providerId,
+    );
+    drove('shareLead', leadShared, {
+      log: providerId,
+      actor: userActor(provider),
+      resourceType: 'lead',
+      resourceId: providersLead.body.leadId,
+      per: { LEAD_CREATED: { log: orgId, resourceId: referral.leadId } },
+    });
+    const accepted = await call('PATCH', `/leads/${referral.leadId}`, {
+      token: reseller.token,
+      body: { status: 'ACTIVE' },
+    });
+    ok(accepted, 200);
+    drove('updateLead', accepted, {
+      log: orgId,
+      actor: userActor(admin),
+      resourceType: 'lead',
+      resourceId: referral.leadId,
+      changes: { status: ['NEW', 'ACTIVE'] },
+    });
+    const ownLead = await lead(reseller.token, 'Prospect Co', `carla@${uniqueDomain('prospect')}`);
+    ok(ownLead, 201);
+    drove('createLead', ownLead, {
+      log: orgId,
+      actor: userActor(admin),
+      resourceType: 'lead',
+      resourceId: ownLead.body.leadId,
+    });
+    const leadInvited = await call('POST', `/leads/${ownLead.body.leadId}/invite`, {
+      token: reseller.token,
+      body: { send: false },
+    });
+    ok(leadInvited, 201);
+    keep(tokenOf(leadInvited.body.link));
+    drove('inviteLead', leadInvited, {
+      log: orgId,
+      actor: userActor(admin),
+      resourceType: 'lead',
+      resourceId: ownLead.body.leadId,
+      per: { INVITATION_CREATED: { resourceType: 'invitation', resourceId: leadInvited.body.invitationId } },
+    });
+
     // ---- The operators' one-off migration: the reseller's Default with the shopper is taken away as
     // if made before Default relationships existed, and the migration makes it again, as OPERATOR.
     const inbound = await call('GET', '/admin-relationships?direction=inbound&limit=100', {
@@ -893,10 +1095,12 @@ describe('activity log', () => {
     }
     const calls = driven.get(routeId) ?? [];
     expect(calls.length).toBeGreaterThan(0);
-    for (const { requestId, expected } of calls) {
+    for (const { requestId, expected: route } of calls) {
       const records = all.filter((a) => a.requestId === requestId);
       expect(records.map((r) => r.operation).sort()).toEqual([...entry.operations].sort());
       for (const record of records) {
+        const { per, ...shared } = route;
+        const expected: Expected = { ...shared, ...per?.[record.operation] };
         expect(record.pk).toBe(keys.activity(expected.log).pk);
         expect(record.sk).toBe(`${record.at}#${record.activityId}`);
         expect(record.organizationId).toBe(expected.log);

@@ -4,6 +4,8 @@ export interface StoredEmail {
   messageId: string;
   from: string;
   destination: { to: string[]; cc: string[]; bcc: string[] };
+  /** The message's ReplyToAddresses (aws-ses-v2-local keeps them; empty when none was given). */
+  replyTo?: string[];
   subject: string;
   body: { html?: string; text?: string };
   at: number;

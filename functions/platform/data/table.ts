@@ -174,8 +174,58 @@ export const keys = {
     sk: subId === undefined ? `${kind}#${otherId}` : `${kind}#${otherId}#${subId}`,
   }),
   // ---- Partner operations (functions/support/), profile area: partner profile, provider listing and directory, contact requests.
+  /** An organization's partner profile once changed (until then it is read from its enrollment). */
+  partnerProfile: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'PARTNER_PROFILE' }),
+  /** An indirect provider's directory listing, as it last published it. */
+  providerListing: (providerId: string) => ({ pk: `ORG#${providerId}`, sk: 'PROVIDER_LISTING' }),
+  /**
+   * The provider directory: one entry per listing and country, and one per listing, country and
+   * service, each partition sorted by name then provider id, so a search is one Query.
+   */
+  directoryEntry: (country: string, service?: string, nameKey = '', providerId = '') => ({
+    pk: service ? `DIRECTORY#${country}#${service}` : `DIRECTORY#${country}`,
+    sk: providerId ? `LISTING#${nameKey}#${providerId}` : 'LISTING#',
+  }),
+  /** Contact requests an organization sent on one UTC day (rate limit). */
+  contactRequestCounter: (orgId: string, day: string) => ({ pk: `ORG#${orgId}`, sk: `CONTACT_REQUESTS#${day}` }),
   // ---- Partner operations, ticket area: service incidents, service requests and support tickets.
+  /**
+   * A service incident, platform-wide; gsi1: every incident by its last update, gsi2: the unresolved
+   * ones by their last update (sparse: a RESOLVED incident has no gsi2 keys). Service health reads
+   * the updates since its window's start on gsi1, then the unresolved ones updated before it on gsi2.
+   */
+  serviceIncident: (incidentId: string) => ({ pk: `INCIDENT#${incidentId}`, sk: 'INCIDENT' }),
+  incidentsByUpdate: (updatedAt = '', incidentId = '') => ({
+    gsi1pk: 'INCIDENTS',
+    gsi1sk: updatedAt ? `${updatedAt}#${incidentId}` : '',
+  }),
+  unresolvedIncidents: (updatedAt = '', incidentId = '') => ({
+    gsi2pk: 'INCIDENTS#UNRESOLVED',
+    gsi2sk: updatedAt ? `${updatedAt}#${incidentId}` : '',
+  }),
+  /**
+   * A ticket (service request or support ticket) by id, notes included; gsi1: its organization's
+   * list (support tickets, or service requests of one customer), gsi2: the operators' queue of its
+   * status. Both sorted by creation.
+   */
+  ticket: (ticketId: string) => ({ pk: `TICKET#${ticketId}`, sk: 'TICKET' }),
+  supportTicketsOf: (orgId: string, createdAt = '', ticketId = '') => ({
+    gsi1pk: `ORG#${orgId}#SUPPORT_TICKETS`,
+    gsi1sk: createdAt ? `${createdAt}#${ticketId}` : '',
+  }),
+  serviceRequestsOf: (orgId: string, customerId: string, createdAt = '', ticketId = '') => ({
+    gsi1pk: `ORG#${orgId}#CUSTOMER#${customerId}#SERVICE_REQUESTS`,
+    gsi1sk: createdAt ? `${createdAt}#${ticketId}` : '',
+  }),
+  ticketQueue: (status: string, createdAt = '', ticketId = '') => ({
+    gsi2pk: `TICKETS#${status}`,
+    gsi2sk: createdAt ? `${createdAt}#${ticketId}` : '',
+  }),
   // ---- Partner operations, lead area: leads.
+  /** An organization's leads, in a partition of their own; ids are UUIDv7, so a Query reads them newest first. */
+  lead: (orgId: string, leadId = '') => ({ pk: `ORG#${orgId}#LEADS`, sk: `LEAD#${leadId}` }),
+  /** The lead an invitation was made from (the stream consumer that marks the lead WON reads it). */
+  leadOfInvitation: (invitationId: string) => ({ pk: `LEAD_INVITATION#${invitationId}`, sk: 'LEAD' }),
 } as const;
 
 /** DynamoDB's limits on one key attribute value (UTF-8 bytes). */

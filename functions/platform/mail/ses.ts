@@ -9,13 +9,14 @@ import type { Mailer } from '../ports.ts';
  */
 const client = lazy(() => new SESClient(awsClientConfig));
 
-/** SES implementation of the Mailer port: one message, text and HTML. */
+/** SES implementation of the Mailer port: one message, text and HTML, with a reply-to address when given. */
 export const sesMailer: Mailer = {
   async send(email) {
     const result = await client.send(
       new SendEmailCommand({
         Source: requireEnv('MAIL_FROM'),
         Destination: { ToAddresses: [email.to] },
+        ...(email.replyTo ? { ReplyToAddresses: [email.replyTo] } : {}),
         ConfigurationSetName: requireEnv('SES_CONFIGURATION_SET'),
         Message: {
           Subject: { Data: email.subject, Charset: 'UTF-8' },

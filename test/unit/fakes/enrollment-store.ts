@@ -51,6 +51,10 @@ export class FakeEnrollmentStore implements EnrollmentStore {
     this.profiles.set(profile.mpnId, copy(profile));
   }
 
+  async openEnrollmentId(orgId: string) {
+    return this.openEnrollments.get(orgId);
+  }
+
   async getMpnClaim(mpnId: string) {
     return copy(this.mpnClaims.get(mpnId));
   }
