@@ -13,6 +13,9 @@ import { MAX_BODY_BYTES } from '../functions/platform/http/handler.ts';
 import type { RouteSpec } from '../functions/platform/route-spec.ts';
 import { platformRoutes } from '../functions/platform/routes.ts';
 import { relationshipRoutes } from '../functions/relationships/routes.ts';
+import { leadRoutes } from '../functions/support/lead-routes.ts';
+import { profileRoutes } from '../functions/support/profile-routes.ts';
+import { ticketRoutes } from '../functions/support/ticket-routes.ts';
 
 const SECTIONS: Array<[string, Record<string, RouteSpec>]> = [
   ['Platform', platformRoutes],
@@ -22,6 +25,9 @@ const SECTIONS: Array<[string, Record<string, RouteSpec>]> = [
   ['Activity log, events and webhooks', activityRoutes],
   ['Offers, orders and subscriptions', commerceRoutes],
   ['Administering on behalf: delegated admin relationships, customer users, licenses', onBehalfRoutes],
+  ['Partner operations: partner profile and provider directory', profileRoutes],
+  ['Partner operations: service health, service requests and support tickets', ticketRoutes],
+  ['Partner operations: leads', leadRoutes],
 ];
 
 const who = (r: RouteSpec) =>

@@ -1,6 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { recordActivity } from '../platform/data/activity.ts';
-import { db, tableName } from '../platform/data/dynamo.ts';
+import { tableName } from '../platform/data/dynamo.ts';
 import { entity } from '../platform/data/entity.ts';
 import { getRecord, queryPage } from '../platform/data/query.ts';
 import { keys } from '../platform/data/table.ts';

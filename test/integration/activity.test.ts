@@ -534,7 +534,9 @@ describe('activity log', () => {
       resourceId: legacyInvited.body.invitationId,
     });
     const carriedOver = (await storedLog(orgId)).filter((a) => a.operation === 'EXISTING_CUSTOMER_ADDED');
-    expect(carriedOver.map((a) => [a.actor, a.resourceId])).toEqual([[{ kind: 'SYSTEM' }, legacy.customerId]]);
+    expect(carriedOver.map((a) => [a.actor, a.resourceId])).toEqual([
+      [{ kind: 'SYSTEM' }, legacy.customerId],
+    ]);
 
     // ---- Invitations: the provider invites the reseller, who accepts.
     const invited = await call('POST', '/indirect-resellers/invitations', {

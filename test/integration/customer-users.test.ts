@@ -13,7 +13,7 @@ import {
 } from '../support/commerce.ts';
 import { type Account, PASSWORD } from '../support/identity.ts';
 import { expectProblem } from '../support/problems.ts';
-import { acceptedCustomer, tokenOf } from '../support/relationships.ts';
+import { acceptedCustomer, approvedRelationship } from '../support/relationships.ts';
 import { call, dynamo, eventually, tableName } from '../support/runtime.ts';
 
 const usersPath = (customerId: string, userId = '', action = '') =>
@@ -58,21 +58,6 @@ const defaultRelationshipOf = (partner: { token: string }, customerId: string) =
     15_000,
     'the Default admin relationship',
   );
-
-/** An admin relationship with `roles` the customer's global admin approved. */
-async function approvedRelationship(partner: { token: string }, customer: Account, roles: string[]) {
-  const asked = await call('POST', `/customers/${customer.orgId}/admin-relationships`, {
-    token: partner.token,
-    body: { displayName: `Roles ${randomUUID().slice(0, 8)}`, roles, duration: 'P30D' },
-  });
-  expect(asked.status, JSON.stringify(asked.body)).toBe(201);
-  const approved = await call('POST', '/admin-relationships/approve', {
-    token: customer.token,
-    body: { token: tokenOf(asked.body.approvalLink) },
-  });
-  expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-  return asked.body.relationshipId as string;
-}
 
 const signInAs = (email: string, password: string) =>
   call('POST', '/auth/sign-in', { body: { email, password } });

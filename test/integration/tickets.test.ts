@@ -4,7 +4,7 @@ import { approvedReseller, operatorToken } from '../support/enrollment.ts';
 import { type Account, uniqueDomain, userWithRoles, verifiedAccount } from '../support/identity.ts';
 import { waitForEmail } from '../support/mailbox.ts';
 import { expectProblem } from '../support/problems.ts';
-import { acceptedCustomer, allPages, tokenOf } from '../support/relationships.ts';
+import { acceptedCustomer, allPages, approvedRelationship } from '../support/relationships.ts';
 import { call, eventually } from '../support/runtime.ts';
 
 const requestsPath = (customerId: string, ticketId = '', action = '') =>
@@ -51,20 +51,6 @@ async function openRequest(as: { token: string }, customerId: string): Promise<T
   const res = await call('POST', requestsPath(customerId), { token: as.token, body: requestBody() });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
-}
-
-/** An admin relationship holding only `roles`, approved by the customer's global admin. */
-async function approvedRelationship(partner: { token: string }, customer: Account, roles: string[]) {
-  const asked = await call('POST', `/customers/${customer.orgId}/admin-relationships`, {
-    token: partner.token,
-    body: { displayName: `Roles ${randomUUID().slice(0, 8)}`, roles, duration: 'P30D' },
-  });
-  expect(asked.status, JSON.stringify(asked.body)).toBe(201);
-  const approved = await call('POST', '/admin-relationships/approve', {
-    token: customer.token,
-    body: { token: tokenOf(asked.body.approvalLink) },
-  });
-  expect(approved.status, JSON.stringify(approved.body)).toBe(200);
 }
 
 describe('service requests and support tickets', () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { type Account, verifiedAccount } from './identity.ts';
 import { linkStartingWith, waitForEmail } from './mailbox.ts';
@@ -74,4 +75,19 @@ export async function allPages(path: string, token: string, limit: number) {
     if (!cursor) return items;
   }
   throw new Error(`${path} did not end within 50 pages`);
+}
+
+/** An admin relationship holding `roles` that the customer's global admin approved; its id. */
+export async function approvedRelationship(partner: { token: string }, customer: Account, roles: string[]) {
+  const asked = await call('POST', `/customers/${customer.orgId}/admin-relationships`, {
+    token: partner.token,
+    body: { displayName: `Roles ${randomUUID().slice(0, 8)}`, roles, duration: 'P30D' },
+  });
+  expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+  const approved = await call('POST', '/admin-relationships/approve', {
+    token: customer.token,
+    body: { token: tokenOf(asked.body.approvalLink) },
+  });
+  expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+  return asked.body.relationshipId as string;
 }

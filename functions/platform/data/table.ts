@@ -187,7 +187,10 @@ export const keys = {
     sk: providerId ? `LISTING#${nameKey}#${providerId}` : 'LISTING#',
   }),
   /** Contact requests an organization sent on one UTC day (rate limit). */
-  contactRequestCounter: (orgId: string, day: string) => ({ pk: `ORG#${orgId}`, sk: `CONTACT_REQUESTS#${day}` }),
+  contactRequestCounter: (orgId: string, day: string) => ({
+    pk: `ORG#${orgId}`,
+    sk: `CONTACT_REQUESTS#${day}`,
+  }),
   // ---- Partner operations, ticket area: service incidents, service requests and support tickets.
   /**
    * A service incident, platform-wide; gsi1: every incident by its last update, gsi2: the unresolved

@@ -29,7 +29,6 @@ import {
   type InvitationStatus,
   type ListedCustomer,
   type OrgRef,
-  type PartnerLink,
   partnerRow,
   publicCustomer,
   relationshipErrors,

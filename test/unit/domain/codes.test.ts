@@ -63,8 +63,9 @@ function platformCodesTheDomainThrows(): string[] {
     .map((file) => file.replaceAll('\\', '/'))
     .filter(
       (file) =>
-        /^(identity|enrollment|relationships|commerce|on-behalf|support)\/(domain\/.*|([a-z]+-)?store)\.ts$/.test(file) ||
-        /^platform\/(links\/links|data\/table|data\/transact)\.ts$/.test(file),
+        /^(identity|enrollment|relationships|commerce|on-behalf|support)\/(domain\/.*|([a-z]+-)?store)\.ts$/.test(
+          file,
+        ) || /^platform\/(links\/links|data\/table|data\/transact)\.ts$/.test(file),
     );
   const thrown = files.flatMap((file) =>
     [...read(new URL(file, FUNCTIONS)).matchAll(/new DomainError\(\s*'([A-Z_]+)'/g)].map((m) => m[1] ?? ''),
