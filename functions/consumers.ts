@@ -79,7 +79,7 @@ export const streamConsumers: ReadonlyArray<StreamConsumerSpec> = [
     // (functions/relationships/domain/existing.ts).
     name: 'existing-customers',
     handler: 'relationships/events/existing-customers',
-    uses: ['table'],
+    uses: ['table', 'mail'],
     filter: {
       eventName: ['INSERT'],
       dynamodb: { NewImage: { type: { S: ['activity'] }, operation: { S: ['ENROLLMENT_APPROVED'] } } },

@@ -68,6 +68,12 @@ describe('existing customers carried over at enrollment approval', () => {
     expect(one.body.status).toBe('NOT_ON_PLATFORM');
   });
 
+  it('the organization that is here is told by email (in its language) how to end it', async () => {
+    const mail = await waitForEmail(onPlatform.email, { subject: /es ahora su partner/ });
+    expect(mail.subject).toBe(`Org ${reseller.domain} es ahora su partner en la plataforma`);
+    expect(mail.body.text).toContain(`DELETE /partners/${reseller.orgId}`);
+  });
+
   it('the organization that is here sees the carry-over in its inbound log, done by the platform', async () => {
     const inbound = await allPages('/activity?direction=inbound', onPlatform.token, 100);
     expect(inbound).toEqual(

@@ -1,6 +1,8 @@
+import { mailGlobalAdmins } from '../../identity/domain/admins.ts';
 import type { Principal } from '../../identity/domain/model.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { emailOnDomain } from '../../platform/webmail.ts';
+import { existingCustomerEmail } from '../emails/existing-customer.ts';
 import type { RelationshipRow } from '../ports.ts';
 import { customerRows } from './access.ts';
 import { type RelationshipDeps, requestCustomerRelationship } from './invitations.ts';
@@ -20,12 +22,12 @@ const PARALLEL = 10;
  * API.md "Existing customers": when a reseller's enrollment is approved, the customers its partner
  * network profile lists appear on its customer list: with a relationship (rows on both sides, as
  * an accepted invitation writes them, without delegated admin) where an organization with that
- * domain exists here, else as a `NOT_ON_PLATFORM` entry to invite in one call. Each is one
- * conditional transaction with its activity record; one already there is left as it is, so the
- * stream may deliver the approval again.
+ * domain exists here (its global admins are emailed: they may end it), else as a `NOT_ON_PLATFORM`
+ * entry to invite in one call. Each is one conditional transaction with its activity record; one
+ * already there is left as it is, so the stream may deliver the approval again.
  */
 export async function carryOverExistingCustomers(
-  deps: Pick<RelationshipDeps, 'relationships' | 'identity' | 'clock'>,
+  deps: Pick<RelationshipDeps, 'relationships' | 'identity' | 'clock' | 'mailer'>,
   resellerId: string,
   customers: readonly ExistingCustomer[],
 ) {
@@ -75,7 +77,19 @@ export async function carryOverExistingCustomers(
           ];
           const added = await deps.relationships.addExistingCustomer(reseller.id, row, rows, since);
           if (!added) return 'ALREADY_THERE' as const;
-          return org ? ('RELATIONSHIP' as const) : ('NOT_ON_PLATFORM' as const);
+          if (!org) return 'NOT_ON_PLATFORM' as const;
+          await mailGlobalAdmins(
+            { organizations: deps.identity, mailer: deps.mailer },
+            org.id,
+            (language) =>
+              existingCustomerEmail(language, {
+                resellerName: reseller.name,
+                resellerId: reseller.id,
+                customerName: org.name,
+              }),
+            { resellerId: reseller.id, customerId: org.id },
+          );
+          return 'RELATIONSHIP' as const;
         }),
       )),
     );

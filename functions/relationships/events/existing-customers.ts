@@ -5,6 +5,7 @@ import { existingCustomersOfApproval } from '../../enrollment/domain/enrollments
 import { enrollmentDeps } from '../../enrollment/wiring.ts';
 import { activities } from '../../platform/data/activity.ts';
 import { logger } from '../../platform/logger.ts';
+import { sesMailer } from '../../platform/mail/ses.ts';
 import { carryOverExistingCustomers } from '../domain/existing.ts';
 import { relationshipDeps } from '../wiring.ts';
 
@@ -24,7 +25,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       const approval = await existingCustomersOfApproval(enrollmentDeps(), record.resourceId);
       if (!approval || approval.customers.length === 0) continue;
       const outcomes = await carryOverExistingCustomers(
-        relationshipDeps(),
+        relationshipDeps({ mailer: sesMailer }),
         approval.resellerId,
         approval.customers,
       );

@@ -663,11 +663,20 @@ describe('existing customers carried over at enrollment approval', () => {
       partnerRow('contoso'),
     );
     expect((await customerOf(deps, reseller, legacyId)).status).toBe('NOT_ON_PLATFORM');
+    // The organization that is here is told (it may end it); nobody else is written to.
+    expect(p.mailer.sent.map((m) => [m.to, m.subject])).toEqual([
+      // In the language of its country (ES).
+      ['ada@tailspin.example', 'Org contoso es ahora su partner en la plataforma'],
+    ]);
+    expect(p.mailer.sent[0]?.text).toContain('DELETE /partners/contoso');
 
-    // The stream may deliver the approval again: nothing changes.
+    // The stream may deliver the approval again: nothing changes, nobody is emailed twice.
     const before = tableDump(p);
-    expect(await carryOverExistingCustomers(deps, 'contoso', [legacy])).toEqual(['ALREADY_THERE']);
+    expect(
+      await carryOverExistingCustomers(deps, 'contoso', [legacy, { ...legacy, domain: 'tailspin.example' }]),
+    ).toEqual(['ALREADY_THERE', 'ALREADY_THERE']);
     expect(tableDump(p)).toEqual(before);
+    expect(p.mailer.sent).toHaveLength(1);
   });
 
   it('an entry not on the platform is no relationship: only the list, GET and its invitation see it', async () => {
