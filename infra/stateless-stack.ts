@@ -15,7 +15,8 @@ import {
   AuthorizationType,
   CognitoUserPoolsAuthorizer,
   EndpointType,
-  LambdaIntegration,
+  Integration,
+  IntegrationType,
   LogGroupLogDestination,
   type Method,
   MethodLoggingLevel,
@@ -123,6 +124,10 @@ export interface StatelessStackProps extends StackProps {
   /** Sender, public URL and operators' address of this deployment (infra/settings.ts). */
   readonly settings: DeploySettings;
 }
+
+/** Emailed link pages answer HEAD like GET (mail scanners probe links); nothing changes either way. */
+const answersHead = (route: RouteSpec) =>
+  route.auth === 'public' && route.method === 'GET' && route.response.contentType === 'text/html';
 
 interface Workflow {
   readonly name: string;
@@ -237,15 +242,14 @@ export class StatelessStack extends Stack {
         this.routeStack(route),
       );
       functions.set(route.id, fn);
-      const integration = new LambdaIntegration(fn.function, { allowTestInvoke: false });
+      const integration = this.routeIntegration(route, fn);
       const resource = this.api.root.resourceForPath(route.path);
       if (route.auth === 'public') {
         const method = resource.addMethod(route.method, integration, {
           authorizationType: AuthorizationType.NONE,
         });
         acknowledgePublic(method, route);
-        // Emailed link pages answer HEAD like GET (mail scanners probe links); nothing changes either way.
-        if (route.method === 'GET' && route.response.contentType === 'text/html') {
+        if (answersHead(route)) {
           acknowledgePublic(
             resource.addMethod('HEAD', integration, { authorizationType: AuthorizationType.NONE }),
             route,
@@ -270,6 +274,32 @@ export class StatelessStack extends Stack {
     this.consumerFunctions = this.addConsumers(consumers.stream, delivery);
     this.timerFunctions = this.addTimerTasks(consumers.timer);
     this.protectWithWaf();
+  }
+
+  /**
+   * The Lambda proxy integration of a route, with the permission that lets API Gateway invoke its
+   * function for that method and path only (a page's HEAD too). LambdaIntegration would put one
+   * permission per method in this stack, beside the methods (100 resources of its 500); here it
+   * goes with the function, in its context's nested stack.
+   */
+  private routeIntegration(route: RouteSpec, fn: PlatformFunction) {
+    const path = route.path.replace(/\{[^}]*\}/g, '*');
+    for (const method of answersHead(route) ? [route.method, 'HEAD'] : [route.method])
+      fn.function.addPermission(`ApiInvoke${method}`, {
+        principal: new ServicePrincipal('apigateway.amazonaws.com'),
+        sourceArn: this.api.arnForExecuteApi(method, path, '*'),
+      });
+    return new Integration({
+      type: IntegrationType.AWS_PROXY,
+      integrationHttpMethod: 'POST',
+      uri: Stack.of(this).formatArn({
+        service: 'apigateway',
+        account: 'lambda',
+        resource: 'path/2015-03-31/functions',
+        resourceName: `${fn.function.functionArn}/invocations`,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      }),
+    });
   }
 
   /**

@@ -1,3 +1,4 @@
+import { DomainError } from './errors.ts';
 import type { Permission } from './permissions.ts';
 
 export const AGENT_ROLES = ['ADMIN_AGENT', 'HELPDESK_AGENT', 'NONE'] as const;
@@ -40,6 +41,18 @@ export const PERMISSION_MATRIX: Record<Permission, ReadonlyArray<Role>> = {
 export function hasPermission(roles: Roles, permission: Permission): boolean {
   const granted = PERMISSION_MATRIX[permission];
   return granted.some((role) => role === roles.agentRole || role === roles.adminRole);
+}
+
+/**
+ * FORBIDDEN unless the roles grant `permission`: for a domain function that needs a permission
+ * besides (or other than) its route's.
+ */
+export function assertPermission(roles: Roles, permission: Permission): void {
+  if (!hasPermission(roles, permission))
+    throw new DomainError(
+      'FORBIDDEN',
+      `Your roles do not include the permission ${permission}; ask a global admin of your organization for a role that does.`,
+    );
 }
 
 /** A user must hold at least one role; both `NONE` is no user at all. */

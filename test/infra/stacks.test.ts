@@ -228,8 +228,8 @@ describe('the stacks of the real route and workflow tables', () => {
 
   it('keeps every stack far below CloudFormation’s 500 resources: route functions go in one nested stack per context', () => {
     expect(Object.keys(resourceCounts).some((path) => path.endsWith('CommerceRoutes'))).toBe(true);
-    // A context's stack grows by four resources a route (function, role, policy, log group); the
-    // stateless stack by two or three (method, invoke permission, path part), from ~300 today.
+    // A context's stack grows by five resources a route (function, role, policy, log group, invoke
+    // permission); the stateless stack by one or two (method, path part), from ~330 today.
     for (const [path, count] of Object.entries(resourceCounts))
       expect(count, path).toBeLessThan(path.endsWith('Routes') ? 300 : 400);
   });
@@ -295,6 +295,30 @@ describe('the stacks of the real route and workflow tables', () => {
       const head = methodOf(stateless, functionIdOf(stateless, route), 'HEAD');
       expect(head.path).toBe(route.path);
       expect(head.AuthorizationType, route.id).toBe('NONE');
+    }
+  });
+
+  it("lets API Gateway invoke each route's function for that route's method and path only", () => {
+    const permissions = Object.values(stateless.findResources('AWS::Lambda::Permission') as Resources);
+    for (const route of routeList) {
+      const id = functionIdOf(stateless, route);
+      const granted = permissions
+        .filter((p) => JSON.stringify(p.Properties?.FunctionName).includes(`"${id}"`))
+        .map((p) => {
+          expect(p.Properties?.Principal, route.id).toBe('apigateway.amazonaws.com');
+          const arn = JSON.stringify(p.Properties?.SourceArn);
+          expect(arn, route.id).toContain(':execute-api:');
+          return arn
+            .match(/\/\*\/([A-Z]+)(\/[^"]*)"\]\]\}$/)
+            ?.slice(1)
+            .join(' ');
+        });
+      const path = route.path.replace(/\{[^}]*\}/g, '*');
+      const methods =
+        route.auth === 'public' && route.method === 'GET' && route.response.contentType === 'text/html'
+          ? [route.method, 'HEAD']
+          : [route.method];
+      expect(granted.sort(), route.id).toEqual(methods.map((m) => `${m} ${path}`).sort());
     }
   });
 
@@ -429,6 +453,7 @@ describe('the stacks of the real route and workflow tables', () => {
     const users = routeList.filter((r) => r.uses?.includes('linkSecret'));
     expect(users.map((r) => r.id).sort()).toEqual([
       'inviteCustomerWithProvider',
+      'inviteExistingCustomer',
       'requestAdminRelationship',
       'requestCustomerRelationship',
     ]);

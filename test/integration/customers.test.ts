@@ -13,6 +13,7 @@ const row = (customer: Account, extra: Record<string, string> = {}) => ({
   country: 'ES',
   delegatedAdmin: true,
   since: expect.any(String),
+  status: 'ACTIVE',
   ...extra,
 });
 

@@ -276,6 +276,7 @@ describe('reseller ↔ customer', () => {
       country: 'ES',
       delegatedAdmin: true,
       since: expect.any(String),
+      status: 'ACTIVE',
     });
     expect((await call('GET', `/customers/${customer.orgId}`, { token: reseller.token })).body).toEqual(row);
   });

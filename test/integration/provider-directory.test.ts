@@ -225,6 +225,9 @@ describe('contact requests', () => {
 
   it('sends 5 a day per organization, each to the listing contact with reply-to the caller; the 6th is 429', async () => {
     const reseller = await approvedReseller();
+    // The limit is per UTC day: the six requests must not straddle midnight.
+    const toMidnight = 86_400_000 - (Date.now() % 86_400_000);
+    if (toMidnight < 60_000) await new Promise((r) => setTimeout(r, toMidnight + 1_000));
 
     const answers = [];
     for (let i = 1; i <= 5; i++)
@@ -262,7 +265,7 @@ describe('contact requests', () => {
         r.resourceId,
       ]),
     ).toEqual(Array.from({ length: 5 }, () => ['PROVIDER_CONTACT_REQUESTED', provider.orgId]));
-  });
+  }, 180_000);
 
   it('is open to an organization enrolling as a reseller, not to one that is not (NOT_A_RESELLER 422)', async () => {
     const [enrolling, plain] = await Promise.all([enrollingAccount(), verifiedAccount()]);

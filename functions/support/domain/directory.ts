@@ -3,6 +3,7 @@ import type { Principal } from '../../identity/domain/model.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { languageOfCountry } from '../../platform/mail/locale.ts';
 import type { Mailer, Page } from '../../platform/ports.ts';
+import { assertPermission } from '../../platform/roles.ts';
 import { contactRequestEmail } from '../emails/profile-contact-request.ts';
 import {
   type DirectoryQuery,
@@ -11,7 +12,7 @@ import {
   PROVIDER_SERVICES,
   type ProviderService,
 } from '../profile-ports.ts';
-import { assertPermission, hasOpenEnrollment, organizationOf, type ProfileDeps } from './profile.ts';
+import { hasOpenEnrollment, organizationOf, type ProfileDeps } from './profile.ts';
 
 /** The directory's ports: the profile's, and the mailer for contact requests. */
 export type DirectoryDeps = ProfileDeps & { mailer: Mailer };
@@ -72,7 +73,7 @@ export async function putProviderListing(
   actor: Principal,
   input: ListingInput,
 ): Promise<Listing> {
-  assertPermission(actor, 'partnerProfile:update');
+  assertPermission(actor.user, 'partnerProfile:update');
   const org = await organizationOf(deps, actor.user.orgId);
   if (!org.partnerTypes.includes('INDIRECT_PROVIDER'))
     throw new DomainError(

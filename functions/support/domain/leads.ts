@@ -5,7 +5,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { logger } from '../../platform/logger.ts';
 import { languageOfCountry } from '../../platform/mail/locale.ts';
 import type { Clock, Mailer } from '../../platform/ports.ts';
-import { hasPermission } from '../../platform/roles.ts';
+import { assertPermission, hasPermission } from '../../platform/roles.ts';
 import { epochSeconds } from '../../platform/time.ts';
 import {
   cancelInvitation,
@@ -83,11 +83,6 @@ export function publicLead(lead: LeadRecord, now: Date) {
   };
 }
 
-function assertLeadsManage(actor: Principal) {
-  if (!hasPermission(actor.user, 'leads:manage'))
-    throw new DomainError('FORBIDDEN', 'Your roles do not include the permission leads:manage.');
-}
-
 /** The caller's organization's lead; any other organization's is NOT_FOUND. */
 async function ownLead(deps: LeadDeps, actor: Principal, leadId: string) {
   const lead = await deps.leads.get(actor.user.orgId, leadId);
@@ -113,7 +108,7 @@ export async function createLead(
   actor: Principal,
   input: { companyName: string; contactName: string; contactEmail: string; country: string; notes?: string },
 ) {
-  assertLeadsManage(actor);
+  assertPermission(actor.user, 'leads:manage');
   const now = deps.clock.now().toISOString();
   const lead: LeadRecord = {
     orgId: actor.user.orgId,
@@ -133,7 +128,7 @@ export async function createLead(
 
 /** GET /leads/{leadId}. */
 export async function getLead(deps: LeadDeps, actor: Principal, leadId: string) {
-  assertLeadsManage(actor);
+  assertPermission(actor.user, 'leads:manage');
   return publicLead(await ownLead(deps, actor, leadId), deps.clock.now());
 }
 
@@ -146,7 +141,7 @@ export async function listLeads(
   actor: Principal,
   query: { limit: number; cursor?: string | undefined; status?: LeadStatus | undefined },
 ) {
-  assertLeadsManage(actor);
+  assertPermission(actor.user, 'leads:manage');
   const now = deps.clock.now();
   const page = await deps.leads.list(
     actor.user.orgId,
@@ -167,7 +162,7 @@ export async function updateLead(
   leadId: string,
   input: { status: LeadStatus; reason?: string | undefined },
 ) {
-  assertLeadsManage(actor);
+  assertPermission(actor.user, 'leads:manage');
   for (let attempt = 0; attempt < 3; attempt++) {
     const lead = await ownLead(deps, actor, leadId);
     const now = deps.clock.now();
@@ -203,7 +198,7 @@ export async function shareLead(
   leadId: string,
   input: { resellerId: string },
 ) {
-  assertLeadsManage(actor);
+  assertPermission(actor.user, 'leads:manage');
   const provider = await deps.organizations.getOrganization(actor.user.orgId);
   if (!provider?.partnerTypes.includes('INDIRECT_PROVIDER'))
     throw new DomainError(
@@ -282,7 +277,7 @@ export async function inviteLead(
   leadId: string,
   input: { delegatedAdmin: boolean; send: boolean },
 ) {
-  assertLeadsManage(actor);
+  assertPermission(actor.user, 'leads:manage');
   // The route checks leads:manage; a relationship request needs this one too.
   if (!hasPermission(actor.user, 'customers:requestRelationship'))
     throw new DomainError(

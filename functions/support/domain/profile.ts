@@ -2,9 +2,8 @@ import type { EnrollmentRecord } from '../../enrollment/domain/model.ts';
 import type { Organizations } from '../../identity/domain/admins.ts';
 import { identityErrors, type OrganizationRecord, type Principal } from '../../identity/domain/model.ts';
 import { DomainError } from '../../platform/errors.ts';
-import type { Permission } from '../../platform/permissions.ts';
 import type { Clock } from '../../platform/ports.ts';
-import { hasPermission } from '../../platform/roles.ts';
+import { assertPermission } from '../../platform/roles.ts';
 import { isWebmailAddress } from '../../platform/webmail.ts';
 import type {
   EnrollmentFacts,
@@ -46,14 +45,6 @@ export interface PartnerProfileView {
 const ATTEMPTS = 5;
 
 /** The route's permission, checked again here: the domain does not trust that a handler checked it. */
-export function assertPermission(actor: Principal, permission: Permission) {
-  if (!hasPermission(actor.user, permission))
-    throw new DomainError(
-      'FORBIDDEN',
-      `Your roles do not include the permission ${permission}; ask a global admin of your organization for a role that does.`,
-    );
-}
-
 /** The caller's own organization. */
 export async function organizationOf(deps: Pick<ProfileDeps, 'organizations'>, orgId: string) {
   const org = await deps.organizations.getOrganization(orgId);
@@ -148,7 +139,7 @@ async function viewOf(
 
 /** GET /partner-profile: the caller's organization's profile. */
 export async function getPartnerProfile(deps: ProfileDeps, actor: Principal): Promise<PartnerProfileView> {
-  assertPermission(actor, 'partnerProfile:read');
+  assertPermission(actor.user, 'partnerProfile:read');
   const org = await organizationOf(deps, actor.user.orgId);
   const { profile, enrollment } = await currentProfile(deps, org);
   return viewOf(deps, org, profile, enrollment);
@@ -182,7 +173,7 @@ async function changeProfile(
   actor: Principal,
   change: (org: OrganizationRecord, current: PartnerProfileRecord) => Partial<PartnerProfileRecord>,
 ): Promise<PartnerProfileView> {
-  assertPermission(actor, 'partnerProfile:update');
+  assertPermission(actor.user, 'partnerProfile:update');
   const org = await organizationOf(deps, actor.user.orgId);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const { stored, profile, enrollment } = await currentProfile(deps, org);
@@ -237,7 +228,7 @@ export interface SupportInput {
 
 /** PATCH /partner-profile/support: the support contact; no web-based mailbox. */
 export async function updatePartnerSupport(deps: ProfileDeps, actor: Principal, input: SupportInput) {
-  assertPermission(actor, 'partnerProfile:update');
+  assertPermission(actor.user, 'partnerProfile:update');
   if (input.email !== undefined && isWebmailAddress(input.email))
     throw identityErrors.webmailNotAllowed(`The support email ${input.email}`);
   return changeProfile(deps, actor, (_org, current) => {

@@ -6,9 +6,8 @@ import { assertAdminAccess, type OnBehalfDeps } from '../../on-behalf/domain/rel
 import { DomainError } from '../../platform/errors.ts';
 import { logger } from '../../platform/logger.ts';
 import { languageOfCountry } from '../../platform/mail/locale.ts';
-import type { Permission } from '../../platform/permissions.ts';
 import type { Clock, Mailer, Page } from '../../platform/ports.ts';
-import { hasPermission } from '../../platform/roles.ts';
+import { assertPermission } from '../../platform/roles.ts';
 import { ticketAnsweredEmail } from '../emails/ticket-answered.ts';
 import type { TicketStore } from '../ticket-ports.ts';
 import type {
@@ -68,17 +67,9 @@ const partnerAuthor = (actor: Principal): NoteAuthor => ({
  * The route's permission, checked again here (the HTTP stack checks it first): the domain's rules
  * hold whoever calls them.
  */
-function assertMay(actor: Principal, permission: Permission) {
-  if (!hasPermission(actor.user, permission))
-    throw new DomainError(
-      'FORBIDDEN',
-      `Your roles do not include the permission ${permission}; ask a global admin of your organization for a role that does.`,
-    );
-}
-
 /** Service requests: the permission, then the admin relationship's role (404 without any relationship with the customer). */
 async function assertServiceAccess(deps: TicketDeps, actor: Principal, customerId: string) {
-  assertMay(actor, 'customerServiceRequests:manage');
+  assertPermission(actor.user, 'customerServiceRequests:manage');
   await assertAdminAccess(deps, actor, customerId, SERVICE_ROLE);
 }
 
@@ -181,7 +172,7 @@ export interface SupportTicketInput {
 
 /** POST /support-tickets: the partner's own ticket to the platform's support. */
 export async function createSupportTicket(deps: TicketDeps, actor: Principal, input: SupportTicketInput) {
-  assertMay(actor, 'partnerSupportTickets:manage');
+  assertPermission(actor.user, 'partnerSupportTickets:manage');
   const ticket = newTicket(actor, deps.clock.now(), {
     kind: 'SUPPORT_TICKET',
     title: input.title,
@@ -199,12 +190,12 @@ export async function listSupportTickets(
   actor: Principal,
   query: { limit: number; cursor?: string | undefined },
 ) {
-  assertMay(actor, 'partnerSupportTickets:manage');
+  assertPermission(actor.user, 'partnerSupportTickets:manage');
   return pageOf(await deps.tickets.listSupportTickets(actor.user.orgId, query.limit, query.cursor));
 }
 
 async function ownSupportTicket(deps: TicketDeps, actor: Principal, ticketId: string) {
-  assertMay(actor, 'partnerSupportTickets:manage');
+  assertPermission(actor.user, 'partnerSupportTickets:manage');
   const ticket = await deps.tickets.getTicket(ticketId);
   if (ticket?.kind !== 'SUPPORT_TICKET' || ticket.organizationId !== actor.user.orgId) throw notFound();
   return ticket;
