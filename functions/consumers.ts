@@ -136,3 +136,28 @@ export const timerTasks: ReadonlyArray<TimerTaskSpec> = [
     timeoutSeconds: 30,
   },
 ];
+
+/**
+ * Functions fed by SES's sending events of the platform's configuration set (bounces and
+ * complaints). On AWS the configuration set sends them to the account's default EventBridge bus
+ * (source `aws.ses`) and a rule there invokes the function, with a dead-letter queue; locally the
+ * mailbox's simulator addresses (bounce@simulator.amazonses.com, complaint@…) raise the same events.
+ */
+export interface MailEventConsumerSpec {
+  name: string;
+  handler: string;
+  uses: ReadonlyArray<Resource>;
+  /** The rule on the default bus: SES's detail types for the events the function wants. */
+  rule: { source: ['aws.ses']; detailType: string[] };
+}
+
+export const mailEventConsumers: ReadonlyArray<MailEventConsumerSpec> = [
+  {
+    // A permanent bounce or a complaint suppresses the address and is recorded in the platform's log
+    // (functions/platform/mail/suppression.ts); the mailer then skips that address.
+    name: 'mail-feedback',
+    handler: 'platform/events/mail-feedback',
+    uses: ['table'],
+    rule: { source: ['aws.ses'], detailType: ['Email Bounced', 'Email Complaint'] },
+  },
+];
