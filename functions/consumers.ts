@@ -158,6 +158,6 @@ export const mailEventConsumers: ReadonlyArray<MailEventConsumerSpec> = [
     name: 'mail-feedback',
     handler: 'platform/events/mail-feedback',
     uses: ['table'],
-    rule: { source: ['aws.ses'], detailType: ['Email Bounced', 'Email Complaint'] },
+    rule: { source: ['aws.ses'], detailType: ['Email Bounced', 'Email Complaint Received'] },
   },
 ];

@@ -7,6 +7,14 @@ import { LAMBDA_HANDLER } from './bundle.ts';
 
 export { REPO_ROOT } from './bundle.ts';
 
+/** `enrollment-review` or `getHealth` → `EnrollmentReview` / `GetHealth`, for construct ids. */
+export const pascal = (name: string) =>
+  name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
 /** The Powertools service name every function logs under (the logger's own fallback is the same). */
 export const SERVICE_NAME = 'csp-partner-platform';
 

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import {
+  type MailEventConsumerSpec,
+  mailEventConsumers,
   type QueueConsumerSpec,
   queueConsumers,
   type StreamConsumerSpec,
@@ -19,7 +21,7 @@ export const BUNDLES_DIR = join(REPO_ROOT, '.build', 'functions');
 export interface FunctionSpec {
   /**
    * The function's description: `GET /me (getMe)`, `enrollment-review task Remind`,
-   * `stream consumer publish-events`, `queue consumer deliver-webhooks`.
+   * `stream consumer publish-events`, `queue consumer deliver-webhooks`, `mail event consumer mail-feedback`.
    */
   name: string;
   handler: string;
@@ -34,7 +36,8 @@ export function platformFunctions(
     stream: ReadonlyArray<StreamConsumerSpec>;
     queue: ReadonlyArray<QueueConsumerSpec>;
     timer: ReadonlyArray<TimerTaskSpec>;
-  } = { stream: streamConsumers, queue: queueConsumers, timer: timerTasks },
+    mail: ReadonlyArray<MailEventConsumerSpec>;
+  } = { stream: streamConsumers, queue: queueConsumers, timer: timerTasks, mail: mailEventConsumers },
 ): FunctionSpec[] {
   return [
     ...routes.map((r) => ({
@@ -52,6 +55,11 @@ export function platformFunctions(
     ...consumers.stream.map((c) => ({ name: `stream consumer ${c.name}`, handler: c.handler, uses: c.uses })),
     ...consumers.queue.map((c) => ({ name: `queue consumer ${c.name}`, handler: c.handler, uses: c.uses })),
     ...consumers.timer.map((c) => ({ name: `timer task ${c.name}`, handler: c.handler, uses: c.uses })),
+    ...consumers.mail.map((c) => ({
+      name: `mail event consumer ${c.name}`,
+      handler: c.handler,
+      uses: c.uses,
+    })),
   ];
 }
 

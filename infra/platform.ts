@@ -21,9 +21,10 @@ export async function definePlatform(
   const stateful = new StatefulStack(app, 'CspPartnerPlatform-Stateful', {
     ...(opts.env ? { env: opts.env } : {}),
     description:
-      'CSP partner platform: table, user pool, mail configuration, link secret (retained on delete)',
+      'CSP partner platform: table, user pool, mail configuration, link secret (retained on delete), alarm topic',
     // It holds the data and the identities: deleting it must be a deliberate, two-step act.
     terminationProtection: true,
+    alarmEmail: settings.alarmEmail,
   });
   const stateless = new StatelessStack(app, 'CspPartnerPlatform-Stateless', {
     ...(opts.env ? { env: opts.env } : {}),
@@ -34,6 +35,7 @@ export async function definePlatform(
     configurationSet: stateful.configurationSet,
     linkSecret: stateful.linkSecret,
     webhookKey: stateful.webhookKey,
+    alarmTopic: stateful.alarmTopic,
     bundleDirs: new Map([...bundles].map(([handler, bundle]) => [handler, bundle.dir])),
     settings,
   });

@@ -8,6 +8,8 @@ export interface DeploySettings {
   publicBaseUrl: string;
   /** Where operators are alerted (reviews overdue for 30 days). */
   operatorAlertEmail: string;
+  /** Subscribed to the alarms' SNS topic (it must confirm the subscription email once). */
+  alarmEmail: string;
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -17,6 +19,7 @@ const SETTINGS: Record<keyof DeploySettings, { pattern: RegExp; example: string 
   mailFrom: { pattern: EMAIL, example: 'no-reply@your-domain.com' },
   publicBaseUrl: { pattern: HTTPS_URL, example: 'https://api.your-domain.com' },
   operatorAlertEmail: { pattern: EMAIL, example: 'operators@your-domain.com' },
+  alarmEmail: { pattern: EMAIL, example: 'on-call@your-domain.com' },
 };
 
 /** The command-line flags that set every setting, for messages and docs. */

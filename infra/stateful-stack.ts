@@ -7,17 +7,32 @@ import {
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { ConfigurationSet, ConfigurationSetTlsPolicy, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import {
+  ConfigurationSet,
+  ConfigurationSetTlsPolicy,
+  EmailSendingEvent,
+  EventDestination,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { OPERATORS_GROUP } from '../functions/platform/auth-groups.ts';
 import { TABLE } from '../functions/platform/data/table.ts';
 
+export interface StatefulStackProps extends StackProps {
+  /** Subscribed to the alarm topic (infra/settings.ts `alarmEmail`). */
+  readonly alarmEmail: string;
+}
+
 /**
  * What holds data or identities and must survive redeploys: the table, the user pool
- * and its client, the operators group and the SES configuration set. Kept apart from
- * the functions and the API so that those can be replaced freely.
+ * and its client, the operators group, the SES configuration set and the alarm topic (its
+ * email subscription is confirmed once by a person). Kept apart from the functions and the API
+ * so that those can be replaced freely.
  */
 export class StatefulStack extends Stack {
   readonly table: Table;
@@ -27,8 +42,10 @@ export class StatefulStack extends Stack {
   readonly configurationSet: ConfigurationSet;
   readonly linkSecret: Secret;
   readonly webhookKey: Key;
+  /** Where every alarm goes (infra/monitoring.ts). */
+  readonly alarmTopic: Topic;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
 
     this.table = new Table(this, 'Table', {
@@ -120,6 +137,23 @@ export class StatefulStack extends Stack {
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
       tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
     });
+    // Bounces and complaints go to the account's default bus (SES publishes to no other), where the
+    // mail-feedback function's rule (functions/consumers.ts mailEventConsumers) picks them up.
+    this.configurationSet.addEventDestination('Feedback', {
+      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: 'CSP partner platform alarms',
+      enforceSSL: true,
+    });
+    this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    Validations.of(this.alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry alarm names and states, no partner data; CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, and a customer-managed key for this alone costs more than it protects.',
+    });
 
     // Idempotent creates derive their link tokens from it (functions/adapters/link-secret.ts).
     // Retained: deleting it would change every replay's link, not break stored data.
@@ -146,5 +180,6 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
   }
 }

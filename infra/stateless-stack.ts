@@ -23,11 +23,10 @@ import {
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
-import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { LambdaFunction as LambdaTarget, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -36,11 +35,14 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import {
+  type MailEventConsumerSpec,
+  mailEventConsumers,
   type QueueConsumerSpec,
   queueConsumers,
   type StreamConsumerSpec,
@@ -56,8 +58,9 @@ import {
 } from '../functions/platform/resources.ts';
 import { type RouteSpec, routeList } from '../functions/routes.ts';
 import { functionArnPlaceholder, type WorkflowSpec, workflows } from '../functions/workflows.ts';
-import { PlatformFunction, REPO_ROOT, SERVICE_NAME } from './function.ts';
+import { PlatformFunction, pascal, REPO_ROOT, SERVICE_NAME } from './function.ts';
 import { GATEWAY_HEADERS, GATEWAY_RESPONSES } from './gateway-responses.ts';
+import { contextOf, Monitoring, type WatchedQueue } from './monitoring.ts';
 import type { DeploySettings } from './settings.ts';
 
 /** The scope Cognito puts in access tokens; requiring it makes the authorizer accept access tokens. */
@@ -92,14 +95,6 @@ const TABLE_ACTIONS = [
   'dynamodb:ConditionCheckItem',
 ];
 
-/** `enrollment-review` or `getHealth` → `EnrollmentReview` / `GetHealth`, for construct ids. */
-const pascal = (name: string) =>
-  name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
-
 export interface StatelessStackProps extends StackProps {
   readonly table: ITable;
   readonly userPool: IUserPool;
@@ -118,11 +113,14 @@ export interface StatelessStackProps extends StackProps {
     stream: ReadonlyArray<StreamConsumerSpec>;
     queue: ReadonlyArray<QueueConsumerSpec>;
     timer: ReadonlyArray<TimerTaskSpec>;
+    mail: ReadonlyArray<MailEventConsumerSpec>;
   };
   /** Handler module → the folder infra/bundle.ts built for it; deployed as it is. */
   readonly bundleDirs: ReadonlyMap<string, string>;
   /** Sender, public URL and operators' address of this deployment (infra/settings.ts). */
   readonly settings: DeploySettings;
+  /** Where the alarms go (the stateful stack's topic). */
+  readonly alarmTopic: ITopic;
 }
 
 /** Emailed link pages answer HEAD like GET (mail scanners probe links); nothing changes either way. */
@@ -162,7 +160,12 @@ export class StatelessStack extends Stack {
   /** Timer task name → its function. */
   readonly timerFunctions: ReadonlyMap<string, PlatformFunction>;
 
+  /** The alarms and the dashboard (infra/monitoring.ts). */
+  readonly monitoring: Monitoring;
+
   private readonly props: StatelessStackProps;
+  /** Dead-letter and failed-records queues: each gets an alarm on its depth. */
+  private readonly watchedQueues: WatchedQueue[] = [];
   private readonly mailFrom: string;
   private readonly workflows: Workflow[] = [];
   /** Business context → the nested stack of its route functions. */
@@ -182,6 +185,7 @@ export class StatelessStack extends Stack {
       stream: streamConsumers,
       queue: queueConsumers,
       timer: timerTasks,
+      mail: mailEventConsumers,
     };
     // One queue consumer: functions are told one DELIVERY_QUEUE_URL (the `deliveryQueue` resource).
     const [delivery, ...others] = consumers.queue;
@@ -271,9 +275,24 @@ export class StatelessStack extends Stack {
     }
     this.routeFunctions = functions;
 
-    this.consumerFunctions = this.addConsumers(consumers.stream, delivery);
+    this.consumerFunctions = new Map([
+      ...this.addConsumers(consumers.stream, delivery),
+      ...this.addMailEventConsumers(consumers.mail),
+    ]);
     this.timerFunctions = this.addTimerTasks(consumers.timer);
-    this.protectWithWaf();
+    const webAclName = this.protectWithWaf();
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      topic: props.alarmTopic,
+      api: this.api,
+      routes: props.routes ?? routeList,
+      stateMachines: this.stateMachines,
+      table: props.table,
+      queues: this.watchedQueues,
+      timerGroupName: this.timerGroup.scheduleGroupName,
+      webAclName,
+      deliveryQueue: this.deliveryQueue,
+    });
   }
 
   /**
@@ -309,7 +328,7 @@ export class StatelessStack extends Stack {
    * context keeps each well below, and the API with its methods stays here.
    */
   private routeStack(route: RouteSpec): NestedStack {
-    const context = route.handler.includes('/') ? (route.handler.split('/')[0] ?? 'platform') : 'platform';
+    const context = contextOf(route);
     let stack = this.routeStacks.get(context);
     if (!stack) {
       stack = new NestedStack(this, `${pascal(context)}Routes`, {
@@ -356,11 +375,12 @@ export class StatelessStack extends Stack {
           parallelizationFactor: 1,
         }),
       );
-      this.alarmOnDepth(
-        `${id}FailedBatchesAlarm`,
-        failed,
-        `${spec.name} gave up on stream records: events were lost`,
-      );
+      this.watchedQueues.push({
+        id: `${id}FailedBatches`,
+        queue: failed,
+        meaning: `${spec.name} gave up on table stream records after 24 hours of retries: their events were not handled.`,
+        anchor: 'stream-consumer-failed',
+      });
       made.set(spec.name, fn);
     }
 
@@ -385,12 +405,57 @@ export class StatelessStack extends Stack {
       },
       targets: [new SqsQueue(this.deliveryQueue, { deadLetterQueue: this.deliveryDeadLetters })],
     });
-    this.alarmOnDepth(
-      `${pascal(delivery.name)}DeadLettersAlarm`,
-      this.deliveryDeadLetters,
-      'Webhook deliveries failed for another reason than the endpoint (see the delivery function logs)',
-    );
+    this.watchedQueues.push({
+      id: `${pascal(delivery.name)}DeadLetters`,
+      queue: this.deliveryDeadLetters,
+      meaning:
+        'Webhook deliveries failed for another reason than the endpoint (see the delivery function logs).',
+      anchor: 'webhook-delivery-dead-letters',
+    });
     made.set(delivery.name, fn);
+    return made;
+  }
+
+  /**
+   * SES's bounces and complaints of the configuration set arrive on the account's default bus (the
+   * stateful stack's event destination): a rule there invokes each mail event consumer, retried, then
+   * kept in a dead-letter queue with an alarm.
+   */
+  private addMailEventConsumers(specs: ReadonlyArray<MailEventConsumerSpec>) {
+    const made = new Map<string, PlatformFunction>();
+    const defaultBus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    for (const spec of specs) {
+      const id = pascal(spec.name);
+      const fn = this.makeFunction(`${id}Consumer`, {
+        handler: spec.handler,
+        description: `mail event consumer ${spec.name}`,
+        uses: spec.uses,
+      });
+      const deadLetters = this.makeQueue(`${id}DeadLetters`, { retentionPeriod: Duration.days(14) });
+      Validations.of(deadLetters).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: `This is the dead-letter queue of the ${spec.name} rule; its depth has an alarm.`,
+      });
+      new Rule(this, `${id}Rule`, {
+        eventBus: defaultBus,
+        description: `SES ${spec.rule.detailType.join(', ')} events to ${spec.name}`,
+        eventPattern: { source: spec.rule.source, detailType: spec.rule.detailType },
+        targets: [
+          new LambdaTarget(fn.function, {
+            deadLetterQueue: deadLetters,
+            retryAttempts: 185,
+            maxEventAge: Duration.hours(24),
+          }),
+        ],
+      });
+      this.watchedQueues.push({
+        id: `${id}DeadLetters`,
+        queue: deadLetters,
+        meaning: `${spec.name} failed on SES events for a day: bounced or complaining addresses were not suppressed.`,
+        anchor: `${spec.name}-dead-letters`,
+      });
+      made.set(spec.name, fn);
+    }
     return made;
   }
 
@@ -411,27 +476,14 @@ export class StatelessStack extends Stack {
       );
       made.set(task.name, fn);
     }
-    this.alarmOnDepth(
-      'TimerDeadLettersAlarm',
-      this.timerDeadLetters,
-      'A timer task failed for a day (a renewal, expiry or notice did not happen); see the timer task logs',
-    );
-    return made;
-  }
-
-  /** Alarms as soon as a dead-letter queue holds a message. */
-  private alarmOnDepth(id: string, queue: Queue, description: string) {
-    return new Alarm(this, id, {
-      alarmDescription: description,
-      metric: queue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+    this.watchedQueues.push({
+      id: 'TimerDeadLetters',
+      queue: this.timerDeadLetters,
+      meaning:
+        'A timer task failed for a day (a renewal, expiry or notice did not happen); see the timer task logs.',
+      anchor: 'timer-dead-letters',
     });
+    return made;
   }
 
   /** One function through the one construct, with the grants and variables its `uses` need. */
@@ -669,6 +721,8 @@ export class StatelessStack extends Stack {
   private makeApi(): RestApi {
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR });
     const api = new RestApi(this, 'Api', {
+      // Named for the dashboard and the alarms (API Gateway's metrics have the API's name as dimension).
+      restApiName: `${this.stackName}-api`,
       description: 'CSP partner platform API',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
       // Execution logging needs the account-level CloudWatch role; retained because it is
@@ -717,7 +771,9 @@ export class StatelessStack extends Stack {
   }
 
   /** AWS managed rules and a per-IP rate limit in front of the API stage. */
-  private protectWithWaf(): void {
+  /** Puts the web ACL in front of the API stage and answers its name (its metrics' WebACL dimension). */
+  private protectWithWaf(): string {
+    const name = `${this.stackName}-api`;
     const managedRule = (name: string, priority: number): CfnWebACL.RuleProperty => ({
       name,
       priority,
@@ -726,6 +782,7 @@ export class StatelessStack extends Stack {
       visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
     });
     const webAcl = new CfnWebACL(this, 'WebAcl', {
+      name,
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'api', sampledRequestsEnabled: true },
@@ -751,6 +808,7 @@ export class StatelessStack extends Stack {
       resourceArn: this.api.deploymentStage.stageArn,
       webAclArn: webAcl.attrArn,
     });
+    return name;
   }
 }
 

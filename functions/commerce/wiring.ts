@@ -1,5 +1,6 @@
 import { identityStore } from '../identity/wiring.ts';
 import { notWired } from '../platform/config.ts';
+import { emfBusinessCounts } from '../platform/metrics.ts';
 import type { Mailer, Timers } from '../platform/ports.ts';
 import { withPlatform } from '../platform/runtime.ts';
 import { relationshipStore } from '../relationships/wiring.ts';
@@ -31,6 +32,7 @@ export function commerceDeps(
       customers: relationshipStore,
       organizations: identityStore,
       timers: ports.timers ?? notWired<Timers<SubscriptionTimer>>('timers', 'timers'),
+      metrics: emfBusinessCounts,
     },
     ports.mailer,
   );

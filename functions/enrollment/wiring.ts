@@ -1,5 +1,6 @@
 import { identityStore } from '../identity/wiring.ts';
 import { notWired, requireEnv } from '../platform/config.ts';
+import { emfBusinessCounts } from '../platform/metrics.ts';
 import type { Mailer } from '../platform/ports.ts';
 import { withPlatform } from '../platform/runtime.ts';
 import type { EnrollmentApiDeps } from './domain/enrollments.ts';
@@ -15,6 +16,7 @@ export function enrollmentDeps(
       enrollments: enrollmentStore,
       identity: identityStore,
       workflow: ports.workflow ?? notWired<ReviewWorkflow>('workflow', 'stateMachine'),
+      metrics: emfBusinessCounts,
       get operatorAlertEmail() {
         return requireEnv('OPERATOR_ALERT_EMAIL');
       },

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { awsClientConfig } from '../platform/aws.ts';
 import { lazy, requireEnv } from '../platform/config.ts';
+import { correlationId } from '../platform/correlation.ts';
 import { stateMachineArnEnvName } from '../platform/resources.ts';
 import type { ReviewWorkflow } from './ports.ts';
 
@@ -22,7 +23,9 @@ export const stepFunctionsReview: ReviewWorkflow = {
         new StartExecutionCommand({
           stateMachineArn: stateMachineArn(),
           name: enrollmentId,
-          input: JSON.stringify({ enrollmentId }),
+          // Every task's payload passes the correlation id on (statemachines/enrollment-review.asl.json),
+          // so the review's steps log in the story of the request that submitted it.
+          input: JSON.stringify({ enrollmentId, correlationId: correlationId() ?? enrollmentId }),
         }),
       );
     } catch (error) {

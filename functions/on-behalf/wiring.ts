@@ -2,6 +2,7 @@ import { commerceStore } from '../commerce/wiring.ts';
 import type { Directory } from '../identity/ports.ts';
 import { identityStore } from '../identity/wiring.ts';
 import { notWired } from '../platform/config.ts';
+import { emfBusinessCounts } from '../platform/metrics.ts';
 import type { Mailer, Timers } from '../platform/ports.ts';
 import { withPlatform } from '../platform/runtime.ts';
 import { relationshipStore } from '../relationships/wiring.ts';
@@ -40,6 +41,7 @@ export const customerUserDeps = (ports: { directory?: Directory } = {}): Custome
     customerUsers: customerUserStore,
     subscriptions: commerceStore,
     directory: ports.directory ?? notWired<Directory>('directory', 'userPool'),
+    metrics: emfBusinessCounts,
   });
 
 /** Ending relationships' ports: the relationship rows, the subscriptions that bind them, the one transaction. */

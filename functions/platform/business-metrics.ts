@@ -14,3 +14,12 @@ export const BUSINESS_METRICS = {
 } as const;
 
 export type BusinessMetric = keyof typeof BUSINESS_METRICS;
+
+/**
+ * Counts what the business did, once it is written (never on an idempotent replay): the domain's
+ * port, so its rules say when and its unit tests see what; metrics.ts publishes each count at once.
+ */
+export interface BusinessCounts {
+  /** `n` of `metric` (1 by default; the number of licenses for `licenseAssigned`). */
+  count(metric: BusinessMetric, n?: number): void;
+}

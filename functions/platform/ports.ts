@@ -12,9 +12,12 @@ export interface OutgoingEmail {
   replyTo?: string;
 }
 
-/** Sends one email; resolves with the provider's message id. */
+/**
+ * Sends one email; resolves with the provider's message id, or undefined when the address is
+ * suppressed (it bounced for good or complained): then nothing was sent, and that is not an error.
+ */
 export interface Mailer {
-  send(email: OutgoingEmail): Promise<string>;
+  send(email: OutgoingEmail): Promise<string | undefined>;
 }
 
 /**
@@ -54,10 +57,13 @@ export interface SecretBox {
 
 /**
  * The platform's event bus: events in the order given, or a throw. Each says whether webhook
- * deliveries were queued for it: only those go to the delivery queue (the bus rule matches it).
+ * deliveries were queued for it: only those go to the delivery queue (the bus rule matches it);
+ * and the correlation id of the request that made it, which its delivery logs under.
  */
 export interface EventBus {
-  publish(entries: ReadonlyArray<{ event: PlatformEvent; queuedForWebhooks: boolean }>): Promise<void>;
+  publish(
+    entries: ReadonlyArray<{ event: PlatformEvent; queuedForWebhooks: boolean; correlationId?: string }>,
+  ): Promise<void>;
 }
 
 /** Opens what a SecretBox sealed, given the same context; held only by the code that must read the secret. */

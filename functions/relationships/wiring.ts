@@ -1,5 +1,6 @@
 import { identityStore } from '../identity/wiring.ts';
 import { notWired } from '../platform/config.ts';
+import { emfBusinessCounts } from '../platform/metrics.ts';
 import type { LinkTokens, Mailer } from '../platform/ports.ts';
 import { withPlatform } from '../platform/runtime.ts';
 import type { RelationshipDeps } from './domain/invitations.ts';
@@ -18,6 +19,7 @@ export function relationshipDeps(ports: { mailer?: Mailer; linkTokens?: LinkToke
       relationships: relationshipStore,
       identity: identityStore,
       linkTokens: ports.linkTokens ?? notWired<LinkTokens>('linkTokens', 'linkSecret'),
+      metrics: emfBusinessCounts,
     },
     ports.mailer,
   );

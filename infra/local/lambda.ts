@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -24,6 +24,88 @@ export interface LocalFunction {
   /** Builds (once) the function's bundle, exactly as CDK deploys it, and answers its folder. */
   bundle(): Promise<string>;
   env: Record<string, string>;
+}
+
+/** One line a function printed, as its CloudWatch log group keeps it. */
+export interface LogLine {
+  /** The function's handler module (as in the route, workflow and consumer tables). */
+  handler: string;
+  /** Its name: the log group is `/aws/lambda/<functionName>`, as its context says. */
+  functionName: string;
+  /** One per worker, as Lambda names one log stream per execution environment. */
+  stream: string;
+  /** When the line was printed, epoch milliseconds. */
+  at: number;
+  /** `stdout` or `stderr`. */
+  output: 'stdout' | 'stderr';
+  message: string;
+}
+
+/** Powertools' log levels, low to high; a line's `level` below the print level is kept, not printed. */
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
+const rank = (level: unknown) => LEVELS.indexOf(String(level).toUpperCase());
+
+/**
+ * The level functions log at, given the level the runtime prints: INFO at least, as on AWS (the
+ * stacks set no POWERTOOLS_LOG_LEVEL, so Powertools' INFO applies), so the kept lines are what
+ * CloudWatch would hold; a lower one (DEBUG) when asked.
+ */
+export const functionLogLevel = (printLevel = 'WARN') =>
+  rank(printLevel) >= 0 && rank(printLevel) < rank('INFO') ? printLevel.toUpperCase() : 'INFO';
+
+/**
+ * The functions' output, the local stand-in for their CloudWatch log groups: the last lines of
+ * each function (bounded, oldest dropped first), for tests and the CloudWatch Logs stand-in
+ * (logs.ts) to read.
+ */
+export class FunctionLogs {
+  private readonly byHandler = new Map<string, LogLine[]>();
+
+  constructor(private readonly linesPerFunction: number) {}
+
+  add(line: LogLine): void {
+    let lines = this.byHandler.get(line.handler);
+    if (!lines) {
+      lines = [];
+      this.byHandler.set(line.handler, lines);
+    }
+    lines.push(line);
+    if (lines.length > this.linesPerFunction) lines.splice(0, lines.length - this.linesPerFunction);
+  }
+
+  /** The kept lines of the function built from `handler`, or of all of them, oldest first. */
+  lines(handler?: string): LogLine[] {
+    if (handler !== undefined) return [...(this.byHandler.get(handler) ?? [])];
+    return [...this.byHandler.values()].flat().sort((a, b) => a.at - b.at);
+  }
+
+  /** The kept lines that match, oldest first; `json` is the line parsed when it is a JSON object. */
+  find(predicate: (line: LogLine, json: Record<string, unknown> | undefined) => boolean): LogLine[] {
+    return this.lines().filter((line) => predicate(line, parseJsonLine(line.message)));
+  }
+}
+
+/** A structured line (Powertools' logger, an EMF metric) as an object; undefined for any other. */
+export function parseJsonLine(message: string): Record<string, unknown> | undefined {
+  if (!message.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(message);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a line is printed at `printLevel`: a logger line by its `level`, an EMF metric line as
+ * INFO; anything else (a crash's stack, a stray console.log) always is.
+ */
+function printed(message: string, printLevel: string): boolean {
+  const json = parseJsonLine(message);
+  const level = json?.level ?? (json?._aws === undefined ? undefined : 'INFO');
+  return level === undefined || rank(level) < 0 || rank(level) >= rank(printLevel);
 }
 
 interface Pending {
@@ -59,18 +141,25 @@ import(workerData.url).then((mod) => {
  * its first call like a cold start and stopped when idle) with only its own environment, so
  * a handler that touches a resource its route does not declare fails here as on AWS. Its
  * bundle is built on that first call too, so the runtime starts without building them all.
+ * What each prints is kept in `logs` (its log group) and printed here from `printLevel` up.
  */
 export class LocalFunctions {
   private readonly workers = new Map<string, Promise<FunctionWorker>>();
   private stopped = false;
+  readonly logs: FunctionLogs;
 
   constructor(
     private readonly functions: ReadonlyMap<string, LocalFunction>,
-    private readonly opts: { timeoutMs: number; idleMs: number },
+    private readonly opts: {
+      timeoutMs: number;
+      idleMs: number;
+      /** Lines below this level are kept but not printed (WARN by default). */
+      printLevel?: string;
+      /** How many lines of each function are kept (5,000 by default). */
+      logLinesPerFunction?: number;
+    },
   ) {
-    // Each worker's output is piped into this process's streams, one set of listeners each.
-    for (const stream of [process.stdout, process.stderr])
-      stream.setMaxListeners(Math.max(stream.getMaxListeners(), 4 * functions.size + 10));
+    this.logs = new FunctionLogs(opts.logLinesPerFunction ?? 5_000);
   }
 
   /** Invokes the function built from handler module `handler` (as in the route and workflow tables). */
@@ -86,7 +175,12 @@ export class LocalFunctions {
     }
     let worker = this.workers.get(handler);
     if (!worker) {
-      worker = FunctionWorker.start(fn, () => this.workers.delete(handler), this.opts.idleMs);
+      const output = (stream: LogLine['stream'], kind: LogLine['output'], message: string) => {
+        this.logs.add({ handler, functionName: fn.name, stream, at: Date.now(), output: kind, message });
+        if (printed(message, this.opts.printLevel ?? 'WARN'))
+          (kind === 'stderr' ? process.stderr : process.stdout).write(`${message}\n`);
+      };
+      worker = FunctionWorker.start(fn, () => this.workers.delete(handler), this.opts.idleMs, output);
       this.workers.set(handler, worker);
       worker.catch(() => this.workers.delete(handler));
     }
@@ -131,14 +225,26 @@ class FunctionWorker {
     });
   }
 
-  static async start(fn: LocalFunction, onExit: () => void, idleMs: number): Promise<FunctionWorker> {
+  static async start(
+    fn: LocalFunction,
+    onExit: () => void,
+    idleMs: number,
+    output: (stream: string, kind: LogLine['output'], message: string) => void,
+  ): Promise<FunctionWorker> {
     const bundleDir = await fn.bundle();
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       env: fn.env,
       execArgv: ['--enable-source-maps'],
       workerData: { url: pathToFileURL(join(bundleDir, BUNDLE_FILE)).href },
+      // Read here, line by line, instead of piped straight into this process's streams.
+      stdout: true,
+      stderr: true,
     });
+    // Lambda's stream names: the day, the version and the execution environment.
+    const stream = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
+    readLines(worker.stdout, (line) => output(stream, 'stdout', line));
+    readLines(worker.stderr, (line) => output(stream, 'stderr', line));
     return new Promise((resolve, reject) => {
       const onMessage = (message: { ready?: boolean; initError?: SerializedError }) => {
         worker.off('message', onMessage);
@@ -202,6 +308,21 @@ class FunctionWorker {
     clearTimeout(this.idleTimer);
     await this.worker.terminate();
   }
+}
+
+/** Calls `onLine` with each complete line of `stream`, and with what is left when it ends. */
+function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void) {
+  let rest = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) if (line !== '') onLine(line);
+  });
+  stream.on('end', () => {
+    if (rest !== '') onLine(rest);
+    rest = '';
+  });
 }
 
 interface SerializedError {

@@ -17,10 +17,10 @@ import {
   Agent,
   createServer,
   request as httpRequest,
-  type IncomingHttpHeaders,
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
+import { readAll, withoutHopByHop } from './proxy.ts';
 
 export interface OperationMetrics {
   requests: number;
@@ -100,24 +100,6 @@ function capacityOf(response: unknown): number | undefined {
       sum + (isRecord(entry) && typeof entry.CapacityUnits === 'number' ? entry.CapacityUnits : 0),
     0,
   );
-}
-
-/** Both bodies are forwarded whole, with their length: framing headers are not passed on. */
-function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const {
-    connection: _c,
-    'keep-alive': _k,
-    'transfer-encoding': _t,
-    'content-length': _l,
-    ...rest
-  } = headers;
-  return rest;
-}
-
-async function readAll(stream: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks);
 }
 
 /** Starts the proxy on a free loopback port, forwarding to `target` (DynamoDB Local's endpoint). */

@@ -9,7 +9,12 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { OfferRecord } from '../../functions/commerce/ports.ts';
-import { queueConsumers, streamConsumers, timerTasks } from '../../functions/consumers.ts';
+import {
+  mailEventConsumers,
+  queueConsumers,
+  streamConsumers,
+  timerTasks,
+} from '../../functions/consumers.ts';
 import { OPERATORS_GROUP } from '../../functions/platform/auth-groups.ts';
 import { once } from '../../functions/platform/config.ts';
 import {
@@ -31,7 +36,14 @@ import { startDynamoDb } from './dynamodb.ts';
 import { type LocalEvents, startLocalEvents } from './events/index.ts';
 import { startGateway } from './gateway.ts';
 import { startKms } from './kms.ts';
-import { type LocalFunction, LocalFunctions, lambdaReservedEnvironment } from './lambda.ts';
+import {
+  type FunctionLogs,
+  functionLogLevel,
+  type LocalFunction,
+  LocalFunctions,
+  lambdaReservedEnvironment,
+} from './lambda.ts';
+import { startLogs } from './logs.ts';
 import { startMailbox } from './mailbox.ts';
 import { type DynamoDbMetrics, startDynamoDbMeter } from './meter.ts';
 import { SAMPLE_OFFERS } from './offers.ts';
@@ -65,6 +77,10 @@ export interface LocalRuntimeOptions {
   offers?: ReadonlyArray<Omit<OfferRecord, 'updatedAt'>>;
   /** Extra state machines (tests add small ones); the real ones always run. */
   extraWorkflows?: WorkflowSpec[];
+  /**
+   * The functions' log lines printed from this level up (WARN by default). They log at INFO at
+   * least, as on AWS, and every line is kept in `logs` whatever is printed.
+   */
   logLevel?: string;
   /**
    * Put a counting proxy in front of DynamoDB Local (see meter.ts) and add `metrics()` and
@@ -91,19 +107,44 @@ export interface LocalRuntime {
   events: {
     /**
      * Resolves when every stream record written so far has been handed to its consumer
-     * successfully and no queue holds a message that is visible or being handled: the deliveries
-     * expected to succeed have happened. Messages waiting for a retry (after a failure) do not
+     * successfully, no queue holds a message that is visible or being handled and no SES event
+     * is being delivered to a mail event consumer: the deliveries expected to succeed have happened. Messages waiting for a retry (after a failure) do not
      * count. Rejects after `timeoutMs` (30 s by default), saying what is still going on.
      */
     idle(timeoutMs?: number): Promise<void>;
-    /** The bodies in the dead-letter queue of queue `queueName` (e.g. `deliver-webhooks`). */
+    /**
+     * The bodies in the dead-letter queue of queue `queueName` (e.g. `deliver-webhooks`), or the
+     * events a mail event consumer (`mail-feedback`) failed on every attempt.
+     */
     deadLetters(queueName: string): string[];
+  };
+  /**
+   * SES's bounce and complaint events. The mailbox raises them itself for the simulator's
+   * addresses (bounce@simulator.amazonses.com, complaint@…), and for any event POSTed to its
+   * `/events` (tests in other processes); `publish` does the same in this process.
+   */
+  mailEvents: {
+    /**
+     * Puts `event` on the default bus as SES does ("Email Bounced", "Email Complaint Received");
+     * resolves once the mail event consumers its rules match have had it, or gave it up.
+     */
+    publish(event: {
+      'detail-type': string;
+      detail: object;
+    }): Promise<{ id: string; deliveries: Array<{ consumer: string; delivered: boolean; error?: string }> }>;
   };
   /** The Scheduler stand-in: timers not yet run, and those that failed for good (the dead-letter queue). */
   timers: {
     pending(): Array<{ name: string; dueAt: string; input: string }>;
     deadLetters(): Array<{ name: string; input: string; error: string }>;
   };
+  /**
+   * The functions' log groups: the last 5,000 lines of each, printed or not. `lines(handler)` of
+   * the function built from that handler module, or of all; `find` gets each line parsed when it is
+   * JSON. Tests in other processes read them with FilterLogEvents from the CloudWatch Logs stand-in
+   * (`env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`, log group `/aws/lambda/<function name>`).
+   */
+  logs: Pick<FunctionLogs, 'lines' | 'find'>;
   /** Only with `meter: true`: what the handlers asked of DynamoDB since the start or the last reset. */
   metrics?(): RuntimeMetrics;
   resetMetrics?(): void;
@@ -145,14 +186,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       await stopBundler();
       await rm(bundlesDir, { recursive: true, force: true });
     });
-    const [dynamo, mailbox, cognito, secrets] = await Promise.all([
+    const [dynamo, cognito, secrets] = await Promise.all([
       startDynamoDb({ tableName: TABLE_NAME, ...(opts.dataDir ? { path: opts.dataDir } : {}) }).then((d) => {
         stops.push(d.stop);
         return d;
-      }),
-      startMailbox({ port: opts.mailboxPort }).then((m) => {
-        stops.push(m.stop);
-        return m;
       }),
       startCognito().then((c) => {
         stops.push(c.stop);
@@ -177,8 +214,16 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       busName: EVENT_BUS_NAME,
       streamConsumers,
       queueConsumers,
+      mailEventConsumers,
     });
     stops.push(events.stop);
+    // SES: its simulator's bounces and complaints go to the default bus, as the configuration set's
+    // event destination sends them on AWS.
+    const mailbox = await startMailbox({
+      port: opts.mailboxPort,
+      events: (event) => events.publishMailEvent(event),
+    });
+    stops.push(mailbox.stop);
     const meter = opts.meter ? await startDynamoDbMeter({ target: dynamo.endpoint }) : undefined;
     if (meter) stops.push(meter.stop);
     const apiPort = opts.port || (await freePort());
@@ -199,7 +244,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
       AWS_ENDPOINT_URL_KMS: kms.url,
       ...events.env,
-      POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN',
+      POWERTOOLS_LOG_LEVEL: functionLogLevel(opts.logLevel),
       // Local only (API.md): partners' receivers may be http://127.0.0.1 here; CDK never sets it.
       WEBHOOKS_ALLOW_LOOPBACK: '1',
     };
@@ -286,8 +331,20 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         },
       });
     }
-    functions = new LocalFunctions(local, { timeoutMs: FUNCTION_TIMEOUT_MS, idleMs: FUNCTION_IDLE_MS });
+    functions = new LocalFunctions(local, {
+      timeoutMs: FUNCTION_TIMEOUT_MS,
+      idleMs: FUNCTION_IDLE_MS,
+      printLevel: opts.logLevel ?? 'WARN',
+    });
     stops.push(() => functions?.stop() ?? Promise.resolve());
+    const functionLogs = functions.logs;
+    const logs = await startLogs({
+      region: REGION,
+      accountId: ACCOUNT,
+      functionNames: () => [...local.values()].map((f) => f.name),
+      lines: () => functionLogs.lines(),
+    });
+    stops.push(logs.stop);
     // The scheduler stops (idempotently) before the functions too, stops running in reverse: a timer
     // due while the runtime stops must not fire into stopped workers, fail its retries within a few
     // scaled milliseconds and be dead-lettered after the run's summary.
@@ -311,6 +368,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       ...aws,
       ...functionEnvironment(RESOURCE_NAMES, resources, settings),
       LOCAL_TIME_SCALE: String(opts.timeScale),
+      // For tests and scripts only: no function reads logs.
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs.url,
     };
     Object.assign(process.env, env);
 
@@ -335,9 +394,22 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         idle: (timeoutMs) => events.idle(timeoutMs),
         deadLetters: (name) => events.deadLetters(name),
       },
+      mailEvents: {
+        async publish(event) {
+          const { id, delivered } = events.publishMailEvent({
+            detailType: event['detail-type'],
+            detail: event.detail,
+          });
+          return { id, deliveries: await delivered };
+        },
+      },
       timers: {
         pending: () => scheduler.pending(),
         deadLetters: () => scheduler.deadLetters(),
+      },
+      logs: {
+        lines: (handler) => functionLogs.lines(handler),
+        find: (predicate) => functionLogs.find(predicate),
       },
       stop,
     };

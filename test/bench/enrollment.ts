@@ -6,9 +6,10 @@
  * - its state transitions, counted from the execution's GetExecutionHistory (each `*StateEntered`
  *   event is one transition as Standard workflows bill them), and its task function invocations
  *   (TaskScheduled / LambdaFunctionScheduled events);
- * - what it asked of DynamoDB (the meter), the emails it sent (the mailbox) and the wall time of its
- *   API requests;
- * - its cost at the AWS list prices in PRICES, per enrollment and per 1,000.
+ * - what it asked of DynamoDB (the meter), the emails it sent (the mailbox), the wall time of its
+ *   API requests, its activity records (events, stream consumer invocations) and the bytes its
+ *   functions logged (log-meter.ts);
+ * - its cost at the AWS list prices of cost.ts, per enrollment and per 1,000.
  *
  * Setup (the operator's MPN profile, the partner's verified account, sign-ins) happens before the
  * meter is reset and is not counted.
@@ -20,10 +21,23 @@ import {
   type HistoryEvent,
   SFNClient,
 } from '@aws-sdk/client-sfn';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import type { ActivityRecord } from '../../functions/platform/audit.ts';
 import { stateMachineArnEnvName } from '../../functions/platform/resources.ts';
 import type { DynamoDbMetrics } from '../../infra/local/meter.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
+import {
+  ASSUMED_TASK_MS,
+  accessLogLine,
+  consumerInvocations,
+  count,
+  LAMBDA_MEMORY_GB,
+  PRICES_NOTE,
+  platformLogBytes,
+  printCostTable,
+  usageLines,
+} from './cost.ts';
+import { accessLogFormat, assemblyTemplates } from './floor.ts';
 import {
   emailsSince,
   enrollmentBody,
@@ -36,47 +50,29 @@ import {
   seedMpnProfile,
   signIn,
 } from './http.ts';
+import { type LogMeter, startLogMeter } from './log-meter.ts';
 import { activityWriteUnits } from './units.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-/**
- * AWS list prices, us-east-1, as assumed on `asOf` (not fetched at run time; check before quoting).
- * Free tiers are ignored. Each price is `usd` per `per` units of `unit`.
- */
-export const PRICES = {
-  region: 'us-east-1',
-  asOf: '2025-06-01',
-  apiGatewayRestRequests: { usd: 3.5, per: 1_000_000, unit: 'REST API request (first 333M/month)' },
-  lambdaRequests: { usd: 0.2, per: 1_000_000, unit: 'Lambda request' },
-  lambdaArmDuration: { usd: 0.0000133334, per: 1, unit: 'GB-second, Arm (first 7.5B GB-s/month)' },
-  stepFunctionsStandardTransitions: { usd: 0.025, per: 1_000, unit: 'state transition, Standard' },
-  dynamoDbReadRequestUnits: { usd: 0.125, per: 1_000_000, unit: 'read request unit, on-demand' },
-  dynamoDbWriteRequestUnits: { usd: 0.625, per: 1_000_000, unit: 'write request unit, on-demand' },
-  sesEmails: { usd: 0.1, per: 1_000, unit: 'email (per recipient), SES outbound' },
-} as const;
-
-/** Lambda memory of every function (infra/function.ts default, Arm). */
-const LAMBDA_MEMORY_GB = 512 / 1024;
-/**
- * Assumed billed duration of one task function invocation (warm; a DynamoDB call or two and maybe an
- * SES send). Not measured: locally they run in-process, and a cold start would add its billed init.
- */
-const ASSUMED_TASK_MS = 100;
 /** Big enough that the first 3-day reminder (3 s) comes long after the approval (tens of ms later). */
 const TIME_SCALE = 86_400;
 const REMINDER_STATE = 'Still in review';
 const AWAIT_DECISION_STATE = 'Await decision';
 
 interface ApiCall {
+  /** `METHOD /resource/path`, as the route table names it. */
   name: string;
   ms: number;
+  status: number;
+  responseLength: number;
 }
 
 async function timed(calls: ApiCall[], name: string, pending: () => Promise<Response>): Promise<Response> {
   const start = performance.now();
   const res = await pending();
-  calls.push({ name, ms: performance.now() - start });
+  const ms = performance.now() - start;
+  calls.push({ name, ms, status: Number(res.status), responseLength: Buffer.byteLength(res.body) });
   if (!res.ok) throw new Error(`${name} answered ${res.status}: ${res.body}`);
   return res;
 }
@@ -101,12 +97,19 @@ interface Measured {
   events: HistoryEvent[];
   dynamodb: DynamoDbMetrics;
   emails: number;
+  /** Bytes the functions logged (JSON and EMF lines). */
+  appLogBytes: number;
   /** The enrollment's activity records (read back after the meter's snapshot) and the write units they cost. */
   activity: { operations: string[]; writeUnits: number };
 }
 
 /** One enrollment from submission to approval; the meter and the mailbox count from its submission on. */
-async function happyPath(rt: LocalRuntime, sfn: SFNClient, operatorToken: string): Promise<Measured> {
+async function happyPath(
+  rt: LocalRuntime,
+  sfn: SFNClient,
+  logs: LogMeter,
+  operatorToken: string,
+): Promise<Measured> {
   const { metrics, resetMetrics } = rt;
   if (!metrics || !resetMetrics) throw new Error('the runtime was started without meter: true');
   const mpnId = await seedMpnProfile(rt.apiUrl, operatorToken);
@@ -115,8 +118,11 @@ async function happyPath(rt: LocalRuntime, sfn: SFNClient, operatorToken: string
   const stateMachineArn = rt.env[stateMachineArnEnvName('enrollment-review')] ?? '';
 
   // Everything the system does from here on is this enrollment's.
+  await rt.events.idle(60_000);
   const mailBefore = new Set((await emailsSince(rt.mailboxUrl)).map((m) => m.messageId));
+  const from = new Date().toISOString();
   resetMetrics();
+  logs.reset();
   const apiCalls: ApiCall[] = [];
   const since = Date.now() / 1000 - 1;
 
@@ -158,13 +164,16 @@ async function happyPath(rt: LocalRuntime, sfn: SFNClient, operatorToken: string
     const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     return execution.status === 'RUNNING' ? undefined : execution;
   });
+  // The approval's activity record goes through the stream to its consumers (events, existing customers).
+  await rt.events.idle(60_000);
   const dynamodb = metrics().dynamodb;
+  const appLogBytes = logs.bytes();
   // Not counted (after the snapshot): the records this enrollment wrote, as its admin reads them.
   const log = await expectOk<{ items: ActivityRecord[] }>(
     'GET /activity',
-    request(`${rt.apiUrl}/activity?resourceType=enrollment&limit=100`, { token: account.token }),
+    request(`${rt.apiUrl}/activity?from=${encodeURIComponent(from)}&limit=100`, { token: account.token }),
   );
-  const records = log.items.filter((r) => r.resourceId === enrollmentId).reverse();
+  const records = log.items.reverse();
   const activity = {
     operations: records.map((r) => r.operation),
     writeUnits: records.reduce((n, r) => n + activityWriteUnits(r), 0),
@@ -188,22 +197,20 @@ async function happyPath(rt: LocalRuntime, sfn: SFNClient, operatorToken: string
   }
   const executionSeconds =
     ((described.stopDate?.getTime() ?? Number.NaN) - (described.startDate?.getTime() ?? Number.NaN)) / 1000;
-  return { executionArn, status, executionSeconds, apiCalls, events, dynamodb, emails, activity };
+  return {
+    executionArn,
+    status,
+    executionSeconds,
+    apiCalls,
+    events,
+    dynamodb,
+    emails,
+    appLogBytes,
+    activity,
+  };
 }
 
-const usd = (x: number) => `$${x < 0.01 ? x.toPrecision(3) : x.toFixed(4)}`;
-const count = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
-
-function table(rows: string[][]) {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
-  const line = (row: readonly string[]) =>
-    `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
-  console.log(line(rows[0] ?? []));
-  console.log(`|${widths.map((w, i) => `${'-'.repeat(w + 1)}${i === 0 ? '-' : ':'}`).join('|')}|`);
-  for (const row of rows.slice(1)) console.log(line(row));
-}
-
-function report(m: Measured) {
+function report(m: Measured, format: { text: string; source: string }) {
   const entered = m.events.filter((e) => e.type?.endsWith('StateEntered'));
   const transitions = entered.length;
   const reminders = entered.filter((e) => e.stateEnteredEventDetails?.name === REMINDER_STATE).length;
@@ -243,16 +250,23 @@ function report(m: Measured) {
     `  "${REMINDER_STATE}" reminders: ${reminders}${reminders === 0 ? ' (approved before the first 3-day reminder; each reminder would add 2 transitions, 2 task invocations and 1 email)' : ' (included in the counts below)'}`,
   );
 
+  const consumers = consumerInvocations(m.activity.operations.map((operation) => ({ operation })));
+  const consumerCalls = [...consumers.values()].reduce((a, b) => a + b, 0);
   const apiMs = m.apiCalls.reduce((sum, c) => sum + Math.ceil(c.ms), 0);
-  const taskMs = taskInvocations.length * ASSUMED_TASK_MS;
+  const taskMs = (taskInvocations.length + consumerCalls) * ASSUMED_TASK_MS;
   const gbSeconds = ((apiMs + taskMs) / 1000) * LAMBDA_MEMORY_GB;
-  const lambdaRequests = m.apiCalls.length + taskInvocations.length;
+  const lambdaRequests = m.apiCalls.length + taskInvocations.length + consumerCalls;
+  const accessLogBytes = m.apiCalls.reduce((sum, c) => {
+    const [method = '', resourcePath = ''] = c.name.split(' ');
+    return sum + Buffer.byteLength(accessLogLine(format.text, { ...c, method, resourcePath })) + 1;
+  }, 0);
+  const platformBytes = platformLogBytes() * lambdaRequests;
   const d = m.dynamodb;
   const ops = Object.entries(d.byOperation)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([op, o]) => {
       const items = o.items !== o.requests ? `${o.items} items, ` : '';
-      const units = `${count(o.readRequestUnits + o.writeRequestUnits)} ${o.readRequestUnits ? 'RRU' : 'WRU'}`;
+      const units = `${count(o.readRequestUnits + o.writeRequestUnits)} ${o.writeRequestUnits ? 'WRU' : 'RRU'}`;
       const failed = o.errors ? `; ${o.errors} failed${o.estimated ? `, ${o.estimated} estimated` : ''}` : '';
       return `${op} ${o.requests} (${items}${units}${failed})`;
     });
@@ -264,9 +278,12 @@ function report(m: Measured) {
   console.log(
     `  task function invocations (TaskScheduled/LambdaFunctionScheduled in the history): ${taskInvocations.length}: ${taskInvocations.map(functionOf).join(', ')}`,
   );
-  console.log(`  Lambda requests: ${lambdaRequests} (API + tasks)`);
   console.log(
-    `  Lambda duration: ${apiMs} ms measured (API requests' wall time here, gateway included) + ${taskInvocations.length} × ${ASSUMED_TASK_MS} ms assumed per task = ${((apiMs + taskMs) / 1000).toFixed(3)} s at ${LAMBDA_MEMORY_GB * 1024} MB = ${gbSeconds.toFixed(4)} GB-s`,
+    `  stream consumer invocations (one per activity record its filter matches): ${consumerCalls}: ${[...consumers].map(([name, n]) => `${name} ${n}`).join(', ')}`,
+  );
+  console.log(`  Lambda requests: ${lambdaRequests} (API + tasks + stream consumers)`);
+  console.log(
+    `  Lambda duration: ${apiMs} ms measured (API requests' wall time here, gateway included) + ${taskInvocations.length + consumerCalls} × ${ASSUMED_TASK_MS} ms assumed per task or consumer = ${((apiMs + taskMs) / 1000).toFixed(3)} s at ${LAMBDA_MEMORY_GB * 1024} MB = ${gbSeconds.toFixed(4)} GB-s`,
   );
   console.log(`  DynamoDB requests: ${d.requests}: ${ops.join(', ')}`);
   console.log(
@@ -277,50 +294,60 @@ function report(m: Measured) {
   );
   console.log(`  emails sent (mailbox, per recipient): ${m.emails}`);
 
-  const lines: Array<[string, number, { usd: number; per: number; unit: string }]> = [
-    ['API Gateway requests', m.apiCalls.length, PRICES.apiGatewayRestRequests],
-    ['Lambda requests', lambdaRequests, PRICES.lambdaRequests],
-    ['Lambda duration (GB-s)', gbSeconds, PRICES.lambdaArmDuration],
-    ['Step Functions transitions', transitions, PRICES.stepFunctionsStandardTransitions],
-    ['DynamoDB read request units', d.readRequestUnits, PRICES.dynamoDbReadRequestUnits],
-    ['DynamoDB write request units', d.writeRequestUnits, PRICES.dynamoDbWriteRequestUnits],
-    ['SES emails', m.emails, PRICES.sesEmails],
-  ];
-  const costs = lines.map(([name, quantity, price]) => ({
-    name,
-    quantity,
-    price,
-    usd: (quantity * price.usd) / price.per,
-  }));
-  const total = costs.reduce((sum, c) => sum + c.usd, 0);
   console.log(
-    `\nCost per enrollment at AWS list prices (${PRICES.region}, as assumed on ${PRICES.asOf}; free tiers ignored):`,
+    `  events on the bus (one per activity record): ${m.activity.operations.length}; log bytes: ${m.appLogBytes} logged by the functions + ${accessLogBytes} access log (${format.source}) + ${platformBytes} Lambda START/END/REPORT`,
   );
-  table([
-    ['item', 'quantity', 'price', 'per enrollment', 'per 1,000', 'share'],
-    ...costs.map((c) => [
-      c.name,
-      c.name.includes('GB-s') ? c.quantity.toFixed(4) : count(c.quantity),
-      `$${c.price.usd} / ${c.price.per.toLocaleString('en-US')} ${c.price.unit}`,
-      usd(c.usd),
-      usd(c.usd * 1000),
-      `${((c.usd / total) * 100).toFixed(0)}%`,
-    ]),
-    ['total', '', '', usd(total), usd(total * 1000), '100%'],
-  ]);
+
+  console.log(`\nCost per enrollment at ${PRICES_NOTE}:`);
+  printCostTable(
+    usageLines({
+      apiRequests: m.apiCalls.length,
+      lambdaRequests,
+      lambdaGbSeconds: gbSeconds,
+      transitions,
+      readRequestUnits: d.readRequestUnits,
+      writeRequestUnits: d.writeRequestUnits,
+      emails: m.emails,
+      events: m.activity.operations.length,
+      // The execution is traced with the request that started it; stream consumers start their own traces.
+      traces: m.apiCalls.length + consumerCalls,
+      logBytes: m.appLogBytes + accessLogBytes + platformBytes,
+    }),
+    'enrollment',
+    { n: 1_000, label: 'per 1,000' },
+  );
   console.log(
-    'Not included: CloudWatch Logs and X-Ray, Cognito (sign-ins are not per enrollment), data transfer, the setup (account, MPN profile), reminders and retries that did not happen.',
+    'X-Ray: every trace recorded (below 1 request/s the default sampling rule traces all). Not included: Cognito (sign-ins are not per enrollment), data transfer, the setup (account, MPN profile), reminders and retries that did not happen.',
   );
+}
+
+/**
+ * The API stage's access log format: from `--templates <cdk.out>` when run.ts passes it, else the one
+ * infra/stateless-stack.ts sets (CDK's JSON with standard fields).
+ */
+async function accessFormat(): Promise<{ text: string; source: string }> {
+  const at = process.argv.indexOf('--templates');
+  const dir = at >= 0 ? process.argv[at + 1] : undefined;
+  const fromTemplates = dir ? accessLogFormat(await assemblyTemplates(dir)) : undefined;
+  return fromTemplates
+    ? { text: fromTemplates, source: `format from ${dir}` }
+    : {
+        text: AccessLogFormat.jsonWithStandardFields().toString(),
+        source: "CDK's JSON with standard fields",
+      };
 }
 
 async function main(): Promise<number> {
   const startedAt = performance.now();
+  const format = await accessFormat();
+  const logs = startLogMeter();
   const rt = await startLocalRuntime({
     port: 0,
     mailboxPort: 0,
     timeScale: TIME_SCALE,
     operator: { email: 'operator@bench.local', password: 'Operator-Bench-2026' },
-    logLevel: 'ERROR',
+    // Functions log at INFO, as deployed: their lines are counted (log-meter.ts), not shown.
+    logLevel: 'INFO',
     meter: true,
   });
   const sfn = new SFNClient({
@@ -331,13 +358,16 @@ async function main(): Promise<number> {
   try {
     const operatorToken = await signIn(rt.apiUrl, rt.operator.email, rt.operator.password);
     // A first enrollment loads every handler (module import, SDK clients), as warm Lambdas would have.
-    await happyPath(rt, sfn, operatorToken);
-    report(await happyPath(rt, sfn, operatorToken));
+    await happyPath(rt, sfn, logs, operatorToken);
+    const measured = await happyPath(rt, sfn, logs, operatorToken);
+    logs.stop();
+    report(measured, format);
     console.log(
       `Enrollment part (start, setup, two enrollments): ${((performance.now() - startedAt) / 1000).toFixed(1)} s`,
     );
     return 0;
   } finally {
+    logs.stop();
     sfn.destroy();
     await rt.stop();
   }

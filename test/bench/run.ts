@@ -6,18 +6,22 @@
  * vs GetItem and 100 license assignments at c=20 on 50 seats (on-behalf.ts); the provider directory's
  * search with 10 and 2,000 listings in one country (directory.ts); and `POST /enrollments` (100 submissions
  * from 100 verified accounts, concurrency 10), in one run. Then, in a second process with a metered
- * runtime (enrollment.ts), one enrollment's state transitions and its cost at AWS list prices; and
- * in a third (events.ts), change → webhook delivery latency and the write units of a change.
+ * runtime (enrollment.ts), one enrollment's state transitions and its cost at AWS list prices; in
+ * a third (events.ts), change → webhook delivery latency and the write units of a change; and in a
+ * fourth (running-costs.ts), the cost per 1,000 orders and per 1M API calls and the idle monthly
+ * floor counted from the templates synthesized into cdk.out first.
  * It prints figures and ratios measured in this run; it asserts no timing. It fails (exit 1) if
  * any request is not 2xx, so that a broken endpoint is never benchmarked silently.
  */
 import { spawn } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/platform/data/table.ts';
+import { REPO_ROOT } from '../../infra/bundle.ts';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
 import { coldStartPart } from './cold-start.ts';
 import { commercePart, printCommerce } from './commerce.ts';
@@ -33,6 +37,7 @@ import {
   seedMpnProfile,
   signIn,
 } from './http.ts';
+import { isMetricsLine, startLogMeter } from './log-meter.ts';
 import { failures, measure, type Operation, p50Of, printTable, type Result, ratio } from './measure.ts';
 import { onBehalfPart, printOnBehalf } from './on-behalf.ts';
 
@@ -53,6 +58,8 @@ async function main(): Promise<number> {
   );
 
   const startedAt = performance.now();
+  // Functions print a metrics (EMF) line per order, enrollment or license: thousands here, kept off the output.
+  const emf = startLogMeter(isMetricsLine);
   const rt = await startLocalRuntime({
     port: 0,
     mailboxPort: 0,
@@ -170,6 +177,9 @@ async function main(): Promise<number> {
     printCommerce(commerce);
     printOnBehalf(onBehalf);
     printDirectory(directory);
+    console.log(
+      `\n(${emf.lines()} metrics lines the functions printed, ${(emf.bytes() / 1024).toFixed(0)} KB, were kept off this output.)`,
+    );
 
     if (failures.count > 0) {
       const first = failures.first;
@@ -180,6 +190,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
+    emf.stop();
     dynamo.destroy();
     await rt.stop();
   }
@@ -190,10 +201,13 @@ async function main(): Promise<number> {
  * processes of their own: their runtimes meter DynamoDB through a proxy, which must not sit under
  * the latencies above, and handlers read the runtime's endpoints once per process.
  */
-function meteredPart(file: string, what: string): Promise<number> {
+function meteredPart(file: string, what: string, args: string[] = []): Promise<number> {
   const script = fileURLToPath(new URL(file, import.meta.url));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit', env: cleanEnv });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      stdio: 'inherit',
+      env: cleanEnv,
+    });
     child.once('error', (error) => {
       console.error(`${what} benchmark failed to start: ${error.message}`);
       resolve(1);
@@ -205,11 +219,15 @@ function meteredPart(file: string, what: string): Promise<number> {
 try {
   const coldStartFailures = await coldStartPart();
   const first = (await main()) || (coldStartFailures > 0 ? 1 : 0);
+  // The cold-start part synthesized the app there: the cost parts read its templates.
+  const templates = ['--templates', join(REPO_ROOT, 'cdk.out')];
   console.log('');
-  const second = await meteredPart('./enrollment.ts', 'Enrollment');
+  const second = await meteredPart('./enrollment.ts', 'Enrollment', templates);
   console.log('');
   const third = await meteredPart('./events.ts', 'Events');
-  process.exitCode = first || second || third;
+  console.log('');
+  const fourth = await meteredPart('./running-costs.ts', 'Running costs', templates);
+  process.exitCode = first || second || third || fourth;
 } catch (error) {
   console.error(`Benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

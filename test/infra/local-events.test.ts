@@ -13,6 +13,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent, SQSEvent, SQSRecord } from 'a
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   EVENT_SOURCE,
+  type MailEventConsumerSpec,
   type QueueConsumerSpec,
   type StreamConsumerSpec,
   streamConsumers,
@@ -664,5 +665,112 @@ describe('the local event pipeline, as the runtime wires it', () => {
     const [dead] = events.deadLetters('deliver-webhooks');
     expect(JSON.parse(dead ?? '{}')).toMatchObject({ detail: { sk: 'ACT#2' } });
     failDeliveries = false;
+  });
+});
+
+describe('the default bus and its function targets, as the runtime wires the mail event consumers', () => {
+  let events: LocalEvents;
+  let stopConsumers: () => Promise<void> = async () => undefined;
+  const received: unknown[] = [];
+  let failures = 0;
+
+  const mail: MailEventConsumerSpec = {
+    name: 'mail-feedback',
+    handler: 'feedback',
+    uses: ['table'],
+    rule: { source: ['aws.ses'], detailType: ['Email Bounced'] },
+  };
+
+  beforeAll(async () => {
+    events = await startLocalEvents({
+      region: REGION,
+      accountId: ACCOUNT,
+      timeScale: 86_400,
+      busName: 'csp-partner-platform',
+      streamConsumers: [],
+      queueConsumers: [],
+      mailEventConsumers: [mail],
+    });
+  });
+  afterAll(async () => {
+    await stopConsumers();
+    await events?.stop();
+  });
+
+  it('holds an event until the functions can be invoked, then hands it over as AWS shapes it', async () => {
+    const published = events.publishMailEvent({
+      detailType: 'Email Bounced',
+      detail: { eventType: 'Bounce' },
+    });
+    await sleep(50);
+    expect(received).toEqual([]);
+
+    stopConsumers = await events.startConsumers({
+      dynamoDbEndpoint: dynamo.endpoint,
+      tableName: 'unused',
+      startingPosition: 'TRIM_HORIZON',
+      invoke: async (handler, event) => {
+        expect(handler).toBe('feedback');
+        if (failures > 0) {
+          failures--;
+          throw new Error('the table is down');
+        }
+        received.push(event);
+      },
+    });
+
+    expect(await published.delivered).toEqual([{ consumer: 'mail-feedback', delivered: true }]);
+    expect(received).toEqual([
+      {
+        version: '0',
+        id: published.id,
+        'detail-type': 'Email Bounced',
+        source: 'aws.ses',
+        account: ACCOUNT,
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+        region: REGION,
+        resources: [],
+        detail: { eventType: 'Bounce' },
+      },
+    ]);
+  });
+
+  it('gives no function an event its rule does not match', async () => {
+    received.length = 0;
+
+    const published = events.publishMailEvent({ detailType: 'Email Delivered', detail: {} });
+
+    expect(await published.delivered).toEqual([]);
+    await events.idle(5000);
+    expect(received).toEqual([]);
+  });
+
+  it('retries a failed invocation twice, as Lambda does, then keeps the event in the dead letters', async () => {
+    received.length = 0;
+    failures = 2;
+    const retried = events.publishMailEvent({ detailType: 'Email Bounced', detail: { n: 1 } });
+    expect(await retried.delivered).toEqual([{ consumer: 'mail-feedback', delivered: true }]);
+    expect(received).toHaveLength(1);
+
+    failures = 3;
+    const given = events.publishMailEvent({ detailType: 'Email Bounced', detail: { n: 2 } });
+    await events.idle(5000);
+
+    expect(await given.delivered).toEqual([
+      { consumer: 'mail-feedback', delivered: false, error: 'Error: the table is down' },
+    ]);
+    expect(events.deadLetters('mail-feedback').map((e) => JSON.parse(e).detail)).toEqual([{ n: 2 }]);
+  });
+
+  it('refuses PutEvents from a caller naming an AWS source, as AWS does', async () => {
+    const client = new EventBridgeClient(localClientConfig(events.env.AWS_ENDPOINT_URL_EVENTBRIDGE));
+    try {
+      const answer = await client.send(
+        new PutEventsCommand({ Entries: [{ Source: 'aws.ses', DetailType: 'Email Bounced', Detail: '{}' }] }),
+      );
+      expect(answer.Entries?.[0]?.ErrorCode).toBe('NotAuthorizedForSourceException');
+    } finally {
+      client.destroy();
+    }
   });
 });

@@ -5,14 +5,22 @@ import { App, NestedStack, type Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_SOURCE, queueConsumers, streamConsumers, timerTasks } from '../../functions/consumers.ts';
+import {
+  EVENT_SOURCE,
+  mailEventConsumers,
+  queueConsumers,
+  streamConsumers,
+  timerTasks,
+} from '../../functions/consumers.ts';
 import { OPERATORS_GROUP } from '../../functions/platform/auth-groups.ts';
+import { BUSINESS_METRICS, METRICS_NAMESPACE } from '../../functions/platform/business-metrics.ts';
 import { TABLE } from '../../functions/platform/data/table.ts';
 import { stateMachineArnEnvName, timerTargetEnvName } from '../../functions/platform/resources.ts';
 import { type RouteSpec, routeList } from '../../functions/routes.ts';
 import { functionArnPlaceholder, type WorkflowSpec, workflows } from '../../functions/workflows.ts';
-import { REPO_ROOT } from '../../infra/function.ts';
+import { pascal, REPO_ROOT, SERVICE_NAME } from '../../infra/function.ts';
 import { buildPlatformBundles, platformFunctions as functionSpecs } from '../../infra/functions.ts';
+import { contextOf, DASHBOARD_NAME, RUNBOOK, THRESHOLDS } from '../../infra/monitoring.ts';
 import type { DeploySettings } from '../../infra/settings.ts';
 import { StatefulStack } from '../../infra/stateful-stack.ts';
 import { StatelessStack } from '../../infra/stateless-stack.ts';
@@ -24,6 +32,7 @@ const SETTINGS: DeploySettings = {
   mailFrom: 'no-reply@platform.example',
   publicBaseUrl: 'https://api.platform.example',
   operatorAlertEmail: 'operators@platform.example',
+  alarmEmail: 'on-call@platform.example',
 };
 
 /** One empty bundle folder standing in for every handler: for apps whose assertions do not look at the code. */
@@ -41,7 +50,7 @@ function buildApp(options: {
   nag: boolean;
 }) {
   const app = new App();
-  const stateful = new StatefulStack(app, 'Stateful');
+  const stateful = new StatefulStack(app, 'Stateful', { alarmEmail: SETTINGS.alarmEmail });
   const stateless = new StatelessStack(app, 'Stateless', {
     table: stateful.table,
     userPool: stateful.userPool,
@@ -49,6 +58,7 @@ function buildApp(options: {
     configurationSet: stateful.configurationSet,
     linkSecret: stateful.linkSecret,
     webhookKey: stateful.webhookKey,
+    alarmTopic: stateful.alarmTopic,
     routes: options.routes,
     workflows: options.workflows,
     bundleDirs: options.bundleDirs ?? placeholderBundles(options.routes, options.workflows),
@@ -240,7 +250,12 @@ describe('the stacks of the real route and workflow tables', () => {
     const functions = platformFunctions(stateless);
 
     expect(Object.keys(functions)).toHaveLength(
-      routeList.length + tasks + streamConsumers.length + queueConsumers.length + timerTasks.length,
+      routeList.length +
+        tasks +
+        streamConsumers.length +
+        queueConsumers.length +
+        timerTasks.length +
+        mailEventConsumers.length,
     );
     for (const route of routeList) functionIdOf(stateless, route);
   });
@@ -517,23 +532,21 @@ describe('the stacks of the real route and workflow tables', () => {
       EventPattern: { source: [EVENT_SOURCE], detail: { queuedForWebhooks: [true] } },
       Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue() })],
     });
-    // The delivery queue, its DLQ, each stream consumer's failed batches and the timers' DLQ: encrypted, TLS only.
+    // The delivery queue, its DLQ, each stream consumer's failed batches, the timers' DLQ and each
+    // mail event consumer's: encrypted, TLS only.
     const queues = Object.values(stateless.findResources('AWS::SQS::Queue') as Resources);
-    expect(queues).toHaveLength(3 + streamConsumers.length);
+    expect(queues).toHaveLength(3 + streamConsumers.length + mailEventConsumers.length);
     for (const q of queues) expect(q.Properties?.SqsManagedSseEnabled).toBe(true);
     stateless.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: delivery?.visibilityTimeoutSeconds,
       RedrivePolicy: { maxReceiveCount: delivery?.maxReceiveCount, deadLetterTargetArn: Match.anyValue() },
     });
-    const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm') as Resources);
-    // One per dead-letter or failed-batches queue: the delivery DLQ, each stream consumer's, the timers'.
-    expect(alarms).toHaveLength(2 + streamConsumers.length);
-    for (const a of alarms)
-      expect(a.Properties).toMatchObject({
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-      });
+    // One alarm per dead-letter or failed-batches queue: the delivery DLQ, each stream consumer's,
+    // the timers', each mail event consumer's (the alarms' own test below checks each).
+    const depthAlarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm') as Resources).filter(
+      (a) => a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible',
+    );
+    expect(depthAlarms).toHaveLength(2 + streamConsumers.length + mailEventConsumers.length);
 
     // Loopback receivers are the local runtime's only.
     expect(JSON.stringify(stateless.toJSON())).not.toContain('WEBHOOKS_ALLOW_LOOPBACK');
@@ -632,6 +645,218 @@ describe('the stacks of the real route and workflow tables', () => {
     }
   });
 
+  it('sends SES bounces and complaints to the default bus, where a rule hands them to mail-feedback (retried, then a DLQ)', () => {
+    stateful.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint'],
+        EventBridgeDestination: { EventBusArn: Match.anyValue() },
+      },
+    });
+    expect(JSON.stringify(stateful.findResources('AWS::SES::ConfigurationSetEventDestination'))).toContain(
+      ':event-bus/default',
+    );
+    expect(mailEventConsumers.map((c) => c.name)).toEqual(['mail-feedback']);
+    for (const consumer of mailEventConsumers) {
+      const [id] = Object.entries(platformFunctions(stateless)).find(
+        ([, fn]) => fn.Properties?.Description === `mail event consumer ${consumer.name}`,
+      ) ?? [''];
+      expect(id, consumer.name).not.toBe('');
+      stateless.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: 'default',
+        EventPattern: { source: ['aws.ses'], 'detail-type': consumer.rule.detailType },
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [id, 'Arn'] },
+            DeadLetterConfig: Match.anyValue(),
+            RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
+          }),
+        ],
+      });
+    }
+  });
+
+  it('alarms to the one topic subscribed by alarmEmail, each naming its runbook section', () => {
+    stateful.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: SETTINGS.alarmEmail,
+    });
+    const alarms = stateless.findResources('AWS::CloudWatch::Alarm') as Resources;
+    const byName = new Map(
+      Object.values(alarms).map((a) => [
+        String(a.Properties?.AlarmName).replace(/^Stateless-/, ''),
+        a.Properties ?? {},
+      ]),
+    );
+    const anchors = new Set(
+      [
+        ...readFileSync(join(REPO_ROOT, RUNBOOK), 'utf8')
+          // Headings only: a `#` comment in a fenced shell block is not one.
+          .replace(/^```[\s\S]*?^```/gm, '')
+          .matchAll(/^#+ (.+)$/gm),
+      ].map((m) =>
+        (m[1] ?? '')
+          .trim()
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N}\s-]/gu, '')
+          .replace(/\s/g, '-'),
+      ),
+    );
+    for (const [name, alarm] of byName) {
+      // Every alarm goes to the topic, and says so when it is over.
+      const topic = JSON.stringify(alarm.AlarmActions);
+      expect(topic, name).toContain('AlarmTopic');
+      expect(alarm.AlarmActions, name).toHaveLength(1);
+      expect(alarm.OKActions, name).toEqual(alarm.AlarmActions);
+      expect(alarm.ComparisonOperator, name).toBe('GreaterThanOrEqualToThreshold');
+      expect(alarm.TreatMissingData, name).toBe('notBreaching');
+      const anchor = /Runbook: docs\/runbook\.md#([a-z-]+)$/.exec(String(alarm.AlarmDescription))?.[1];
+      expect(anchor && anchors.has(anchor), `${name}: runbook section ${anchor}`).toBe(true);
+    }
+
+    /** The alarm's single metric, or the metrics of its math expression by id. */
+    const metricsOf = (name: string) => {
+      const alarm = byName.get(name);
+      expect(alarm, name).toBeDefined();
+      const math = (alarm?.Metrics ?? []) as Array<{
+        Id: string;
+        Expression?: string;
+        MetricStat?: {
+          Metric: { MetricName: string; Namespace: string; Dimensions?: unknown[] };
+          Stat: string;
+        };
+      }>;
+      return { alarm: alarm ?? {}, math, expression: math.find((m) => m.Expression)?.Expression };
+    };
+    const single = (name: string, expected: Record<string, unknown>) =>
+      expect(metricsOf(name).alarm, name).toMatchObject(expected);
+    const mathOf = (name: string) => {
+      const { alarm, math, expression } = metricsOf(name);
+      return {
+        threshold: alarm.Threshold,
+        expression,
+        metrics: math
+          .filter((m) => m.MetricStat)
+          .map(
+            (m) =>
+              `${m.MetricStat?.Metric.Namespace} ${m.MetricStat?.Metric.MetricName} ${m.MetricStat?.Stat}`,
+          )
+          .sort(),
+      };
+    };
+
+    single('ApiServerErrors', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5XXError',
+      Statistic: 'Average',
+      Period: 300,
+      Threshold: THRESHOLDS.apiServerErrorRate,
+    });
+    single('ApiLatency', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: 'Latency',
+      ExtendedStatistic: 'p99',
+      Threshold: 2500,
+      EvaluationPeriods: 3,
+    });
+    expect(mathOf('FunctionErrors')).toEqual({
+      threshold: 1,
+      expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
+      metrics: ['AWS/Lambda Errors Sum', 'AWS/Lambda Invocations Sum'],
+    });
+    single('FunctionThrottles', { Namespace: 'AWS/Lambda', MetricName: 'Throttles', Threshold: 1 });
+    expect(workflows.map((w) => w.name)).toEqual(['enrollment-review']);
+    expect(mathOf('WorkflowFailuresEnrollmentReview')).toEqual({
+      threshold: 1,
+      expression: 'failed + timedOut + aborted',
+      metrics: [
+        'AWS/States ExecutionsAborted Sum',
+        'AWS/States ExecutionsFailed Sum',
+        'AWS/States ExecutionsTimedOut Sum',
+      ],
+    });
+    expect(mathOf('TimerInvocationsDropped')).toMatchObject({
+      threshold: 1,
+      metrics: [
+        'AWS/Scheduler InvocationDroppedCount Sum',
+        'AWS/Scheduler InvocationsFailedToBeSentToDeadLetterCount Sum',
+      ],
+    });
+    expect(JSON.stringify(metricsOf('TimerInvocationsDropped').math)).toContain('ScheduleGroup');
+    for (const [name, metric] of [
+      ['TableThrottles', 'ThrottledRequests'],
+      ['TableSystemErrors', 'SystemErrors'],
+    ] as const) {
+      const { threshold, metrics } = mathOf(name);
+      expect(threshold).toBe(1);
+      expect(metrics.length).toBeGreaterThan(1);
+      for (const m of metrics) expect(m).toBe(`AWS/DynamoDB ${metric} Sum`);
+    }
+    single('MailBounceRate', { Namespace: 'AWS/SES', MetricName: 'Reputation.BounceRate', Threshold: 0.02 });
+    single('MailComplaintRate', {
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.ComplaintRate',
+      Threshold: 0.0005,
+    });
+    const [webAcl] = Object.values(stateless.findResources('AWS::WAFv2::WebACL') as Resources);
+    single('WafBlockSpike', { Namespace: 'AWS/WAFV2', MetricName: 'BlockedRequests', Threshold: 500 });
+    expect(metricsOf('WafBlockSpike').alarm.Dimensions).toEqual(
+      expect.arrayContaining([
+        { Name: 'WebACL', Value: webAcl?.Properties?.Name },
+        { Name: 'Rule', Value: 'ALL' },
+      ]),
+    );
+
+    // Every dead-letter and failed-records queue: any message is a lost change or notice.
+    const queueIds = Object.keys(stateless.findResources('AWS::SQS::Queue'));
+    const watched = [
+      ...streamConsumers.map((c) => `${pascal(c.name)}FailedBatches`),
+      `${pascal(queueConsumers[0]?.name ?? '')}DeadLetters`,
+      'TimerDeadLetters',
+      ...mailEventConsumers.map((c) => `${pascal(c.name)}DeadLetters`),
+    ];
+    for (const name of watched) {
+      single(name, { MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Maximum', Threshold: 1 });
+      const queueRef = JSON.stringify(metricsOf(name).alarm.Dimensions);
+      expect(
+        queueIds.some((q) => queueRef.includes(q) && q.startsWith(name)),
+        name,
+      ).toBe(true);
+    }
+    expect([...byName.keys()].sort()).toEqual(
+      [
+        'ApiServerErrors',
+        'ApiLatency',
+        'FunctionErrors',
+        'FunctionThrottles',
+        'WorkflowFailuresEnrollmentReview',
+        'TimerInvocationsDropped',
+        'TableThrottles',
+        'TableSystemErrors',
+        'MailBounceRate',
+        'MailComplaintRate',
+        'WafBlockSpike',
+        ...watched,
+      ].sort(),
+    );
+  });
+
+  it('draws one dashboard: alarms, requests, errors and latency per business context, workflows, deliveries, mail, business counts', () => {
+    const dashboards = stateless.findResources('AWS::CloudWatch::Dashboard') as Resources;
+    expect(Object.keys(dashboards)).toHaveLength(1);
+    const [dashboard] = Object.values(dashboards);
+    expect(dashboard?.Properties?.DashboardName).toBe(DASHBOARD_NAME);
+    const body = JSON.stringify(dashboard?.Properties?.DashboardBody);
+    for (const context of new Set(routeList.map(contextOf)))
+      for (const label of ['requests', '5xx', 'p99']) expect(body).toContain(`${context} ${label}`);
+    for (const metric of Object.values(BUSINESS_METRICS))
+      expect(body).toContain(
+        `[\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"${SERVICE_NAME}\\"`,
+      );
+    for (const text of ['enrollment-review started', 'ApproximateAgeOfOldestMessage', 'Bounce', 'Complaint'])
+      expect(body).toContain(text);
+  });
+
   it('fills every placeholder of each definition with a task function and nothing else', () => {
     for (const workflow of [...workflows, ...fixtureWorkflows]) {
       const tasks = Object.keys(workflow.tasks).map(functionArnPlaceholder).sort();
@@ -677,7 +902,12 @@ describe('the stateless stack with a fixture workflow', () => {
 
   it('makes one function per route, per task and per consumer through the one construct', () => {
     expect(Object.keys(platformFunctions(template))).toHaveLength(
-      fixtureRoutes.length + 1 + streamConsumers.length + queueConsumers.length + timerTasks.length,
+      fixtureRoutes.length +
+        1 +
+        streamConsumers.length +
+        queueConsumers.length +
+        timerTasks.length +
+        mailEventConsumers.length,
     );
   });
 

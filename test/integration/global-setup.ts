@@ -50,11 +50,17 @@ export async function teardown() {
   const dead = runtime.events.deadLetters('deliver-webhooks');
   // A timer task (renewal, expiry, notice) must not fail for good either.
   const deadTimers = runtime.timers.deadLetters();
+  // Nor may recording a bounce or complaint.
+  const deadFeedback = runtime.events.deadLetters('mail-feedback');
   await runtime.stop();
   if (dead.length > 0)
     throw new Error(`${dead.length} webhook delivery message(s) ended in the dead-letter queue: ${dead[0]}`);
   if (deadTimers.length > 0)
     throw new Error(
       `${deadTimers.length} timer(s) ended in the dead-letter queue: ${JSON.stringify(deadTimers[0])}`,
+    );
+  if (deadFeedback.length > 0)
+    throw new Error(
+      `${deadFeedback.length} SES event(s) ended in mail-feedback's dead letters: ${deadFeedback[0]}`,
     );
 }

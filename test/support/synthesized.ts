@@ -17,6 +17,7 @@ export const TEST_DEPLOY_SETTINGS: DeploySettings = {
   mailFrom: 'no-reply@platform.example',
   publicBaseUrl: 'https://api.platform.example',
   operatorAlertEmail: 'operators@platform.example',
+  alarmEmail: 'on-call@platform.example',
 };
 
 /** A Lambda function of a synthesized template: its bundle file in the cloud assembly and its variables. */

@@ -9,6 +9,7 @@ import {
 import type { InvitationRecord } from '../../functions/relationships/domain/model.ts';
 import type { RelationshipRow, RelationshipStore } from '../../functions/relationships/ports.ts';
 import { globalAdminOf, organizationRecord } from '../support/records.ts';
+import { FakeBusinessCounts } from './fakes/metrics.ts';
 
 const NOW = new Date('2026-03-01T10:00:00Z');
 const org = (id: string, partnerTypes: OrganizationRecord['partnerTypes'] = []) =>
@@ -56,6 +57,7 @@ function fakeDeps(orgs: OrganizationRecord[], invitation?: InvitationRecord) {
     mailer: { send: async () => 'id' },
     clock: { now: () => NOW },
     publicBaseUrl: 'https://app.example',
+    metrics: new FakeBusinessCounts(),
   } as unknown as RelationshipDeps;
   return { deps, put, rows, grantEnds };
 }

@@ -83,5 +83,11 @@ export async function publishActivity(deps: PublishDeps, records: ReadonlyArray<
     }
   };
   await Promise.all(Array.from({ length: Math.min(QUEUEING_CONCURRENCY, events.length) }, worker));
-  await deps.bus.publish(events.map((event) => ({ event, queuedForWebhooks: queued.has(event.id) })));
+  await deps.bus.publish(
+    events.map((event, i) => ({
+      event,
+      queuedForWebhooks: queued.has(event.id),
+      correlationId: records[i]?.requestId,
+    })),
+  );
 }

@@ -1,6 +1,7 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { withCorrelation } from '../../platform/correlation.ts';
 import { kmsSecretOpener } from '../../platform/crypto/kms-open.ts';
-import type { PlatformEvent } from '../../platform/events/event.ts';
+import type { BusDetail } from '../../platform/events/event.ts';
 import { retryMessageIn } from '../../platform/events/queue.ts';
 import { logger } from '../../platform/logger.ts';
 import type { SecretOpener } from '../../platform/ports.ts';
@@ -22,7 +23,7 @@ const cachedOpener: SecretOpener = {
 };
 
 /** The bus puts the event in the envelope's `detail`. */
-const eventOf = (message: SQSRecord) => (JSON.parse(message.body) as { detail: PlatformEvent }).detail;
+const eventOf = (message: SQSRecord) => (JSON.parse(message.body) as { detail: BusDetail }).detail;
 
 /**
  * Queue consumer `deliver-webhooks` (functions/consumers.ts). Messages of one resource are
@@ -33,7 +34,7 @@ const eventOf = (message: SQSRecord) => (JSON.parse(message.body) as { detail: P
  */
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const deps = deliveryDeps(cachedOpener);
-  const byResource = new Map<string, Array<{ message: SQSRecord; event: PlatformEvent }>>();
+  const byResource = new Map<string, Array<{ message: SQSRecord; event: BusDetail }>>();
   for (const message of event.Records) {
     const e = eventOf(message);
     const key = `${e.organizationId}/${e.resource.type}/${e.resource.id}`;
@@ -47,14 +48,19 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
           a.event.occurredAt.localeCompare(b.event.occurredAt) || a.event.id.localeCompare(b.event.id),
       );
       for (const { message, event: e } of messages) {
-        try {
-          const retryIn = await deliverEvent(deps, e);
-          if (retryIn === undefined) continue;
-          await retryMessageIn(message.receiptHandle, retryIn);
-        } catch (error) {
-          logger.error('Delivering an event failed; the queue brings it back', { error, eventId: e.id });
-        }
-        failures.push(message.messageId);
+        // In the story of the request that made the event (an event published before events carried
+        // one: the event's own id).
+        const settled = await withCorrelation(e.correlationId ?? e.id, async () => {
+          try {
+            const retryIn = await deliverEvent(deps, e);
+            if (retryIn === undefined) return true;
+            await retryMessageIn(message.receiptHandle, retryIn);
+          } catch (error) {
+            logger.error('Delivering an event failed; the queue brings it back', { error, eventId: e.id });
+          }
+          return false;
+        });
+        if (!settled) failures.push(message.messageId);
       }
     }),
   );

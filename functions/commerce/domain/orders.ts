@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { existingOrganization, mailGlobalAdmins, type Organizations } from '../../identity/domain/admins.ts';
 import type { OrganizationRecord, Principal } from '../../identity/domain/model.ts';
+import type { BusinessCounts } from '../../platform/business-metrics.ts';
 import { DomainError, type FieldError } from '../../platform/errors.ts';
 import type { Clock, Mailer, Timers } from '../../platform/ports.ts';
 import { type CustomerLinks, customerNotFound } from '../../relationships/domain/access.ts';
@@ -27,6 +28,8 @@ export interface CommerceDeps {
   timers: Timers<SubscriptionTimer>;
   mailer: Mailer;
   clock: Clock;
+  /** Orders placed (the operators' dashboard). */
+  metrics: BusinessCounts;
 }
 
 export interface OrderInput {
@@ -176,6 +179,8 @@ export async function placeOrder(
   });
   await Promise.all(subscriptions.map((s) => armTerm(deps.timers, s)));
   await deps.commerce.placeOrder(order, subscriptions);
+  // Written; a replayed Idempotency-Key answers the stored response without getting here.
+  deps.metrics.count('orderPlaced');
   await mailOrder(deps, order, subscriptions, { provider, reseller, customer });
   return publicOrder(order);
 }

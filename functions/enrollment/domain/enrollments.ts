@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { identityErrors, type Principal } from '../../identity/domain/model.ts';
 import type { IdentityStore } from '../../identity/ports.ts';
+import type { BusinessCounts } from '../../platform/business-metrics.ts';
 import { DomainError, isDomainError } from '../../platform/errors.ts';
 import {
   assertLinkUsable,
@@ -40,6 +41,8 @@ export interface EnrollmentDeps {
   publicBaseUrl: string;
   /** Where overdue reviews are reported (the operators' alert address, a deploy setting). */
   operatorAlertEmail: string;
+  /** Enrollments submitted and approved (the operators' dashboard). */
+  metrics: BusinessCounts;
 }
 
 /** The API side also drives the state machine; its task functions never do (that would be a deploy cycle). */
@@ -113,6 +116,8 @@ export async function submitEnrollment(deps: EnrollmentApiDeps, actor: Principal
     await deps.enrollments.deleteEnrollment(enrollment).catch(() => undefined);
     throw error;
   }
+  // Counted once it stands (not undone above); a replayed Idempotency-Key never gets here.
+  deps.metrics.count('enrollmentSubmitted');
   return { enrollmentId: enrollment.id, status: enrollment.status };
 }
 
@@ -429,6 +434,8 @@ export async function stepApplyDecision(
       : { status: 'REJECTED', at, note: decision.reason ?? 'Rejected' },
     approve ? { approve: true } : { release: true },
   );
+  // After the conditional write: a retried step finds it no longer IN_REVIEW and counts nothing.
+  if (approve) deps.metrics.count('enrollmentApproved');
   const contactFirstName = enrollment.primaryContact.firstName;
   await mailContact(deps, enrollment, (organizationName) =>
     approve

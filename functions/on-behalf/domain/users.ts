@@ -9,6 +9,7 @@ import {
 } from '../../identity/domain/model.ts';
 import { generateTemporaryPassword, temporaryPasswordVerifier } from '../../identity/domain/passwords.ts';
 import type { Directory, IdentityStore } from '../../identity/ports.ts';
+import type { BusinessCounts } from '../../platform/business-metrics.ts';
 import { DomainError, isDomainError } from '../../platform/errors.ts';
 import type { AdminRole } from '../../platform/roles.ts';
 import { emailOnDomain } from '../../platform/webmail.ts';
@@ -23,6 +24,8 @@ export interface CustomerUserDeps extends Pick<OnBehalfDeps, 'adminRelationships
   customerUsers: CustomerUserStore;
   subscriptions: SubscriptionSeats;
   directory: Directory;
+  /** Licenses assigned (the operators' dashboard). */
+  metrics: BusinessCounts;
 }
 
 const DAY_MS = 86_400_000;
@@ -318,7 +321,11 @@ export async function changeUserLicenses(
       deps.clock.now().toISOString(),
       actor.user.orgId,
     );
-    if (!moved) return view(deps, customerId, { ...user, licenses: plan.after });
+    if (!moved) {
+      // Seats taken by this change only: one already held, or released, is not an assignment.
+      if (plan.counts.assign.length > 0) deps.metrics.count('licenseAssigned', plan.counts.assign.length);
+      return view(deps, customerId, { ...user, licenses: plan.after });
+    }
   }
   throw new DomainError('CONFLICT', 'The licenses kept changing; try again.');
 }

@@ -27,6 +27,14 @@ export const keys = {
   organization: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'ORG' }),
   /** Uniqueness claim: one organization per domain. */
   domainClaim: (domain: string) => ({ pk: `DOMAIN#${domain.toLowerCase()}`, sk: 'CLAIM' }),
+  /**
+   * An address the platform no longer mails (a permanent bounce or a complaint SES reported), by
+   * its lower-cased form: the mailer reads it before every send (functions/platform/mail/suppression.ts).
+   */
+  suppressedAddress: (address: string) => ({
+    pk: `SUPPRESSED#${address.trim().toLowerCase()}`,
+    sk: 'SUPPRESSED',
+  }),
   /** Uniqueness claim and sign-in lookup: one user per email. */
   emailClaim: (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'CLAIM' }),
   /**

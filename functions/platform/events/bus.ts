@@ -1,6 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { awsClientConfig } from '../aws.ts';
 import { lazy, requireEnv } from '../config.ts';
+import { correlationId as currentCorrelationId } from '../correlation.ts';
 import type { EventBus } from '../ports.ts';
 import { type BusDetail, EVENT_SOURCE } from './event.ts';
 
@@ -12,7 +13,8 @@ const ENTRIES_PER_CALL = 10;
 /**
  * The EventBus port over the platform's EventBridge bus (EVENT_BUS_NAME, the `eventBus`
  * resource): each event is one entry, `source` EVENT_SOURCE, `detail-type` its type.
- * Entries go in the order given; a call that fails any entry throws, so the caller retries.
+ * Entries go in the order given; a call that fails any entry throws, so the caller retries. An entry
+ * without a correlation id (a webhook's test event) takes that of the work publishing it.
  */
 export const eventBridgeBus: EventBus = {
   async publish(entries) {
@@ -20,11 +22,11 @@ export const eventBridgeBus: EventBus = {
       const chunk = entries.slice(i, i + ENTRIES_PER_CALL);
       const { FailedEntryCount, Entries } = await client.send(
         new PutEventsCommand({
-          Entries: chunk.map(({ event, queuedForWebhooks }) => ({
+          Entries: chunk.map(({ event, queuedForWebhooks, correlationId = currentCorrelationId() }) => ({
             EventBusName: requireEnv('EVENT_BUS_NAME'),
             Source: EVENT_SOURCE,
             DetailType: event.type,
-            Detail: JSON.stringify({ ...event, queuedForWebhooks } satisfies BusDetail),
+            Detail: JSON.stringify({ ...event, queuedForWebhooks, correlationId } satisfies BusDetail),
             Time: new Date(event.occurredAt),
           })),
         }),

@@ -17,6 +17,8 @@ export interface PlatformEvent {
 
 /**
  * An event as the bus carries it: plus whether webhook deliveries were queued for it, which the
- * delivery rule matches, so events nobody subscribed to cost no queue message or invocation.
+ * delivery rule matches, so events nobody subscribed to cost no queue message or invocation; and
+ * the correlation id of the request that made it (its activity record's `requestId`), which the
+ * delivery logs under. Partners get the queued PlatformEvent, never this envelope.
  */
-export type BusDetail = PlatformEvent & { queuedForWebhooks: boolean };
+export type BusDetail = PlatformEvent & { queuedForWebhooks: boolean; correlationId?: string };

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { awsClientConfig } from '../aws.ts';
 import { lazy, requireEnv } from '../config.ts';
+import { correlationId } from '../correlation.ts';
 import type { Timers } from '../ports.ts';
 import { timerTargetEnvName } from '../resources.ts';
 
@@ -22,7 +23,8 @@ const FUTURE_MS = 60_000;
  * The Timers port of one timer task over EventBridge Scheduler (the `timers` resource): one
  * schedule per timer in the platform's group, deleted by Scheduler once it ran, which calls the
  * task function (`<TASK>_TIMER_TARGET_ARN`) with the input as its event, retries it for a day
- * and then sends the input to the timers' dead-letter queue (which has an alarm).
+ * and then sends the input to the timers' dead-letter queue (which has an alarm). The input also
+ * carries the correlation id of the work that armed the timer, if any.
  */
 export function schedulerTimers<I extends object>(task: string): Timers<I> {
   return {
@@ -40,7 +42,8 @@ export function schedulerTimers<I extends object>(task: string): Timers<I> {
             Target: {
               Arn: requireEnv(timerTargetEnvName(task)),
               RoleArn: requireEnv('TIMER_ROLE_ARN'),
-              Input: JSON.stringify(input),
+              // The story that armed it goes on when it fires (correlatedTask reads it back).
+              Input: JSON.stringify({ ...input, correlationId: correlationId() }),
               RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
               DeadLetterConfig: { Arn: requireEnv('TIMER_DEAD_LETTER_ARN') },
             },

@@ -7,6 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import * as z from 'zod/mini';
 import { type Actor, asActor } from '../audit.ts';
 import { OPERATORS_GROUP } from '../auth-groups.ts';
+import { withCorrelation } from '../correlation.ts';
 import { DomainError, type FieldError } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { hasPermission, type Roles } from '../roles.ts';
@@ -253,7 +254,11 @@ export function httpHandler<R extends RouteSpec, P extends PrincipalLike = Princ
     .use(httpHeaderNormalizer())
     .use(bodyParsers());
   if (route.idempotent === true && extensions.idempotency) stack.use(extensions.idempotency(name));
-  return stack.handler(core);
+  const handler = stack.handler(core);
+  // The whole stack runs in the request's story (its error lines too): API Gateway's request id,
+  // which the answer carries (x-amzn-RequestId, a problem's requestId) and activity records name.
+  return (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> =>
+    withCorrelation(event.requestContext?.requestId ?? context.awsRequestId, () => handler(event, context));
 }
 
 const needsPrincipal = (route: RouteSpec) =>

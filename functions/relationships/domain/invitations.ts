@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { OrganizationRecord, Principal } from '../../identity/domain/model.ts';
 import type { IdentityStore } from '../../identity/ports.ts';
+import type { BusinessCounts } from '../../platform/business-metrics.ts';
 import { DomainError } from '../../platform/errors.ts';
 import {
   hashLinkToken,
@@ -44,6 +45,8 @@ export interface RelationshipDeps {
   linkTokens: LinkTokens;
   clock: Clock;
   publicBaseUrl: string;
+  /** Invitations accepted (the operators' dashboard). */
+  metrics: BusinessCounts;
 }
 
 export const INVITATIONS_PER_HOUR = 50;
@@ -520,6 +523,8 @@ export async function acceptInvitation(
   const { rows, requires, replaces } = await effectsOf(deps, invitation, invitee, now.toISOString());
   if (!(await deps.relationships.acceptInvitation(invitation, ref(invitee), now, rows, requires, replaces)))
     await lostRace(deps, invitation);
+  // Only the one accept that won the conditional write gets here.
+  deps.metrics.count('invitationAccepted');
   return { status: 'ACCEPTED' as const, invitationId: invitation.id, invitation };
 }
 

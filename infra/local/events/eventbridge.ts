@@ -9,9 +9,12 @@
  *
  * Entries fail one by one as on AWS (`FailedEntryCount`, `ErrorCode`, `ErrorMessage`): an unknown
  * bus, a missing field, a Detail that is not a JSON object. A request of more than 10 entries or
- * over 256 KB is refused whole (`ValidationException`). The account's `default` bus exists, as on
- * AWS, with no rules: an event put there is accepted and goes nowhere (with a warning, as that is
- * almost surely a missing EventBusName).
+ * over 256 KB is refused whole (`ValidationException`).
+ *
+ * The account's `default` bus exists, as on AWS, where services put their own events (SES's
+ * bounces and complaints: `putServiceEvent`, source `aws.…`, which PutEvents refuses to callers as
+ * AWS does) and its rules (`defaultBusRules`) route them. An event of ours put there that no rule
+ * matches goes nowhere, with a warning, as that is almost surely a missing EventBusName.
  */
 import { randomUUID } from 'node:crypto';
 import { AwsJsonError as ApiError, serveAwsJson } from '../aws-json.ts';
@@ -24,9 +27,20 @@ export interface LocalBusRule {
   target(envelopeJson: string): void;
 }
 
+/** An event an AWS service puts on the account's default bus (not through PutEvents). */
+export interface ServiceEvent {
+  /** `aws.ses`. */
+  source: string;
+  detailType: string;
+  detail: object;
+  resources?: string[];
+}
+
 export interface LocalEventBridge {
   url: string;
   busArn: string;
+  /** Puts a service's event on the default bus, to every default-bus rule it matches; answers the event's id. */
+  putServiceEvent(event: ServiceEvent): string;
   stop(): Promise<void>;
 }
 
@@ -73,15 +87,57 @@ export async function startEventBridge(opts: {
   accountId: string;
   busName: string;
   rules: LocalBusRule[];
+  /** Rules on the account's default bus (where AWS services put their events). */
+  defaultBusRules?: LocalBusRule[];
   port?: number;
 }): Promise<LocalEventBridge> {
   const arnPrefix = `arn:aws:events:${opts.region}:${opts.accountId}:event-bus/`;
   const busArn = `${arnPrefix}${opts.busName}`;
-  const rules = opts.rules.map((rule) => {
-    assertExactPattern(rule.pattern, `rule ${rule.name}`);
-    return { ...rule, pattern: rule.pattern as ExactPattern };
-  });
+  const checked = (rules: LocalBusRule[]) =>
+    rules.map((rule) => {
+      assertExactPattern(rule.pattern, `rule ${rule.name}`);
+      return { ...rule, pattern: rule.pattern as ExactPattern };
+    });
+  const rulesOf = new Map([
+    [opts.busName, checked(opts.rules)],
+    ['default', checked(opts.defaultBusRules ?? [])],
+  ]);
   let warnedDefault = false;
+
+  /** The event as AWS hands it to rule targets. */
+  const envelope = (e: {
+    source: string;
+    detailType: string;
+    detail: unknown;
+    resources: string[];
+    time: string;
+  }) => ({
+    version: '0',
+    id: randomUUID(),
+    'detail-type': e.detailType,
+    source: e.source,
+    account: opts.accountId,
+    time: e.time,
+    region: opts.region,
+    resources: e.resources,
+    detail: e.detail,
+  });
+
+  /** Hands the event to the target of every rule of `bus` that matches it; answers how many did. */
+  const route = (bus: string, event: ReturnType<typeof envelope>) => {
+    const json = JSON.stringify(event);
+    let matched = 0;
+    for (const rule of rulesOf.get(bus) ?? []) {
+      if (!matchesPattern(rule.pattern, event)) continue;
+      matched++;
+      try {
+        rule.target(json);
+      } catch (error) {
+        console.error(`[EventBridge] rule ${rule.name}: its target failed:`, (error as Error).message);
+      }
+    }
+    return matched;
+  };
 
   /** The bus an entry names (a name or an ARN; `default` when none), or why it fails. */
   const busOf = (name: unknown): string => {
@@ -121,31 +177,11 @@ export async function startEventBridge(opts: {
     const resources = Array.isArray(entry.Resources)
       ? entry.Resources.filter((r): r is string => typeof r === 'string')
       : [];
-    const event = {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': detailType,
-      source,
-      account: opts.accountId,
-      time: eventTime(entry.Time),
-      region: opts.region,
-      resources,
-      detail,
-    };
-    if (bus === 'default') {
+    const event = envelope({ source, detailType, detail, resources, time: eventTime(entry.Time) });
+    if (route(bus, event) === 0 && bus === 'default') {
       if (!warnedDefault)
         console.warn(`[EventBridge] an event from ${source} went to the default bus, where no rule listens`);
       warnedDefault = true;
-      return event.id;
-    }
-    const json = JSON.stringify(event);
-    for (const rule of rules) {
-      if (!matchesPattern(rule.pattern, event)) continue;
-      try {
-        rule.target(json);
-      } catch (error) {
-        console.error(`[EventBridge] rule ${rule.name}: its target failed:`, (error as Error).message);
-      }
     }
     return event.id;
   };
@@ -192,5 +228,14 @@ export async function startEventBridge(opts: {
     ...(opts.port === undefined ? {} : { port: opts.port }),
     dispatch,
   });
-  return { url: server.url, busArn, stop: () => server.close() };
+  return {
+    url: server.url,
+    busArn,
+    putServiceEvent(e) {
+      const event = envelope({ ...e, resources: e.resources ?? [], time: eventTime(undefined) });
+      route('default', event);
+      return event.id;
+    },
+    stop: () => server.close(),
+  };
 }

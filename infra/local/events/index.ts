@@ -3,13 +3,21 @@
  *
  *   DynamoDB Local's stream ──streams.ts──► stream consumers ──PutEvents──► eventbridge.ts
  *     ──rule──► sqs.ts queue (and its DLQ) ──poller──► queue consumers
+ *   SES (../mailbox.ts) ──publishMailEvent──► default bus ──rule──► mail event consumers (async-invoke.ts)
  *
  * as CDK builds it on AWS: one bus; per queue consumer a queue `<name>`, its dead-letter queue
  * `<name>-dlq` and a bus rule on `rule.source` whose target is the queue; per stream consumer a
- * stream reader with the consumer's filter. The servers start first (functions need their URLs in
- * their environment); the consumers start once the table exists and the functions can be invoked.
+ * stream reader with the consumer's filter; per mail event consumer a rule on the default bus
+ * (source and detail types) invoking the function asynchronously. The servers start first
+ * (functions need their URLs in their environment); the consumers start once the table exists
+ * and the functions can be invoked.
  */
-import type { QueueConsumerSpec, StreamConsumerSpec } from '../../../functions/consumers.ts';
+import type {
+  MailEventConsumerSpec,
+  QueueConsumerSpec,
+  StreamConsumerSpec,
+} from '../../../functions/consumers.ts';
+import { type AsyncResult, asyncInvoker } from './async-invoke.ts';
 import { startEventBridge } from './eventbridge.ts';
 import { startSqs } from './sqs.ts';
 import { type StreamReader, startStreamReader } from './streams.ts';
@@ -22,6 +30,7 @@ export interface LocalEventsOptions {
   busName: string;
   streamConsumers: ReadonlyArray<StreamConsumerSpec>;
   queueConsumers: ReadonlyArray<QueueConsumerSpec>;
+  mailEventConsumers?: ReadonlyArray<MailEventConsumerSpec>;
 }
 
 export interface LocalEvents {
@@ -39,14 +48,24 @@ export interface LocalEvents {
     invoke(handler: string, event: unknown): Promise<unknown>;
   }): Promise<() => Promise<void>>;
   /**
+   * Puts an SES event on the default bus as SES's EventBridge destination does (source `aws.ses`);
+   * the rules of the mail event consumers it matches invoke them. `delivered` resolves once each
+   * has had it (or given it up to its dead letters), never rejects.
+   */
+  publishMailEvent(event: { detailType: string; detail: object }): {
+    id: string;
+    delivered: Promise<AsyncResult[]>;
+  };
+  /**
    * Resolves when the pipeline has settled: every stream record written before the call (and
-   * every one written meanwhile by the consumers) handed over successfully, and no queue holding a
-   * visible message or one being handled. Messages waiting for a retry (a visibility timeout set by
-   * a failure or by ChangeMessageVisibility) do not count: they are deliveries that failed, for now.
+   * every one written meanwhile by the consumers) handed over successfully, no queue holding a
+   * visible message or one being handled, and no mail event being delivered (its retries
+   * included). Messages waiting for a retry (a visibility timeout set by a failure or by
+   * ChangeMessageVisibility) do not count: they are deliveries that failed, for now.
    * Rejects after `timeoutMs`, saying what is still going on (a stream batch that keeps failing).
    */
   idle(timeoutMs?: number): Promise<void>;
-  /** The bodies in the dead-letter queue of a queue consumer (by the consumer's name). */
+  /** The bodies in the dead-letter queue of a queue or mail event consumer (by the consumer's name). */
   deadLetters(consumerName: string): string[];
   stop(): Promise<void>;
 }
@@ -75,6 +94,10 @@ export async function startLocalEvents(opts: LocalEventsOptions): Promise<LocalE
     });
     queueUrls.set(consumer.name, url);
   }
+  const mailConsumers = opts.mailEventConsumers ?? [];
+  const functionTargets = asyncInvoker({ timeScale: opts.timeScale });
+  /** The deliveries of the event being published (rule targets are called before PutEvents answers). */
+  let publishing: Array<Promise<AsyncResult>> | undefined;
   const bus = await startEventBridge({
     region: opts.region,
     accountId: opts.accountId,
@@ -87,6 +110,14 @@ export async function startLocalEvents(opts: LocalEventsOptions): Promise<LocalE
       },
       target: (envelope) => void sqs.send(consumer.name, envelope),
     })),
+    defaultBusRules: mailConsumers.map((consumer) => ({
+      name: `to-${consumer.name}`,
+      pattern: { source: [...consumer.rule.source], 'detail-type': [...consumer.rule.detailType] },
+      target: (envelope) => {
+        const delivery = functionTargets.invoke(consumer, envelope);
+        publishing?.push(delivery);
+      },
+    })),
   }).catch(async (error) => {
     await sqs.stop();
     throw error;
@@ -94,8 +125,13 @@ export async function startLocalEvents(opts: LocalEventsOptions): Promise<LocalE
 
   const readers: StreamReader[] = [];
   let stopConsumers: (() => Promise<void>) | undefined;
-  const pending = () => [...readers.flatMap((r) => r.pending()), ...sqs.pending()];
-  const invocations = () => readers.reduce((n, r) => n + r.invocations, sqs.invocations);
+  const pending = () => [
+    ...readers.flatMap((r) => r.pending()),
+    ...sqs.pending(),
+    ...functionTargets.pending(),
+  ];
+  const invocations = () =>
+    readers.reduce((n, r) => n + r.invocations, sqs.invocations + functionTargets.invocations);
 
   const settle = async (signal: AbortSignal) => {
     // A pass in which no consumer ran means nothing new can have been written by them.
@@ -103,6 +139,7 @@ export async function startLocalEvents(opts: LocalEventsOptions): Promise<LocalE
       const before = invocations();
       for (const reader of readers) await reader.idle(signal);
       await sqs.idle(signal);
+      await functionTargets.idle(signal);
       if (invocations() === before) return;
     }
   };
@@ -127,7 +164,9 @@ export async function startLocalEvents(opts: LocalEventsOptions): Promise<LocalE
           onError: (_queue, error) => report(name)(error),
         });
       }
+      functionTargets.start(invoke);
       stopConsumers = async () => {
+        functionTargets.stop();
         await Promise.all(readers.map((r) => r.stop()));
         await sqs.stop();
       };
@@ -161,8 +200,22 @@ export async function startLocalEvents(opts: LocalEventsOptions): Promise<LocalE
           `The local events did not settle within ${timeoutMs} ms:\n  ${pending().join('\n  ')}`,
         );
     },
-    deadLetters: (consumerName) => sqs.messages(deadLetterQueueName(consumerName)),
+    publishMailEvent({ detailType, detail }) {
+      const deliveries: Array<Promise<AsyncResult>> = [];
+      publishing = deliveries;
+      try {
+        const id = bus.putServiceEvent({ source: 'aws.ses', detailType, detail });
+        return { id, delivered: Promise.all(deliveries) };
+      } finally {
+        publishing = undefined;
+      }
+    },
+    deadLetters: (consumerName) =>
+      mailConsumers.some((c) => c.name === consumerName)
+        ? functionTargets.deadLetters(consumerName)
+        : sqs.messages(deadLetterQueueName(consumerName)),
     async stop() {
+      functionTargets.stop();
       await stopConsumers?.();
       await sqs.stop();
       await bus.stop();

@@ -70,6 +70,7 @@ describe('commerce', () => {
       timers: new FakeTimers(),
       mailer: p.mailer,
       clock: p.clock,
+      metrics: p.metrics,
     };
     provider = await addOrganization(p, 'prov', ['INDIRECT_PROVIDER']);
     reseller = await addOrganization(p, 'res', ['RESELLER'], { mpnId: '1234567' });
@@ -176,6 +177,13 @@ describe('commerce', () => {
       expect(deps.commerce.dump()).toBe(before);
       expect(deps.timers.pending.size).toBe(0);
       expect(p.mailer.sent).toEqual([]);
+      expect(p.metrics.counted).toEqual([]);
+    });
+
+    it('counts an order once it is written, whatever its number of lines', async () => {
+      await ordered([line(), line({ quantity: 3 })]);
+
+      expect(p.metrics.counted).toEqual([{ metric: 'orderPlaced', n: 1 }]);
     });
 
     it('names each bad line and field', async () => {

@@ -134,6 +134,7 @@ describe('customer users and licenses on behalf', () => {
       customerUsers,
       subscriptions: commerce,
       directory: p.directory,
+      metrics: p.metrics,
     };
     partner = await addOrganization(p, 'res', ['RESELLER']);
     customer = await addOrganization(p, 'cust');
@@ -713,6 +714,19 @@ describe('customer users and licenses on behalf', () => {
       for (const o of outcomes)
         if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'LICENSES_EXHAUSTED' });
       expect(sub('s1').assignedLicenses).toBe(2);
+    });
+
+    it('counts the licenses a change assigned once written: none held already, released or refused', async () => {
+      subscription('s1');
+      subscription('s2');
+      subscription('s3', { quantity: 1, assignedLicenses: 1 });
+
+      await licenses(bob.user.id, { assign: ['s1', 's2'] });
+      await licenses(bob.user.id, { assign: ['s1'] });
+      await licenses(bob.user.id, { remove: ['s2'] });
+      await expectCode('LICENSES_EXHAUSTED', licenses(bob.user.id, { assign: ['s2', 's3'] }));
+
+      expect(p.metrics.counted).toEqual([{ metric: 'licenseAssigned', n: 2 }]);
     });
   });
 

@@ -672,3 +672,45 @@ describe('an enrollment from submission to approval', () => {
     expect(p.workflow.resumed.map((r) => r.output)).toEqual([{ verified: true }, { decided: true }]);
   });
 });
+
+describe('business counts', () => {
+  it('counts a submission once it stands, not one whose workflow could not start, nor a refused one', async () => {
+    p.workflow.failNextStart();
+    await expect(submitEnrollment(deps, gina, input())).rejects.toThrow('Step Functions is unavailable');
+    await expectCode(
+      'FORBIDDEN',
+      submitEnrollment(deps, await addUser(p, org, 'uma', 'NONE', 'NONE'), input()),
+    );
+    expect(p.metrics.counted).toEqual([]);
+
+    await submitEnrollment(deps, gina, input());
+
+    expect(p.metrics.counted).toEqual([{ metric: 'enrollmentSubmitted', n: 1 }]);
+  });
+
+  it('counts an approval once, when the step applies it; a rejection or a retried step counts nothing', async () => {
+    const { enrollmentId } = await inReview();
+    await decideEnrollment(deps, 'olga@operator.example', enrollmentId, { decision: 'APPROVE' });
+
+    await stepApplyDecision(deps, enrollmentId);
+    await expectCode('ENROLLMENT_NOT_IN_REVIEW', stepApplyDecision(deps, enrollmentId));
+
+    expect(p.metrics.total('enrollmentApproved')).toBe(1);
+    const { org: fabrikam } = await addOrganization(p, 'fabrikam');
+    const frida = await addUser(p, fabrikam, 'frida', 'NONE', 'GLOBAL_ADMIN');
+    await profile('7654321');
+    const rejected = await submitEnrollment(
+      deps,
+      frida,
+      input({
+        mpnId: '7654321',
+        primaryContact: { ...input().primaryContact, email: 'pia@fabrikam.example' },
+      }),
+    );
+    await stepSendVerification(deps, rejected.enrollmentId, p.workflow.taskToken(rejected.enrollmentId));
+    await verifyEnrollment(deps, tokenOf(p.mailer.linkTo('pia@fabrikam.example', VERIFY)));
+    await stepApplyDecision(deps, rejected.enrollmentId, 'the profile is not active');
+    expect(p.metrics.total('enrollmentApproved')).toBe(1);
+    expect(p.metrics.total('enrollmentSubmitted')).toBe(2);
+  });
+});

@@ -108,6 +108,7 @@ describe('administering on behalf', () => {
         customerUsers: new FakeCustomerUserStore(p.identity, commerce),
         subscriptions: commerce,
         directory: p.directory,
+        metrics: p.metrics,
       },
       partner.admin,
       customer.org.id,

@@ -734,3 +734,19 @@ describe('existing customers carried over at enrollment approval', () => {
     );
   });
 });
+
+describe('business counts', () => {
+  it('counts an accepted invitation once: not the concurrent loser, a refusal or a decline', async () => {
+    const { token } = await providerInvites();
+    await expectCode('AUTHORIZATION_NOT_CONFIRMED', acceptInvitation(deps, token, reseller, false));
+
+    await Promise.all([
+      acceptInvitation(deps, token, reseller, true),
+      expectCode('LINK_USED', acceptInvitation(deps, token, reseller, true)),
+    ]);
+    const declined = await customerRequest();
+    await declineInvitation(deps, declined.token, customer);
+
+    expect(p.metrics.counted).toEqual([{ metric: 'invitationAccepted', n: 1 }]);
+  });
+});

@@ -10,6 +10,7 @@ import { FakeEnrollmentStore } from './enrollment-store.ts';
 import { FakeIdentityStore } from './identity-store.ts';
 import { FakeLinkTokens } from './link-tokens.ts';
 import { FakeMailer } from './mailer.ts';
+import { FakeBusinessCounts } from './metrics.ts';
 import { FakeRelationshipStore } from './relationship-store.ts';
 import { FakeReviewWorkflow } from './workflow.ts';
 
@@ -30,6 +31,7 @@ export function fakePorts(start: Date = T0) {
     mailer: new FakeMailer(),
     workflow: new FakeReviewWorkflow(),
     linkTokens: new FakeLinkTokens(),
+    metrics: new FakeBusinessCounts(),
   };
 }
 export type FakePorts = ReturnType<typeof fakePorts>;
@@ -55,6 +57,7 @@ export const enrollmentDeps = (p: FakePorts): EnrollmentApiDeps => ({
   clock: p.clock,
   publicBaseUrl: PUBLIC_BASE_URL,
   operatorAlertEmail: OPERATOR_ALERT_EMAIL,
+  metrics: p.metrics,
 });
 
 export const relationshipDeps = (p: FakePorts): RelationshipDeps => ({
@@ -65,6 +68,7 @@ export const relationshipDeps = (p: FakePorts): RelationshipDeps => ({
   linkTokens: p.linkTokens,
   clock: p.clock,
   publicBaseUrl: PUBLIC_BASE_URL,
+  metrics: p.metrics,
 });
 
 /**
