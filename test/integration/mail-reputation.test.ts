@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityRecord } from '../../functions/platform/audit.ts';
@@ -7,7 +9,13 @@ import { keys } from '../../functions/platform/data/table.ts';
 import { indirectProvider } from '../support/enrollment.ts';
 import type { Account } from '../support/identity.ts';
 import { emailsSince, waitForEmail } from '../support/mailbox.ts';
-import { call, dynamo, eventually, runtime, tableName } from '../support/runtime.ts';
+import { call, dynamo, env, eventually, runtime, tableName } from '../support/runtime.ts';
+
+/** The operator's script, run as an operator runs it (its own process, the table from the environment). */
+const unsuppressScript = (...args: string[]) =>
+  promisify(execFile)('npx', ['tsx', 'scripts/mail-unsuppress.ts', ...args], {
+    env: { ...process.env, ...env },
+  });
 
 /**
  * Mail reputation end to end: SES's bounce and complaint events (raised by the local SES for its
@@ -25,6 +33,11 @@ const suppressionOf = async (address: string) =>
 
 /** The MAIL_SUPPRESSED records of `address` in the platform's log (read from the table: no route shows that log). */
 async function suppressionRecords(address: string): Promise<ActivityRecord[]> {
+  return (await platformRecords(address)).filter((r) => r.operation === 'MAIL_SUPPRESSED');
+}
+
+/** Every record of `address` in the platform's log. */
+async function platformRecords(address: string): Promise<ActivityRecord[]> {
   const records: ActivityRecord[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -32,12 +45,8 @@ async function suppressionRecords(address: string): Promise<ActivityRecord[]> {
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk',
-        FilterExpression: 'resourceId = :address AND operation = :op',
-        ExpressionAttributeValues: {
-          ':pk': keys.activity(PLATFORM_LOG).pk,
-          ':address': address,
-          ':op': 'MAIL_SUPPRESSED',
-        },
+        FilterExpression: 'resourceId = :address',
+        ExpressionAttributeValues: { ':pk': keys.activity(PLATFORM_LOG).pk, ':address': address },
         ExclusiveStartKey: start,
       }),
     );
@@ -171,5 +180,31 @@ describe('mail reputation', () => {
       feedbackId: detail.bounce.feedbackId,
     });
     expect(await suppressionRecords(lowerCased)).toHaveLength(1);
+  });
+
+  it('mails an address again once an operator lifts its suppression, and records who did', async () => {
+    const since = nowSeconds();
+    const address = `dee-${label()}@example.com`;
+    await raise('Email Bounced', bounceDetail('Permanent', address));
+    expect(await suppressionOf(address)).toBeDefined();
+
+    const lifted = await unsuppressScript('--email', address, '--by', 'ops@platform.example');
+
+    expect(lifted.stdout).toContain(`${address} may be mailed again`);
+    expect(await suppressionOf(address)).toBeUndefined();
+    const records = await eventually(async () => {
+      const found = (await platformRecords(address)).filter((r) => r.operation === 'MAIL_UNSUPPRESSED');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(records).toEqual([
+      expect.objectContaining({
+        resourceId: address,
+        actor: { kind: 'OPERATOR', email: 'ops@platform.example' },
+      }),
+    ]);
+    expect((await invite(address)).status).toBe(201);
+    await waitForEmail(address, { since });
+    // Again: nothing to lift, nothing written, and the script says so with its exit code.
+    await expect(unsuppressScript('--email', address)).rejects.toMatchObject({ code: 1 });
   });
 });

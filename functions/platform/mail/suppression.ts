@@ -159,3 +159,25 @@ export async function suppressionOf(address: string): Promise<SuppressedAddress 
   );
   return suppressedAddresses.record(Item);
 }
+
+/**
+ * Lifts an address's suppression (an operator's act, once the recipient's mailbox works again:
+ * scripts/mail-unsuppress.ts), with its `MAIL_UNSUPPRESSED` record in the platform's log. Answers
+ * false when the address was not suppressed (nothing written).
+ */
+export async function unsuppress(address: string, operator: { email?: string } = {}): Promise<boolean> {
+  const key = keys.suppressedAddress(address);
+  return transactWriteIf(
+    [
+      { Delete: { TableName: tableName(), Key: key, ConditionExpression: 'attribute_exists(pk)' } },
+      recordActivity({
+        organizationId: PLATFORM_LOG,
+        operation: 'MAIL_UNSUPPRESSED',
+        resourceType: 'mailAddress',
+        resourceId: address.trim().toLowerCase(),
+        actor: { kind: 'OPERATOR', ...(operator.email ? { email: operator.email } : {}) },
+      }),
+    ],
+    [0],
+  );
+}
