@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { BUNDLE_FILE } from '../bundle.ts';
@@ -310,18 +311,10 @@ class FunctionWorker {
   }
 }
 
-/** Calls `onLine` with each complete line of `stream`, and with what is left when it ends. */
+/** Calls `onLine` with each non-empty line of `stream`. */
 function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void) {
-  let rest = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) if (line !== '') onLine(line);
-  });
-  stream.on('end', () => {
-    if (rest !== '') onLine(rest);
-    rest = '';
+  createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
+    if (line !== '') onLine(line);
   });
 }
 

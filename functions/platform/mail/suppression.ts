@@ -1,7 +1,7 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { PLATFORM_LOG, recordActivity } from '../data/activity.ts';
-import { db, tableName } from '../data/dynamo.ts';
+import { tableName } from '../data/dynamo.ts';
 import { entity } from '../data/entity.ts';
+import { getRecord } from '../data/query.ts';
 import { keys } from '../data/table.ts';
 import { transactWriteIf } from '../data/transact.ts';
 
@@ -153,12 +153,8 @@ export async function suppress(feedback: MailFeedback, now: Date): Promise<Suppr
 }
 
 /** The address's suppression, if it has one: one GetItem, before every send. */
-export async function suppressionOf(address: string): Promise<SuppressedAddress | undefined> {
-  const { Item } = await db.send(
-    new GetCommand({ TableName: tableName(), Key: keys.suppressedAddress(address) }),
-  );
-  return suppressedAddresses.record(Item);
-}
+export const suppressionOf = (address: string): Promise<SuppressedAddress | undefined> =>
+  getRecord(suppressedAddresses, keys.suppressedAddress(address));
 
 /**
  * Lifts an address's suppression (an operator's act, once the recipient's mailbox works again:

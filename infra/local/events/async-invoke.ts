@@ -1,3 +1,5 @@
+import { setTimeout as wait } from 'node:timers/promises';
+
 /**
  * Functions as the targets of bus rules (the mail event consumers of functions/consumers.ts): as on
  * AWS, EventBridge invokes them asynchronously and Lambda retries a failed invocation twice, about
@@ -41,18 +43,7 @@ export interface AsyncInvoker {
 const RETRY_DELAYS_SECONDS = [60, 120];
 
 /** Waits `ms`, or less when `signal` aborts. */
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
+const sleep = (ms: number, signal?: AbortSignal) => wait(ms, undefined, { signal }).catch(() => undefined);
 const messageOf = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 

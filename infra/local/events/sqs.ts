@@ -25,6 +25,7 @@
  * AWS the timeout is six times the function's, so that cannot happen there either.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as wait } from 'node:timers/promises';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { AwsJsonError as ApiError, serveAwsJson } from '../aws-json.ts';
 import { settledWithin } from '../settled-within.ts';
@@ -114,7 +115,6 @@ const INVALID_BODY_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{1
 const STOP_WAIT_MS = 5_000;
 
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A receipt handle names its message and receive, with a nonce: opaque to callers, like AWS's. */
 const encodeReceipt = (queue: string, messageId: string) =>
@@ -444,7 +444,7 @@ export async function startSqs(opts: {
     return lines;
   };
   const until = async (done: () => boolean, signal?: AbortSignal) => {
-    while (!stopped && !signal?.aborted && !done()) await sleep(10);
+    while (!stopped && !signal?.aborted && !done()) await wait(10);
   };
 
   return {

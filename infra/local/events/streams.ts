@@ -17,6 +17,7 @@
  *   doubling up to 5 s, and go on until they succeed, as Lambda's default (until the record expires).
  */
 
+import { setTimeout as wait } from 'node:timers/promises';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -87,7 +88,6 @@ const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5000;
 const STOP_WAIT_MS = 5000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const messageOf = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
@@ -313,7 +313,7 @@ export async function startStreamReader(opts: StreamReaderOptions): Promise<Stre
       } catch (error) {
         if (!stopped) onError(error);
       }
-      await sleep(pollMs);
+      await wait(pollMs);
     }
   };
 
@@ -347,7 +347,7 @@ export async function startStreamReader(opts: StreamReaderOptions): Promise<Stre
     async idle(signal) {
       const since = Date.now();
       describeWanted = Math.max(describeWanted, since);
-      while (!stopped && !signal?.aborted && pending(since).length > 0) await sleep(10);
+      while (!stopped && !signal?.aborted && pending(since).length > 0) await wait(10);
     },
     pending: () => pending(),
     async stop() {
